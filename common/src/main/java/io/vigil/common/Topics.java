@@ -1,0 +1,26 @@
+package io.vigil.common;
+
+/** Kafka topic and MQTT topic names shared by every process. */
+public final class Topics {
+    /** Canonical readings, keyed by device id. */
+    public static final String READINGS = "vigil.readings";
+    /** Rejected payloads with the original bytes and a reason code. */
+    public static final String DEADLETTER = "vigil.deadletter";
+    /** Every incident transition: the system of record for alerts. */
+    public static final String ALERTS = "vigil.alerts";
+    /** Acknowledgements and rule updates. */
+    public static final String CONTROL = "vigil.control";
+
+    /** MQTT topics devices publish readings to: {@code vigil/readings/{deviceId}}. */
+    public static final String MQTT_READINGS_PREFIX = "vigil/readings/";
+    /** Shared subscription group that lets several gateways split the device topic tree. */
+    public static final String MQTT_SHARED_GROUP = "vigil";
+    /** MQTT topics alerts are published to (retained): {@code vigil/alerts/{zone}/{rule}}. */
+    public static final String MQTT_ALERTS_PREFIX = "vigil/alerts/";
+
+    private Topics() {}
+
+    public static String mqttAlertTopic(String zone, String ruleId) {
+        return MQTT_ALERTS_PREFIX + zone + "/" + ruleId;
+    }
+}

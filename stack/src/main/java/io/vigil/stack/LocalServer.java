@@ -1,0 +1,130 @@
+package io.vigil.stack;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server run as a child process on loopback, its data and log under one directory. Subclasses say how to
+ * prepare the directory, which command to run and when the server is ready.
+ *
+ * <p>Child processes are stopped on {@link #close()} and, as a last resort, by a JVM shutdown hook, so a test run
+ * or a demo that is interrupted leaves nothing listening.
+ */
+public abstract class LocalServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
+
+    protected final String name;
+    protected final Path dir;
+    private Process process;
+    private Thread shutdownHook;
+
+    protected LocalServer(String name, Path dir) {
+        this.name = name;
+        this.dir = dir;
+    }
+
+    /** Writes configuration into {@link #dir} (which exists) before the process starts. */
+    protected abstract void prepare() throws IOException, InterruptedException;
+
+    protected abstract List<String> command();
+
+    /** True once the server accepts work. Called repeatedly until it is or the start timeout passes. */
+    protected abstract boolean ready();
+
+    protected Duration startTimeout() {
+        return Duration.ofSeconds(60);
+    }
+
+    public Path logFile() {
+        return dir.resolve(name + ".log");
+    }
+
+    public synchronized LocalServer start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        Files.createDirectories(dir);
+        prepare();
+        ProcessBuilder pb = new ProcessBuilder(command())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        LOG.info("starting {}: {}", name, String.join(" ", pb.command()));
+        process = pb.start();
+        shutdownHook = new Thread(() -> process.destroyForcibly(), name + "-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        long deadline = System.nanoTime() + startTimeout().toNanos();
+        while (!ready()) {
+            if (!process.isAlive()) {
+                throw new IOException(name + " exited with code " + process.exitValue() + " during start-up; see "
+                        + logFile() + ":\n" + tail(logFile(), 30));
+            }
+            if (System.nanoTime() > deadline) {
+                close();
+                throw new IOException(name + " not ready after " + startTimeout() + "; see " + logFile() + ":\n"
+                        + tail(logFile(), 30));
+            }
+            Thread.sleep(100); // polling a child process for readiness: there is no event to wait on
+        }
+        LOG.info("{} ready (pid {})", name, process.pid());
+        return this;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    /** Stops the server gracefully (SIGTERM), forcibly after 20 s. Its data stays. */
+    @Override
+    public synchronized void close() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or will run; nothing to remove
+        }
+        LOG.info("{} stopped", name);
+        process = null;
+    }
+
+    protected static boolean portOpen(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
