@@ -20,7 +20,7 @@ public final class Topics {
 
     private Topics() {}
 
-    public static String mqttAlertTopic(String zone, String ruleId) {
-        return MQTT_ALERTS_PREFIX + zone + "/" + ruleId;
+    public static String mqttAlertTopic(String zone, String ruleId, String subject) {
+        return MQTT_ALERTS_PREFIX + zone + "/" + ruleId + "/" + subject;
     }
 }
