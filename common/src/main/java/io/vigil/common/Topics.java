@@ -15,7 +15,11 @@ public final class Topics {
     public static final String MQTT_READINGS_PREFIX = "vigil/readings/";
     /** Shared subscription group that lets several gateways split the device topic tree. */
     public static final String MQTT_SHARED_GROUP = "vigil";
-    /** MQTT topics alerts are published to (retained): {@code vigil/alerts/{zone}/{rule}}. */
+    /**
+     * MQTT topics alerts are published to, retained: {@code vigil/alerts/{zone}/{rule}/{subject}}. The subject
+     * level keeps one retained state per incident; two devices of one zone under one rule would otherwise
+     * overwrite each other's state. Subscribe to {@code vigil/alerts/{zone}/{rule}/#} for a whole rule.
+     */
     public static final String MQTT_ALERTS_PREFIX = "vigil/alerts/";
 
     private Topics() {}
