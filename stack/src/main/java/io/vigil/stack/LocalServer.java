@@ -53,13 +53,14 @@ public abstract class LocalServer implements AutoCloseable {
         }
         Files.createDirectories(dir);
         prepare();
-        ProcessBuilder pb = new ProcessBuilder(command())
+        ProcessBuilder pb = new ProcessBuilder(ownSession(command()))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         LOG.info("starting {}: {}", name, String.join(" ", pb.command()));
         process = pb.start();
-        shutdownHook = new Thread(() -> process.destroyForcibly(), name + "-stop");
+        Process started = process;
+        shutdownHook = new Thread(() -> stopGracefully(started), name + "-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         long deadline = System.nanoTime() + startTimeout().toNanos();
         while (!ready()) {
@@ -92,15 +93,7 @@ public abstract class LocalServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        stopGracefully(process);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
@@ -108,6 +101,31 @@ public abstract class LocalServer implements AutoCloseable {
         }
         LOG.info("{} stopped", name);
         process = null;
+    }
+
+    static void stopGracefully(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs the command in a session of its own, so a Ctrl-C in the terminal reaches only the launcher, which then
+     * stops its processes in order (clients before servers) rather than all at once.
+     */
+    public static List<String> ownSession(List<String> command) {
+        return Binaries.find("setsid").map(setsid -> {
+            List<String> c = new java.util.ArrayList<>(command.size() + 1);
+            c.add(setsid.toString());
+            c.addAll(command);
+            return c;
+        }).orElse(command);
     }
 
     protected static boolean portOpen(int port) {

@@ -1,0 +1,197 @@
+package io.vigil.app;
+
+import io.vigil.common.Alert;
+import io.vigil.common.Topics;
+import io.vigil.common.serde.JsonSerde;
+import io.vigil.stack.LocalStack;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The whole local pipeline on loopback: servers, gateway, job and a simulator scenario, with a rate line and every
+ * alert on the console. Returns 0 when readings flowed and at least one alert arrived, so scripted runs
+ * ({@code --for}) can check the demo works.
+ */
+final class Demo {
+    /** Loopback ports of the demo; fixed by default so hand-run clients ({@code mosquitto_pub}) find them. */
+    record Ports(int mqtt, int coap, int influxHttp, int influxRpc, int kafka, int kafkaController, int flinkUi) {
+        static Ports defaults() {
+            return new Ports(1883, 5683, 8086, 8088, 9092, 9095, 8081);
+        }
+    }
+
+    record Config(Path home, Path rulesFile, Ports ports, Duration runFor, int devices, double ratePerSecond,
+                  Duration rateInterval) {}
+
+    private static final Pattern COUNT = Pattern.compile("\"values\":\\[\\[\"[^\"]*\",(\\d+)\\]\\]");
+
+    private final Config config;
+    private final PrintStream out;
+    private final AtomicLong alerts = new AtomicLong();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    Demo(Config config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    int run() throws Exception {
+        Ports p = config.ports();
+        Path home = config.home();
+        out.println("vigil: data under " + home);
+        List<ChildJvm> children = new ArrayList<>();
+        try (LocalStack stack = LocalStack.on(home, new LocalStack.Ports(p.mqtt(), p.influxHttp(), p.influxRpc(),
+                p.kafka(), p.kafkaController(), null))) {
+            stack.start();
+            stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL);
+            stack.influx.createDatabase("vigil");
+            // Ctrl-C: let run() stop children before servers, in order, instead of all dying at once.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+                try {
+                    finished.await(90, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-stop"));
+
+            Path logs = home.resolve("logs");
+            children.add(ChildJvm.start("job", "1g", logs, out, List.of("job",
+                    "--kafka", stack.kafka.bootstrapServers(), "--influx-url", stack.influx.url(),
+                    "--mqtt-url", stack.mosquitto.url(), "--rules", config.rulesFile().toString(),
+                    "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
+                    "--web-ui-port", String.valueOf(p.flinkUi()))));
+            children.add(ChildJvm.start("gateway", "512m", logs, out, List.of("gateway",
+                    "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
+                    "--coap-port", String.valueOf(p.coap()))));
+            children.add(ChildJvm.start("simulator", "256m", logs, out, List.of("simulate",
+                    "--mqtt-url", stack.mosquitto.url(), "--coap-uri", "coap://127.0.0.1:" + p.coap(),
+                    "--devices", String.valueOf(config.devices()), "--rate", String.valueOf(config.ratePerSecond()))));
+            printWhereToLook(stack);
+
+            Thread alertTail = new Thread(() -> tailAlerts(stack.kafka.bootstrapServers()), "alert-tail");
+            alertTail.setDaemon(true);
+            alertTail.start();
+            long readingsSeen = watch(stack, children);
+            out.printf("vigil: stopping; %d readings and %d alerts this run%n", readingsSeen, alerts.get());
+            for (int i = children.size() - 1; i >= 0; i--) {
+                children.get(i).close();
+            }
+            children.clear();
+            return readingsSeen > 0 && alerts.get() > 0 ? 0 : 2;
+        } finally {
+            children.forEach(ChildJvm::close);
+            finished.countDown();
+        }
+    }
+
+    /** Prints a rate line until the run time is over or the user stops the demo; returns readings seen. */
+    private long watch(LocalStack stack, List<ChildJvm> children) throws Exception {
+        Instant end = config.runFor() == null ? Instant.MAX : Instant.now().plus(config.runFor());
+        try (KafkaConsumer<String, String> offsets = consumer(stack.kafka.bootstrapServers())) {
+            TopicPartition readings = new TopicPartition(Topics.READINGS, 0);
+            TopicPartition dead = new TopicPartition(Topics.DEADLETTER, 0);
+            long startReadings = offsets.endOffsets(List.of(readings)).get(readings);
+            long last = startReadings;
+            long lastAt = System.nanoTime();
+            while (Instant.now().isBefore(end)) {
+                long waitMs = Math.min(config.rateInterval().toMillis(),
+                        Math.max(1, Duration.between(Instant.now(), end).toMillis()));
+                if (stopped.await(waitMs, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+                for (ChildJvm c : children) {
+                    if (!c.isAlive()) {
+                        throw new IllegalStateException(c.name() + " exited; see " + config.home().resolve("logs")
+                                .resolve(c.name() + ".log"));
+                    }
+                }
+                Map<TopicPartition, Long> ends = offsets.endOffsets(List.of(readings, dead));
+                long now = System.nanoTime();
+                double rate = (ends.get(readings) - last) * 1e9 / (now - lastAt);
+                last = ends.get(readings);
+                lastAt = now;
+                out.printf("vigil: %.1f readings/s into Kafka | %d readings this run | %s points in InfluxDB (5 min) "
+                        + "| %d rejected (total) | %d alerts%n", rate, last - startReadings, influxCount(stack),
+                        ends.get(dead), alerts.get());
+            }
+            return last - startReadings;
+        }
+    }
+
+    private static String influxCount(LocalStack stack) {
+        try {
+            Matcher m = COUNT.matcher(stack.influx.query("vigil",
+                    "SELECT count(\"value\") FROM \"readings\" WHERE time > now() - 5m"));
+            return m.find() ? m.group(1) : "0";
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private void tailAlerts(String bootstrap) {
+        JsonSerde<Alert> serde = JsonSerde.alerts();
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrap)) {
+            TopicPartition tp = new TopicPartition(Topics.ALERTS, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToEnd(List.of(tp));
+            while (stopped.getCount() > 0) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    alerts.incrementAndGet();
+                    try {
+                        Alert a = serde.fromBytes(r.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        out.printf("ALERT %-11s %s %s/%s %s=%.2f (limit %.2f) incident %s — %s%n", a.phase(),
+                                a.ruleId(), a.zone(), a.subject(), a.metric(), a.value(), a.limit(), a.incidentId(),
+                                a.summary());
+                    } catch (Exception e) {
+                        out.println("ALERT (unreadable) " + r.value());
+                    }
+                }
+            }
+        } catch (Exception e) {
+            if (stopped.getCount() > 0) {
+                out.println("vigil: alert tail stopped: " + e.getMessage());
+            }
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    }
+
+    private void printWhereToLook(LocalStack stack) {
+        Ports p = config.ports();
+        out.println("""
+                vigil: the demo is starting; where to look:
+                  Flink web UI      http://127.0.0.1:%d
+                  InfluxDB          curl -G %s/query --data-urlencode db=vigil --data-urlencode "q=SELECT * FROM readings ORDER BY time DESC LIMIT 5"
+                  alerts (MQTT)     mosquitto_sub -p %d -t 'vigil/alerts/#' -v
+                  send a reading    mosquitto_pub -p %d -t vigil/readings/my-gauge -m '{"metric":"water_level","value":4.5,"unit":"m"}'
+                                    echo '{"metric":"water_level","value":4.5,"unit":"m"}' | coap-client-notls -m post -t 50 -f - coap://127.0.0.1:%d/readings/my-gauge
+                  Grafana           add datasource dashboards/provisioning/datasources/vigil.yaml (InfluxDB at %s, database vigil)
+                  logs              %s
+                Ctrl-C stops everything it started.""".formatted(p.flinkUi(), stack.influx.url(), p.mqtt(), p.mqtt(),
+                p.coap(), stack.influx.url(), config.home().resolve("logs")));
+    }
+}
