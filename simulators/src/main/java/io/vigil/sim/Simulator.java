@@ -56,7 +56,7 @@ public final class Simulator implements AutoCloseable {
         this.coap = coap;
         this.progress = progress;
         this.timers = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "vigil-sim-pacer");
+            Thread t = new Thread(r, "vigil-sim-timer");
             t.setDaemon(true);
             return t;
         });
@@ -105,6 +105,10 @@ public final class Simulator implements AutoCloseable {
     public static void sendOne(SimulatorConfig config, Protocol protocol, String deviceId,
                                DeviceReading reading) throws IOException, InterruptedException {
         config.validate();
+        String address = protocol == Protocol.COAP ? config.coapUri() : config.mqttUrl();
+        if (address == null) {
+            throw new IllegalArgumentException("no " + protocol + " address in the config to send " + deviceId + " to");
+        }
         SimulatedDevice device = new SimulatedDevice(0, deviceId, protocol, reading.site(), reading.zone());
         CompletableFuture<String> outcome = new CompletableFuture<>();
         try (ReadingTransport transport = switch (protocol) {
