@@ -1,0 +1,49 @@
+package io.vigil.app;
+
+import io.vigil.gateway.GatewayApplication;
+import io.vigil.gateway.GatewayConfig;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Options left out keep {@link GatewayConfig#defaults()}: defaults live there only. */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = {"Runs the device gateway: MQTT (shared subscription $share/vigil/vigil/readings/+) and CoAP",
+                "(POST /readings/{device}) to Kafka vigil.readings, rejects to vigil.deadletter. Runs until stopped."})
+final class GatewayCommand implements Callable<Integer> {
+    @Option(names = "--mqtt-url", description = "MQTT broker (default tcp://127.0.0.1:1883).") String mqttUrl;
+    @Option(names = "--subscribers", description = "Subscriber connections in the shared subscription (default 2).") Integer subscribers;
+    @Option(names = "--instance", description = "Gateway instance id; keeps MQTT sessions across restarts (default 1).") String instance;
+    @Option(names = "--kafka", description = "Kafka bootstrap servers (default 127.0.0.1:9092).") String kafka;
+    @Option(names = "--coap-host", description = "CoAP bind address (default 127.0.0.1).") String coapHost;
+    @Option(names = "--coap-port", description = "CoAP port (default 5683; 0 = any free port).") Integer coapPort;
+    @Option(names = "--max-payload", description = "Largest payload in bytes (default 65536).") Integer maxPayload;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig d = GatewayConfig.defaults();
+        GatewayConfig config = new GatewayConfig(
+                mqttUrl != null ? mqttUrl : d.mqttUrl(),
+                subscribers != null ? subscribers : d.mqttSubscribers(),
+                instance != null ? GatewayConfig.CLIENT_ID_PREFIX + instance : d.mqttClientIdPrefix(),
+                d.mqttSessionExpiry(),
+                kafka != null ? kafka : d.kafkaBootstrap(),
+                coapHost != null ? coapHost : d.coapHost(),
+                coapPort != null ? coapPort : d.coapPort(),
+                maxPayload != null ? maxPayload : d.maxPayloadBytes(),
+                d.readingsTopic(),
+                d.deadLetterTopic(),
+                d.kafkaAckTimeout());
+        GatewayApplication gateway = GatewayApplication.start(config);
+        System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, Kafka %s%n", config.mqttUrl(),
+                config.coapHost(), gateway.coapPort(), config.kafkaBootstrap());
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stop.countDown();
+        }, "gateway-stop"));
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+package io.vigil.app;
+
+import io.vigil.sim.PayloadFormat;
+import io.vigil.sim.Simulator;
+import io.vigil.sim.SimulatorConfig;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Options left out keep {@link SimulatorConfig#defaults()}: defaults live there only. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Runs a simulated device fleet publishing over MQTT and CoAP with a seeded scenario,",
+                "printing its rate. Defaults: 10 devices, 20 readings/s, 30% CoAP, river-flood, seed 42."})
+final class SimulateCommand implements Callable<Integer> {
+    @Option(names = "--mqtt-url", description = "MQTT broker (default tcp://127.0.0.1:1883).") String mqttUrl;
+    @Option(names = "--coap-uri", description = "Gateway CoAP base URI (default coap://127.0.0.1:5683).") String coapUri;
+    @Option(names = "--devices", description = "Fleet size.") Integer devices;
+    @Option(names = "--coap-share", description = "Share of devices using CoAP, 0..1.") Double coapShare;
+    @Option(names = "--rate", description = "Readings per second over the whole fleet.") Double rate;
+    @Option(names = "--for", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long to send (default: until stopped).") Duration runFor;
+    @Option(names = "--count", description = "Send at most this many readings.") Long count;
+    @Option(names = "--seed", description = "Scenario seed: the same seed gives the same values.") Long seed;
+    @Option(names = "--scenario", description = "Scenario name (river-flood).") String scenario;
+    @Option(names = "--time-scale", description = "Run the scenario this many times faster than real time.") Double timeScale;
+    @Option(names = "--format", description = "Payload format: ${COMPLETION-CANDIDATES}.") PayloadFormat format;
+
+    @Override
+    public Integer call() throws Exception {
+        SimulatorConfig c = SimulatorConfig.defaults();
+        if (mqttUrl != null) c = c.withMqttUrl(mqttUrl);
+        if (coapUri != null) c = c.withCoapUri(coapUri);
+        if (devices != null) c = c.withDevices(devices);
+        if (coapShare != null) c = c.withCoapShare(coapShare);
+        if (rate != null) c = c.withRatePerSecond(rate);
+        if (runFor != null) c = c.withDuration(runFor);
+        if (count != null) c = c.withMaxReadings(count);
+        if (seed != null) c = c.withSeed(seed);
+        if (scenario != null) c = c.withScenario(scenario);
+        if (timeScale != null) c = c.withTimeScale(timeScale);
+        if (format != null) c = c.withPayloadFormat(format);
+
+        Simulator simulator = Simulator.start(c, System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "simulator-stop"));
+        simulator.awaitCompletion();
+        simulator.close();
+        return simulator.failed() == 0 ? 0 : 1;
+    }
+}
