@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.common.Alert;
+import io.vigil.common.Phase;
 import io.vigil.common.Topics;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.stack.LocalStack;
@@ -36,8 +37,9 @@ final class Demo {
         }
     }
 
-    record Config(Path home, Path rulesFile, Ports ports, Duration runFor, int devices, double ratePerSecond,
-                  Duration rateInterval) {}
+    /** @param untilAlarm stop as soon as the first ALARM arrives (smoke tests of an installation) */
+    record Config(Path home, Path rulesFile, Ports ports, Duration runFor, boolean untilAlarm, int devices,
+                  double ratePerSecond, Duration rateInterval) {}
 
     private static final Pattern COUNT = Pattern.compile("\"values\":\\[\\[\"[^\"]*\",(\\d+)\\]\\]");
 
@@ -157,6 +159,9 @@ final class Demo {
                     alerts.incrementAndGet();
                     try {
                         Alert a = serde.fromBytes(r.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        if (a.phase() == Phase.ALARM && config.untilAlarm()) {
+                            stopped.countDown();
+                        }
                         out.printf("ALERT %-11s %s %s/%s %s=%.2f (limit %.2f) incident %s — %s%n", a.phase(),
                                 a.ruleId(), a.zone(), a.subject(), a.metric(), a.value(), a.limit(), a.incidentId(),
                                 a.summary());

@@ -19,6 +19,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Stop after this long (e.g. 90s, 5m). Default: until Ctrl-C.")
     Duration runFor;
 
+    @Option(names = "--until-alarm", description = "Stop as soon as the first ALARM arrives.")
+    boolean untilAlarm;
+
     @Option(names = "--devices", defaultValue = "10", description = "Simulated devices (default ${DEFAULT-VALUE}).")
     int devices;
 
@@ -40,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
                 d.influxRpc() + portOffset, d.kafka() + portOffset, d.kafkaController() + portOffset,
                 d.flinkUi() + portOffset);
         Path rulesFile = rules != null ? rules : vigil.root().resolve("config/rules.yaml");
-        return new Demo(new Demo.Config(vigil.home(), rulesFile, ports, runFor, devices, rate, Duration.ofSeconds(5)),
+        return new Demo(new Demo.Config(vigil.home(), rulesFile, ports, runFor, untilAlarm, devices, rate,
+                Duration.ofSeconds(5)),
                 System.out).run();
     }
 }

@@ -1,0 +1,43 @@
+package io.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.stack.FreePorts;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo as a user runs it: every server and Vigil process for real (gateway, job and simulator as child JVMs),
+ * the river-flood scenario, and the console showing a rate line and the flood gauge's alerts.
+ */
+class DemoTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void demoShowsReadingsFlowingAndTheFloodAlarmThenStopsEverything() throws Exception {
+        Demo.Ports ports = new Demo.Ports(FreePorts.tcp(), FreePorts.udp(), FreePorts.tcp(), FreePorts.tcp(),
+                FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp());
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
+        Path rules = Path.of("..", "config", "rules.yaml").toAbsolutePath().normalize();
+
+        int exit = new Demo(new Demo.Config(home, rules, ports, Duration.ofMinutes(3), true, 6, 12,
+                Duration.ofSeconds(2)), out).run();
+
+        String text = console.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(text).isZero();
+        assertThat(text).containsPattern("vigil: \\d+\\.\\d readings/s into Kafka");
+        assertThat(text).containsPattern("ALERT PRE_WARNING +river-level-high riverside/gauge-0");
+        assertThat(text).containsPattern("ALERT ALARM +river-level-high riverside/gauge-0");
+        assertThat(text).contains("[simulator] sim:");
+        assertThat(Files.list(home.resolve("logs"))).extracting(p -> p.getFileName().toString())
+                .contains("gateway.log", "job.log", "simulator.log");
+    }
+}
