@@ -34,6 +34,9 @@ public final class Payloads {
     private static final ReadingDecoder PLAIN_JSON = new PlainJsonDecoder();
     private static final ReadingDecoder SENML_JSON_DECODER = new SenmlJsonDecoder();
     private static final ReadingDecoder SENML_CBOR_DECODER = new SenmlCborDecoder();
+    private static final ReadingDecoder UNRECOGNISED = (payload, context) -> DecodeResult.rejected(Rejection.of(
+            RejectReason.MALFORMED, "no content type declared and the payload is neither a JSON object or array"
+                    + " nor a CBOR array"));
 
     private Payloads() {}
 
@@ -73,14 +76,13 @@ public final class Payloads {
         };
     }
 
-    /** The media type without parameters, or null if none is declared. */
+    /** The media type without parameters; null if none is declared, "" if only parameters are. */
     private static String mediaType(String contentType) {
-        if (contentType == null) {
+        if (contentType == null || contentType.isBlank()) {
             return null;
         }
         int parameters = contentType.indexOf(';');
-        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
-        return mediaType.isEmpty() ? null : mediaType;
+        return (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
     }
 
     private static ReadingDecoder decoderFor(String mediaType) {
@@ -117,10 +119,6 @@ public final class Payloads {
         }
         return UNRECOGNISED;
     }
-
-    private static final ReadingDecoder UNRECOGNISED = (payload, context) -> DecodeResult.rejected(Rejection.of(
-            RejectReason.MALFORMED, "no content type declared and the payload is neither a JSON object or array"
-                    + " nor a CBOR array"));
 
     private static boolean isCborArray(byte[] payload) {
         int head = payload[0] & 0xff;

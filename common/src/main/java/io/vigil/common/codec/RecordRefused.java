@@ -24,14 +24,6 @@ final class RecordRefused extends Exception {
                 "field '" + field + "' is " + value.describe() + ", expected " + expected);
     }
 
-    RejectReason reason() {
-        return reason;
-    }
-
-    String detail() {
-        return detail;
-    }
-
     /** The rejection as reported: in a pack or array, prefixed with the record's index so a device can find it. */
     Rejection toRejection(int index, boolean inArray) {
         return Rejection.of(reason, inArray ? "record " + index + ": " + detail : detail);

@@ -46,16 +46,11 @@ final class SenmlResolver {
             throw new RecordRefused(RejectReason.WRONG_TYPE,
                     "element is " + record.notAnObject().describe() + ", expected a map of SenML fields");
         }
-        // Every base field is taken over before anything can refuse the record: later records depend on them.
-        RecordRefused baseProblem = null;
+        // Base fields are taken over before anything can refuse the record: later records depend on them.
         for (CarriedBase base : carried) {
-            RecordRefused problem = base.takeFrom(record);
-            baseProblem = baseProblem == null ? problem : baseProblem;
+            base.takeFrom(record);
         }
-        if (baseProblem != null) {
-            throw baseProblem;
-        }
-        checkTypesOfOwnFields(record);
+        checkFieldTypes(record);
         if (record.mustUnderstand() != null) {
             throw new RecordRefused(RejectReason.UNSUPPORTED_FORMAT,
                     "field '" + record.mustUnderstand() + "' must be understood (it ends in '_') and Vigil does not know it");
@@ -68,7 +63,7 @@ final class SenmlResolver {
                 context.receiveTime(), context.protocol());
     }
 
-    private static void checkTypesOfOwnFields(SenmlRecord record) throws RecordRefused {
+    private static void checkFieldTypes(SenmlRecord record) throws RecordRefused {
         for (SenmlLabel label : SenmlLabel.values()) {
             WireValue value = record.get(label);
             // String and data values are refused as unsupported whatever their type.
@@ -162,21 +157,16 @@ final class SenmlResolver {
             this.label = label;
         }
 
-        /** Takes the record's definition, if any; returns the problem if that definition is unusable. */
-        RecordRefused takeFrom(SenmlRecord record) {
+        /** Takes the record's definition, if any; one of the wrong type stays in force, unusable. */
+        void takeFrom(SenmlRecord record) {
             WireValue defined = record.get(label);
             if (defined == null) {
-                return null;
+                return;
             }
             definedIn = record.index;
-            if (label.accepts(defined)) {
-                value = defined;
-                unusable = null;
-                return null;
-            }
-            value = null;
-            unusable = defined;
-            return RecordRefused.wrongType(label.label(), defined, label.expected());
+            boolean usable = label.accepts(defined);
+            value = usable ? defined : null;
+            unusable = usable ? null : defined;
         }
 
         /** The base in force, null if never defined; refuses if the definition in force is unusable. */

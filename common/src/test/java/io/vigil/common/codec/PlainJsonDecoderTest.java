@@ -210,6 +210,13 @@ class PlainJsonDecoderTest {
     }
 
     @Test
+    void refusesNumbersLongerThanTheParserLimitAsTooLarge() {
+        String digits = "1".repeat(1500);
+        assertThat(onlyRejection("{\"metric\":\"level\",\"value\":" + digits + "}").reason())
+                .isEqualTo(RejectReason.TOO_LARGE);
+    }
+
+    @Test
     void refusesOverlongMetricNames() {
         assertThat(onlyRejection("{\"metric\":\"" + "m".repeat(MetricNames.MAX_LENGTH + 1) + "\",\"value\":1}")
                 .reason()).isEqualTo(RejectReason.INVALID_VALUE);
