@@ -53,6 +53,12 @@ public final class GatewayMetrics {
 
     @Override
     public String toString() {
-        return "accepted=" + acceptedReadings() + " rejections=" + rejections() + " kafkaErrors=" + kafkaErrors();
+        Map<RejectReason, Long> nonZero = new EnumMap<>(RejectReason.class);
+        rejections().forEach((reason, count) -> {
+            if (count > 0) {
+                nonZero.put(reason, count);
+            }
+        });
+        return "accepted=" + acceptedReadings() + " rejections=" + nonZero + " kafkaErrors=" + kafkaErrors();
     }
 }

@@ -54,6 +54,9 @@ public final class Ingest {
     }
 
     public CompletableFuture<IngestOutcome> ingest(Inbound in) {
+        if (in.deviceId() == null) {
+            return reject(in, Rejection.of(RejectReason.BAD_ADDRESS, "no device id in " + in.source()));
+        }
         if (in.payload().length > maxPayloadBytes) {
             return reject(in, Rejection.of(RejectReason.TOO_LARGE, "payload of " + in.payload().length
                     + " bytes exceeds the limit of " + maxPayloadBytes + " bytes"));
