@@ -63,6 +63,7 @@ class GatewayEndToEndTest {
     static void stop() throws Exception {
         if (coap != null) {
             coap.shutdown();
+            coap.getEndpoint().destroy();
         }
         if (device != null) {
             device.disconnect();

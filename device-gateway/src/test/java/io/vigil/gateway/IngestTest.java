@@ -10,6 +10,7 @@ import io.vigil.common.RejectReason;
 import io.vigil.common.Rejection;
 import io.vigil.common.Topics;
 import io.vigil.common.codec.DecodeResult;
+import io.vigil.common.codec.Payloads;
 import io.vigil.common.serde.JsonSerde;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -153,6 +154,35 @@ class IngestTest {
 
         assertThat(stored.get().rejections()).extracting(Rejection::reason).containsExactly(RejectReason.MALFORMED);
         assertThat(JsonSerde.deadLetters().fromBytes(kafka.history().get(0).value()).payload()).isEqualTo(PAYLOAD);
+    }
+
+    @Test
+    void realDecoderStampsTheTransportsDeviceAndProtocol() throws Exception {
+        Ingest ingest = new Ingest(kafka, Payloads::decode, metrics, config);
+        byte[] json = "{\"metric\":\"level\",\"value\":1.27,\"unit\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(
+                new Inbound(Protocol.COAP, "/readings/gauge-7", "gauge-7", null, json, 5_000L));
+        kafka.completeNext();
+
+        assertThat(stored.get()).isEqualTo(new IngestOutcome(1, List.of()));
+        Reading reading = JsonSerde.readings().fromBytes(kafka.history().get(0).value());
+        assertThat(reading.deviceId()).isEqualTo("gauge-7");
+        assertThat(reading.protocol()).isEqualTo(Protocol.COAP);
+        assertThat(reading.metric()).isEqualTo("level");
+        assertThat(reading.value()).isEqualTo(1.27);
+        assertThat(reading.receiveTime()).isEqualTo(5_000L);
+    }
+
+    @Test
+    void payloadWithoutDeviceIsNeverDecoded() throws Exception {
+        Ingest ingest = new Ingest(kafka, Payloads::decode, metrics, config);
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(
+                new Inbound(Protocol.MQTT, "vigil/readings/", null, null, PAYLOAD, 5_000L));
+        kafka.completeNext();
+
+        assertThat(stored.get().rejections()).extracting(Rejection::reason).containsExactly(RejectReason.BAD_ADDRESS);
     }
 
     @Test

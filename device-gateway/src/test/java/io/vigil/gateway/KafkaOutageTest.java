@@ -47,6 +47,7 @@ class KafkaOutageTest {
     static void stop() throws Exception {
         if (coap != null) {
             coap.shutdown();
+            coap.getEndpoint().destroy();
         }
         if (device != null) {
             device.disconnect();

@@ -80,9 +80,10 @@ class SharedSubscriptionTest {
             }
 
             // b is down: the broker keeps b's share of these in b's sessions until b comes back
+            long acceptedByABefore = a.metrics().acceptedReadings();
             publish(N, N);
             await().atMost(WAIT).pollInSameThread()
-                    .until(() -> a.metrics().acceptedReadings() > 0 && sequences().size() > N);
+                    .until(() -> a.metrics().acceptedReadings() > acceptedByABefore && sequences().size() > N);
             try (GatewayApplication restarted = GatewayApplication.start(config("split-b"))) {
                 List<Integer> seqs = awaitSequences(2 * N);
                 assertThat(seqs).as("each message once").doesNotHaveDuplicates().hasSize(2 * N);

@@ -41,7 +41,7 @@ final class MqttSubscriber implements MqttCallback {
     /** Bounds the unacknowledged messages (and so the memory) one connection holds while Kafka is slow. */
     private static final int RECEIVE_MAXIMUM = 1000;
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
     private final String clientId;
     private final MqttAsyncClient client;
