@@ -1,0 +1,220 @@
+package io.vigil.gateway.mqtt;
+
+import io.vigil.common.Protocol;
+import io.vigil.common.RejectReason;
+import io.vigil.common.Rejection;
+import io.vigil.common.Topics;
+import io.vigil.gateway.DeviceIds;
+import io.vigil.gateway.GatewayConfig;
+import io.vigil.gateway.Inbound;
+import io.vigil.gateway.Ingest;
+import io.vigil.gateway.IngestOutcome;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subscriber connection. A QoS 1 message is acknowledged to the broker only after Kafka acknowledged all its
+ * records; until then the broker keeps it in this connection's session and redelivers it after a reconnect or a
+ * gateway restart. While Kafka fails, the message is retried here with backoff, so delivery is at least once.
+ */
+final class MqttSubscriber implements MqttCallback {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriber.class);
+    private static final long OPERATION_TIMEOUT_MS = 10_000;
+    /** Bounds the unacknowledged messages (and so the memory) one connection holds while Kafka is slow. */
+    private static final int RECEIVE_MAXIMUM = 1000;
+    private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+
+    private final String clientId;
+    private final MqttAsyncClient client;
+    private final MqttConnectionOptions options;
+    private final Ingest ingest;
+    private final ScheduledExecutorService retries;
+    private final Set<CompletableFuture<IngestOutcome>> inFlight = ConcurrentHashMap.newKeySet();
+    /**
+     * Bumped on every lost connection: a packet id is only meaningful on the connection that delivered it, and
+     * after a reconnect the broker redelivers unacknowledged messages (possibly reusing ids), so late acks of the
+     * old connection are dropped rather than acknowledging some other message.
+     */
+    private final AtomicInteger connection = new AtomicInteger();
+    private volatile boolean taking = true;
+
+    MqttSubscriber(GatewayConfig config, String clientId, Ingest ingest, ScheduledExecutorService retries)
+            throws MqttException {
+        this.clientId = clientId;
+        this.ingest = ingest;
+        this.retries = retries;
+        // memory persistence: the default file persistence would write into the working directory, and inbound
+        // QoS 1 state lives in the broker session anyway
+        this.client = new MqttAsyncClient(config.mqttUrl(), clientId, new MemoryPersistence());
+        this.options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(config.mqttSessionExpiry().toSeconds());
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 30);
+        options.setKeepAliveInterval(30);
+        options.setConnectionTimeout(10);
+        options.setReceiveMaximum(RECEIVE_MAXIMUM);
+    }
+
+    void start() throws MqttException {
+        client.setManualAcks(true);
+        client.setCallback(this);
+        client.connect(options).waitForCompletion(OPERATION_TIMEOUT_MS);
+        IMqttToken sub = client.subscribe(new MqttSubscription(MqttIngest.SHARED_FILTER, 1));
+        sub.waitForCompletion(OPERATION_TIMEOUT_MS);
+        int[] codes = sub.getReasonCodes();
+        if (codes == null || codes.length == 0 || codes[0] >= 0x80) {
+            throw new MqttException(codes == null || codes.length == 0 ? MqttException.REASON_CODE_CLIENT_EXCEPTION : codes[0]);
+        }
+        LOG.info("{} subscribed to {} on {}", clientId, MqttIngest.SHARED_FILTER, client.getServerURI());
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        try {
+            if (!taking) {
+                return; // not acknowledged: stays in the broker session for the next start
+            }
+            MqttProperties props = message.getProperties();
+            String contentType = props == null ? null : props.getContentType();
+            String deviceId = DeviceIds.ofMqttTopic(Topics.MQTT_READINGS_PREFIX, topic);
+            Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload());
+            process(in, message, connection.get(), 0);
+        } catch (RuntimeException e) {
+            // an exception escaping here would make Paho drop the connection
+            LOG.error("{}: could not process a message on {}", clientId, topic, e);
+        }
+    }
+
+    private void process(Inbound in, MqttMessage message, int onConnection, int attempt) {
+        CompletableFuture<IngestOutcome> stored = in.deviceId() == null
+                ? ingest.reject(in, Rejection.of(RejectReason.BAD_ADDRESS,
+                        "topic does not fit " + Topics.MQTT_READINGS_PREFIX + "{deviceId}: " + in.source()))
+                : ingest.ingest(in);
+        inFlight.add(stored);
+        stored.whenComplete((outcome, failure) -> {
+            inFlight.remove(stored);
+            if (failure == null) {
+                acknowledge(message, onConnection);
+            } else {
+                retryLater(in, message, onConnection, attempt, failure);
+            }
+        });
+    }
+
+    private void retryLater(Inbound in, MqttMessage message, int onConnection, int attempt, Throwable failure) {
+        if (!taking || onConnection != connection.get()) {
+            return; // the broker redelivers it on the next connection
+        }
+        long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempt, 10));
+        LOG.warn("{}: Kafka did not take the message from {} ({}); retry {} in {} ms",
+                clientId, in.source(), failure.toString(), attempt + 1, delay);
+        try {
+            retries.schedule(() -> {
+                try {
+                    if (taking && onConnection == connection.get()) {
+                        process(in, message, onConnection, attempt + 1);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("{}: retry failed for {}", clientId, in.source(), e);
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // closing: the message stays unacknowledged in the broker session
+        }
+    }
+
+    private void acknowledge(MqttMessage message, int onConnection) {
+        if (message.getQos() == 0 || onConnection != connection.get()) {
+            return;
+        }
+        try {
+            client.messageArrivedComplete(message.getId(), message.getQos());
+        } catch (MqttException | RuntimeException e) {
+            LOG.info("{}: could not acknowledge message {} ({}); the broker will redeliver it",
+                    clientId, message.getId(), e.toString());
+        }
+    }
+
+    /** Stops processing new messages; the future completes when those already sent to Kafka are settled. */
+    CompletableFuture<Void> stopTaking() {
+        taking = false;
+        return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                .handle((done, failure) -> null);
+    }
+
+    void close() {
+        taking = false;
+        try {
+            if (client.isConnected()) {
+                client.disconnect(1000).waitForCompletion(5000);
+            }
+        } catch (MqttException e) {
+            LOG.info("{}: disconnect failed ({}); forcing", clientId, e.toString());
+            try {
+                client.disconnectForcibly(0, 1000, false);
+            } catch (MqttException ignored) {
+                // already down
+            }
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.info("{}: close failed: {}", clientId, e.toString());
+        }
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+        if (!reconnect) {
+            return;
+        }
+        LOG.info("{} reconnected to {}", clientId, serverUri);
+        try {
+            // the session normally still holds the subscription; this restores it if the session had expired
+            client.subscribe(new MqttSubscription(MqttIngest.SHARED_FILTER, 1));
+        } catch (MqttException | RuntimeException e) {
+            LOG.error("{}: resubscribing failed", clientId, e);
+        }
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+        connection.incrementAndGet();
+        LOG.warn("{} lost its connection: {}", clientId, response);
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+        LOG.error("{}: MQTT error", clientId, exception);
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+        // the gateway does not publish
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        // no enhanced authentication yet
+    }
+}

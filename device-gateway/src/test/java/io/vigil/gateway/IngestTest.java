@@ -1,0 +1,201 @@
+package io.vigil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.common.DeadLetter;
+import io.vigil.common.Protocol;
+import io.vigil.common.Reading;
+import io.vigil.common.RejectReason;
+import io.vigil.common.Rejection;
+import io.vigil.common.Topics;
+import io.vigil.common.codec.DecodeResult;
+import io.vigil.common.codec.Payloads;
+import io.vigil.common.serde.JsonSerde;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The ingest core against a Kafka MockProducer whose acknowledgements the test hands out one by one. */
+class IngestTest {
+    private static final byte[] PAYLOAD = "{\"whatever\":1}".getBytes(StandardCharsets.UTF_8);
+
+    private final MockProducer<String, byte[]> kafka =
+            new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final GatewayConfig config = GatewayConfig.defaults().withMaxPayloadBytes(100);
+
+    private Ingest ingestDecodingTo(DecodeResult result) {
+        return new Ingest(kafka, (payload, contentType, ctx) -> result, metrics, config);
+    }
+
+    private static Reading reading(String metric, double value) {
+        return new Reading("dev-1", null, null, metric, value, "Cel", 1_000L, 2_000L, Protocol.MQTT);
+    }
+
+    private static Inbound inbound(byte[] payload) {
+        return new Inbound(Protocol.MQTT, "vigil/readings/dev-1", "dev-1", "application/json", payload, 2_000L);
+    }
+
+    @Test
+    void completesOnlyWhenKafkaAcknowledgedEveryReading() throws Exception {
+        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(reading("temp", 21.5), reading("rh", 40))));
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(inbound(PAYLOAD));
+
+        assertThat(kafka.history()).hasSize(2);
+        kafka.completeNext();
+        assertThat(stored).isNotDone();
+        kafka.completeNext();
+        assertThat(stored.get()).isEqualTo(new IngestOutcome(2, List.of()));
+        assertThat(metrics.acceptedReadings()).isEqualTo(2);
+        ProducerRecord<String, byte[]> first = kafka.history().get(0);
+        assertThat(first.topic()).isEqualTo(Topics.READINGS);
+        assertThat(first.key()).isEqualTo("dev-1");
+        assertThat(JsonSerde.readings().fromBytes(first.value())).isEqualTo(reading("temp", 21.5));
+    }
+
+    @Test
+    void kafkaErrorFailsTheFutureAndIsCounted() {
+        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(reading("temp", 21.5), reading("rh", 40))));
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+        kafka.errorNext(new TimeoutException("no ack in time"));
+
+        assertThatThrownBy(stored::get).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TimeoutException.class);
+        assertThat(metrics.kafkaErrors()).isEqualTo(1);
+        assertThat(metrics.acceptedReadings()).isEqualTo(1);
+    }
+
+    @Test
+    void producerThatCannotQueueFailsTheFutureInsteadOfThrowing() {
+        kafka.sendException = new TimeoutException("metadata not available");
+        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(reading("temp", 21.5))));
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(inbound(PAYLOAD));
+
+        assertThat(stored).isCompletedExceptionally();
+        assertThat(metrics.kafkaErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void rejectionBecomesDeadLetterWithTheOriginalBytes() throws Exception {
+        Ingest ingest = ingestDecodingTo(DecodeResult.rejected(Rejection.of(RejectReason.MISSING_FIELD, "no 'v'")));
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+
+        assertThat(stored.get().refused()).isTrue();
+        ProducerRecord<String, byte[]> record = kafka.history().get(0);
+        assertThat(record.topic()).isEqualTo(Topics.DEADLETTER);
+        assertThat(record.key()).isEqualTo("dev-1");
+        DeadLetter letter = JsonSerde.deadLetters().fromBytes(record.value());
+        assertThat(letter.payload()).isEqualTo(PAYLOAD);
+        assertThat(letter.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+        assertThat(letter.detail()).isEqualTo("no 'v'");
+        assertThat(letter.source()).isEqualTo("vigil/readings/dev-1");
+        assertThat(letter.deviceId()).isEqualTo("dev-1");
+        assertThat(letter.protocol()).isEqualTo(Protocol.MQTT);
+        assertThat(letter.contentType()).isEqualTo("application/json");
+        assertThat(metrics.rejections(RejectReason.MISSING_FIELD)).isEqualTo(1);
+    }
+
+    @Test
+    void partlyRejectedPackStoresGoodRecordsAndDeadLettersTheRest() throws Exception {
+        Ingest ingest = ingestDecodingTo(new DecodeResult(List.of(reading("temp", 21.5)),
+                List.of(Rejection.of(RejectReason.UNSUPPORTED_VALUE, "record 1: string value"))));
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+        kafka.completeNext();
+
+        IngestOutcome outcome = stored.get();
+        assertThat(outcome.acceptedReadings()).isEqualTo(1);
+        assertThat(outcome.refused()).isFalse();
+        assertThat(kafka.history()).extracting(ProducerRecord::topic)
+                .containsExactly(Topics.READINGS, Topics.DEADLETTER);
+    }
+
+    @Test
+    void oversizePayloadIsDeadLetteredWithoutDecodingAndKeepsOnlyTheLimit() throws Exception {
+        Ingest ingest = new Ingest(kafka, (payload, contentType, ctx) -> {
+            throw new AssertionError("an oversize payload must not be decoded");
+        }, metrics, config);
+        byte[] big = new byte[150];
+        big[0] = 'x';
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(inbound(big));
+        kafka.completeNext();
+
+        assertThat(stored.get().rejections()).extracting(Rejection::reason).containsExactly(RejectReason.TOO_LARGE);
+        DeadLetter letter = JsonSerde.deadLetters().fromBytes(kafka.history().get(0).value());
+        assertThat(letter.reason()).isEqualTo(RejectReason.TOO_LARGE);
+        assertThat(letter.detail()).contains("150 bytes").contains("100 bytes");
+        assertThat(letter.payload()).hasSize(100).startsWith((byte) 'x');
+    }
+
+    @Test
+    void decoderThatThrowsLosesNothing() throws Exception {
+        Ingest ingest = new Ingest(kafka, (payload, contentType, ctx) -> {
+            throw new IllegalStateException("decoder bug");
+        }, metrics, config);
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+
+        assertThat(stored.get().rejections()).extracting(Rejection::reason).containsExactly(RejectReason.MALFORMED);
+        assertThat(JsonSerde.deadLetters().fromBytes(kafka.history().get(0).value()).payload()).isEqualTo(PAYLOAD);
+    }
+
+    @Test
+    void realDecoderStampsTheTransportsDeviceAndProtocol() throws Exception {
+        Ingest ingest = new Ingest(kafka, Payloads::decode, metrics, config);
+        byte[] json = "{\"metric\":\"level\",\"value\":1.27,\"unit\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(
+                new Inbound(Protocol.COAP, "/readings/gauge-7", "gauge-7", null, json, 5_000L));
+        kafka.completeNext();
+
+        assertThat(stored.get()).isEqualTo(new IngestOutcome(1, List.of()));
+        Reading reading = JsonSerde.readings().fromBytes(kafka.history().get(0).value());
+        assertThat(reading.deviceId()).isEqualTo("gauge-7");
+        assertThat(reading.protocol()).isEqualTo(Protocol.COAP);
+        assertThat(reading.metric()).isEqualTo("level");
+        assertThat(reading.value()).isEqualTo(1.27);
+        assertThat(reading.receiveTime()).isEqualTo(5_000L);
+    }
+
+    @Test
+    void payloadWithoutDeviceIsNeverDecoded() throws Exception {
+        Ingest ingest = new Ingest(kafka, Payloads::decode, metrics, config);
+
+        CompletableFuture<IngestOutcome> stored = ingest.ingest(
+                new Inbound(Protocol.MQTT, "vigil/readings/", null, null, PAYLOAD, 5_000L));
+        kafka.completeNext();
+
+        assertThat(stored.get().rejections()).extracting(Rejection::reason).containsExactly(RejectReason.BAD_ADDRESS);
+    }
+
+    @Test
+    void transportRefusalIsDeadLetteredWithoutDevice() throws Exception {
+        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of()));
+        Inbound in = new Inbound(Protocol.MQTT, "vigil/readings/", null, null, PAYLOAD, 2_000L);
+
+        CompletableFuture<IngestOutcome> stored = ingest.reject(in, Rejection.of(RejectReason.BAD_ADDRESS, "no device"));
+        kafka.completeNext();
+
+        assertThat(stored.get().refused()).isTrue();
+        ProducerRecord<String, byte[]> record = kafka.history().get(0);
+        assertThat(record.key()).isNull();
+        assertThat(JsonSerde.deadLetters().fromBytes(record.value()).reason()).isEqualTo(RejectReason.BAD_ADDRESS);
+    }
+}

@@ -1,0 +1,116 @@
+package io.vigil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.common.Reading;
+import io.vigil.common.Topics;
+import io.vigil.common.codec.Payloads;
+import io.vigil.stack.LocalStack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateway instances on one broker split the device topic tree through the shared subscription, and an
+ * instance that restarts under the same id picks up the messages the broker kept for its sessions.
+ */
+class SharedSubscriptionTest {
+    private static final int N = 200;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+    static LocalStack stack;
+    static KafkaTopicsReader kafka;
+    static MqttClient device;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.onFreePorts(dir, true, false, true, false).start();
+        stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        kafka = new KafkaTopicsReader(stack.kafka.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
+        device = Devices.mqttPublisher(stack.mosquitto.url(), "split-device");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (device != null) {
+            device.disconnect();
+            device.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static GatewayConfig config(String instanceId) {
+        return GatewayConfig.defaults()
+                .withInstanceId(instanceId)
+                .withMqttUrl(stack.mosquitto.url())
+                .withKafkaBootstrap(stack.kafka.bootstrapServers())
+                .withCoap("127.0.0.1", 0);
+    }
+
+    @Test
+    void twoGatewaysDeliverEveryMessageOnceAndARestartedOneCatchesUp() throws Exception {
+        try (GatewayApplication a = GatewayApplication.start(config("split-a"))) {
+            GatewayApplication b = GatewayApplication.start(config("split-b"));
+            long acceptedByB;
+            try {
+                publish(0, N);
+                List<Integer> seqs = awaitSequences(N);
+                assertThat(seqs).as("each message once").doesNotHaveDuplicates().hasSize(N);
+                assertThat(a.metrics().acceptedReadings()).as("gateway a took a share").isPositive();
+                assertThat(b.metrics().acceptedReadings()).as("gateway b took a share").isPositive();
+                assertThat(a.metrics().acceptedReadings() + b.metrics().acceptedReadings()).isEqualTo(N);
+            } finally {
+                b.close();
+                acceptedByB = b.metrics().acceptedReadings();
+            }
+
+            // b is down: the broker keeps b's share of these in b's sessions until b comes back
+            long acceptedByABefore = a.metrics().acceptedReadings();
+            publish(N, N);
+            await().atMost(WAIT).pollInSameThread()
+                    .until(() -> a.metrics().acceptedReadings() > acceptedByABefore && sequences().size() > N);
+            try (GatewayApplication restarted = GatewayApplication.start(config("split-b"))) {
+                List<Integer> seqs = awaitSequences(2 * N);
+                assertThat(seqs).as("each message once").doesNotHaveDuplicates().hasSize(2 * N);
+                assertThat(restarted.metrics().acceptedReadings()).as("the restarted b drained its sessions")
+                        .isPositive();
+                assertThat(a.metrics().acceptedReadings() + acceptedByB + restarted.metrics().acceptedReadings())
+                        .as("no message processed twice").isEqualTo(2 * N);
+            }
+        }
+    }
+
+    private static void publish(int from, int count) throws Exception {
+        for (int i = from; i < from + count; i++) {
+            byte[] payload = ("{\"metric\":\"seq\",\"value\":" + i + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Devices.publish(device, "vigil/readings/split-" + (i % 20), payload, Payloads.JSON);
+        }
+    }
+
+    private static List<Integer> sequences() {
+        return kafka.poll().readings(r -> r.metric().equals("seq")).stream()
+                .map(ConsumerRecord::value).map(Reading::value).map(Double::intValue).collect(Collectors.toList());
+    }
+
+    /** Waits until at least {@code count} readings arrived; callers then check there are no more. */
+    private static List<Integer> awaitSequences(int count) {
+        await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(100))
+                .until(() -> sequences().size() >= count);
+        return sequences();
+    }
+}
