@@ -22,19 +22,16 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GatewayConfig d = GatewayConfig.defaults();
-        GatewayConfig config = new GatewayConfig(
-                mqttUrl != null ? mqttUrl : d.mqttUrl(),
-                subscribers != null ? subscribers : d.mqttSubscribers(),
-                instance != null ? GatewayConfig.CLIENT_ID_PREFIX + instance : d.mqttClientIdPrefix(),
-                d.mqttSessionExpiry(),
-                kafka != null ? kafka : d.kafkaBootstrap(),
-                coapHost != null ? coapHost : d.coapHost(),
-                coapPort != null ? coapPort : d.coapPort(),
-                maxPayload != null ? maxPayload : d.maxPayloadBytes(),
-                d.readingsTopic(),
-                d.deadLetterTopic(),
-                d.kafkaAckTimeout());
+        GatewayConfig config = GatewayConfig.defaults();
+        if (mqttUrl != null) config = config.withMqttUrl(mqttUrl);
+        if (subscribers != null) config = config.withMqttSubscribers(subscribers);
+        if (instance != null) config = config.withInstanceId(instance);
+        if (kafka != null) config = config.withKafkaBootstrap(kafka);
+        if (coapHost != null || coapPort != null) {
+            config = config.withCoap(coapHost != null ? coapHost : config.coapHost(),
+                    coapPort != null ? coapPort : config.coapPort());
+        }
+        if (maxPayload != null) config = config.withMaxPayloadBytes(maxPayload);
         GatewayApplication gateway = GatewayApplication.start(config);
         System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, Kafka %s%n", config.mqttUrl(),
                 config.coapHost(), gateway.coapPort(), config.kafkaBootstrap());

@@ -85,10 +85,8 @@ class EndToEndTest {
                     summary: "Level high at {zone}"
                     description: "{device} reads {value} {unit}, limit {limit} {unit}"
                 """);
-        GatewayConfig g = GatewayConfig.defaults();
-        gateway = GatewayApplication.start(new GatewayConfig(stack.mosquitto.url(), 2, g.mqttClientIdPrefix(),
-                g.mqttSessionExpiry(), stack.kafka.bootstrapServers(), "127.0.0.1", 0, g.maxPayloadBytes(),
-                Topics.READINGS, Topics.DEADLETTER, g.kafkaAckTimeout()));
+        gateway = GatewayApplication.start(GatewayConfig.defaults().withMqttUrl(stack.mosquitto.url())
+                .withKafkaBootstrap(stack.kafka.bootstrapServers()).withCoap("127.0.0.1", 0));
         JobConfig j = JobConfig.defaults();
         job = JobApplication.start(new JobConfig(stack.kafka.bootstrapServers(), Topics.READINGS, Topics.ALERTS,
                 "e2e-job", stack.influx.url(), "vigil", stack.mosquitto.url(), rules, Duration.ofSeconds(1),
