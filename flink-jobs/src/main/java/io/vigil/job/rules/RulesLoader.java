@@ -59,7 +59,7 @@ public final class RulesLoader {
             if (p.nextToken() == null) {
                 throw new InvalidRulesException(file, 1, "rules", "the file is empty");
             }
-            root = YamlNode.read(p, "", file);
+            root = YamlNode.read(p, "", file, 0);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new InvalidRulesException(file, line, "(syntax)", e.getOriginalMessage());

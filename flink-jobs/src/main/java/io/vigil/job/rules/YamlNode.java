@@ -24,18 +24,22 @@ final class YamlNode {
     final JsonToken token;
     final String text;
 
-    private YamlNode(Kind kind, String path, JsonLocation location, JsonToken token, String text) {
+    private YamlNode(Kind kind, String path, int line, JsonToken token, String text) {
         this.kind = kind;
         this.path = path;
-        this.line = location.getLineNr();
+        this.line = line;
         this.token = token;
         this.text = text;
     }
 
-    /** Reads the value the parser is positioned on (its current token) and everything below it. */
-    static YamlNode read(JsonParser p, String path, String file) throws IOException {
+    /**
+     * Reads the value the parser is positioned on (its current token) and everything below it. {@code line} is
+     * where the value is named: its key's line for a field, else the value's own line (0 = take the parser's).
+     */
+    static YamlNode read(JsonParser p, String path, String file, int line) throws IOException {
         JsonToken t = p.currentToken();
-        JsonLocation at = p.currentTokenLocation();
+        JsonLocation here = p.currentTokenLocation();
+        int at = line > 0 ? line : here.getLineNr();
         if (t == JsonToken.START_OBJECT) {
             YamlNode map = new YamlNode(Kind.MAP, path, at, t, null);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -46,14 +50,14 @@ final class YamlNode {
                 if (map.fields.containsKey(name)) {
                     throw new InvalidRulesException(file, keyLine, childPath, "given twice");
                 }
-                map.fields.put(name, read(p, childPath, file));
+                map.fields.put(name, read(p, childPath, file, keyLine));
             }
             return map;
         }
         if (t == JsonToken.START_ARRAY) {
             YamlNode list = new YamlNode(Kind.LIST, path, at, t, null);
             while (p.nextToken() != JsonToken.END_ARRAY) {
-                list.items.add(read(p, path + "[" + list.items.size() + "]", file));
+                list.items.add(read(p, path + "[" + list.items.size() + "]", file, 0));
             }
             return list;
         }
