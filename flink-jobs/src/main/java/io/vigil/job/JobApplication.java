@@ -1,0 +1,122 @@
+package io.vigil.job;
+
+import io.vigil.common.Alert;
+import io.vigil.common.Reading;
+import io.vigil.job.influx.InfluxSettings;
+import io.vigil.job.influx.InfluxSink;
+import io.vigil.job.influx.LineFormats;
+import io.vigil.job.kafka.AlertRecordSerializer;
+import io.vigil.job.kafka.ReadingDeserializer;
+import io.vigil.job.mqtt.MqttAlertSink;
+import io.vigil.job.rules.RuleSet;
+import io.vigil.job.rules.RulesLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of the Flink job: turns a {@link JobConfig} into a running job on an embedded MiniCluster
+ * with Kafka in, InfluxDB, Kafka and MQTT out, and checkpoints that survive a restart.
+ */
+public final class JobApplication {
+    private static final Logger LOG = LoggerFactory.getLogger(JobApplication.class);
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private JobApplication() {}
+
+    /** Validates the config, loads the rules (failing on any rule error) and submits the job. */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy: the type flink-connector-kafka 5.0 still takes
+    public static JobHandle start(JobConfig config) throws Exception {
+        config.validate();
+        RuleSet rules = RulesLoader.load(config.rulesFile());
+        Path checkpoints = config.checkpointDir().toAbsolutePath();
+        Files.createDirectories(checkpoints);
+        Optional<Path> restoreFrom = latestCheckpoint(checkpoints);
+
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.ADDRESS, LOOPBACK);
+        conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        conf.set(RestOptions.BIND_PORT, String.valueOf(config.webUiPort()));
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+        restoreFrom.ifPresent(chk -> {
+            LOG.info("restoring from retained checkpoint {}", chk);
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, chk.toUri().toString());
+            // an operator removed since the checkpoint must not block the restart
+            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+        });
+        StreamExecutionEnvironment env = config.webUiPort() > 0
+                ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
+                : StreamExecutionEnvironment.createLocalEnvironment(conf);
+        env.setParallelism(config.parallelism());
+
+        KafkaSource<Reading> readings = KafkaSource.<Reading>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setTopics(config.readingsTopic())
+                .setGroupId(config.consumerGroup())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new ReadingDeserializer())
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperty("client.id.prefix", config.consumerGroup())
+                .build();
+        InfluxSettings influx = new InfluxSettings(config.influxUrl(), config.influxDatabase(),
+                config.influxBatchSize(), config.influxFlushInterval(), config.influxRetryTimeout());
+        KafkaSink<Alert> kafkaAlerts = KafkaSink.<Alert>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setRecordSerializer(new AlertRecordSerializer(config.alertsTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        List<Sink<Alert>> alertSinks = List.of(
+                kafkaAlerts,
+                new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + "-alerts"),
+                new InfluxSink<>(influx, LineFormats.incidents()));
+        VigilJob.build(env, readings, VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()),
+                new InfluxSink<>(influx, LineFormats.readings()), alertSinks, rules);
+        JobClient client = env.executeAsync("vigil");
+        LOG.info("Vigil job {} submitted with {} rules{}", client.getJobID(), rules.size(),
+                config.webUiPort() > 0 ? "; web UI http://" + LOOPBACK + ":" + config.webUiPort() : "");
+        return new JobHandle(client, restoreFrom, config.webUiPort());
+    }
+
+    /** The newest retained checkpoint ({@code <job id>/chk-N} with a {@code _metadata} file) under {@code dir}. */
+    static Optional<Path> latestCheckpoint(Path dir) {
+        try (Stream<Path> files = Files.find(dir, 3, (p, a) -> a.isRegularFile()
+                && p.getFileName().toString().equals("_metadata")
+                && p.getParent().getFileName().toString().startsWith("chk-"))) {
+            return files.max(Comparator.comparing(JobApplication::modified)).map(Path::getParent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot look for checkpoints in " + dir, e);
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.vigil.job;
+
+import io.vigil.common.Topics;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the Flink job needs to run, read once by the launcher. Defaults live in {@link #defaults()} only;
+ * {@link JobApplication#start} validates the record once before building anything.
+ *
+ * @param maxOutOfOrderness how late (event time) a reading may arrive and still be evaluated in order
+ * @param idleness          a Kafka partition silent this long no longer holds the watermark back
+ * @param checkpointDir     retained checkpoints; the latest one is restored on the next start
+ * @param webUiPort         Flink web UI on 127.0.0.1; 0 disables it
+ * @param influxRetryTimeout how long an InfluxDB write is retried before the task fails and restarts
+ */
+public record JobConfig(
+        String kafkaBootstrap,
+        String readingsTopic,
+        String alertsTopic,
+        String consumerGroup,
+        String influxUrl,
+        String influxDatabase,
+        String mqttUrl,
+        Path rulesFile,
+        Duration maxOutOfOrderness,
+        Duration idleness,
+        Duration checkpointInterval,
+        Path checkpointDir,
+        int webUiPort,
+        int parallelism,
+        int influxBatchSize,
+        Duration influxFlushInterval,
+        Duration influxRetryTimeout) {
+
+    public static JobConfig defaults() {
+        return new JobConfig(
+                "127.0.0.1:9092",
+                Topics.READINGS,
+                Topics.ALERTS,
+                "vigil-job",
+                "http://127.0.0.1:8086",
+                "vigil",
+                "tcp://127.0.0.1:1883",
+                Path.of("config", "rules.yaml"),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                Path.of("data", "flink-checkpoints"),
+                8081,
+                1,
+                5000,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60));
+    }
+
+    /** Returns this config if every field is usable; otherwise throws naming the field. */
+    public JobConfig validate() {
+        text("kafkaBootstrap", kafkaBootstrap);
+        text("readingsTopic", readingsTopic);
+        text("alertsTopic", alertsTopic);
+        text("consumerGroup", consumerGroup);
+        url("influxUrl", influxUrl, "http", "https");
+        text("influxDatabase", influxDatabase);
+        url("mqttUrl", mqttUrl, "tcp", "ssl", "ws", "wss");
+        Objects.requireNonNull(rulesFile, "rulesFile");
+        Objects.requireNonNull(checkpointDir, "checkpointDir");
+        atLeast("maxOutOfOrderness", maxOutOfOrderness, Duration.ZERO);
+        atLeast("idleness", idleness, Duration.ofMillis(1));
+        atLeast("checkpointInterval", checkpointInterval, Duration.ofMillis(10));
+        atLeast("influxFlushInterval", influxFlushInterval, Duration.ofMillis(1));
+        atLeast("influxRetryTimeout", influxRetryTimeout, Duration.ofMillis(1));
+        check(webUiPort >= 0 && webUiPort <= 65535, "webUiPort", webUiPort + " is not a port (0 disables the web UI)");
+        check(parallelism >= 1, "parallelism", parallelism + " must be at least 1");
+        check(influxBatchSize >= 1, "influxBatchSize", influxBatchSize + " must be at least 1");
+        return this;
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    private static void text(String field, String value) {
+        check(value != null && !value.isBlank(), field, "must not be empty");
+    }
+
+    private static void url(String field, String value, String... schemes) {
+        text(field, value);
+        String scheme;
+        try {
+            URI uri = new URI(value);
+            scheme = uri.getScheme();
+            check(uri.getHost() != null, field, "\"" + value + "\" names no host");
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("job config: " + field + ": \"" + value + "\" is not a URL: " + e.getMessage());
+        }
+        check(scheme != null && java.util.Arrays.asList(schemes).contains(scheme), field,
+                "\"" + value + "\" must start with one of " + java.util.Arrays.toString(schemes) + "://");
+    }
+
+    private static void atLeast(String field, Duration value, Duration min) {
+        check(value != null && value.compareTo(min) >= 0, field, value + " must be at least " + min);
+    }
+
+    private static void check(boolean ok, String field, String problem) {
+        if (!ok) {
+            throw new IllegalArgumentException("job config: " + field + ": " + problem);
+        }
+    }
+
+    /** Changes a few fields of a config, typically of {@link #defaults()}. */
+    public static final class Builder {
+        private String kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase, mqttUrl;
+        private Path rulesFile, checkpointDir;
+        private Duration maxOutOfOrderness, idleness, checkpointInterval, influxFlushInterval, influxRetryTimeout;
+        private int webUiPort, parallelism, influxBatchSize;
+
+        private Builder(JobConfig c) {
+            kafkaBootstrap = c.kafkaBootstrap; readingsTopic = c.readingsTopic; alertsTopic = c.alertsTopic;
+            consumerGroup = c.consumerGroup; influxUrl = c.influxUrl; influxDatabase = c.influxDatabase;
+            mqttUrl = c.mqttUrl; rulesFile = c.rulesFile; maxOutOfOrderness = c.maxOutOfOrderness;
+            idleness = c.idleness; checkpointInterval = c.checkpointInterval; checkpointDir = c.checkpointDir;
+            webUiPort = c.webUiPort; parallelism = c.parallelism; influxBatchSize = c.influxBatchSize;
+            influxFlushInterval = c.influxFlushInterval; influxRetryTimeout = c.influxRetryTimeout;
+        }
+
+        public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
+        public Builder readingsTopic(String v) { readingsTopic = v; return this; }
+        public Builder alertsTopic(String v) { alertsTopic = v; return this; }
+        public Builder consumerGroup(String v) { consumerGroup = v; return this; }
+        public Builder influxUrl(String v) { influxUrl = v; return this; }
+        public Builder influxDatabase(String v) { influxDatabase = v; return this; }
+        public Builder mqttUrl(String v) { mqttUrl = v; return this; }
+        public Builder rulesFile(Path v) { rulesFile = v; return this; }
+        public Builder maxOutOfOrderness(Duration v) { maxOutOfOrderness = v; return this; }
+        public Builder idleness(Duration v) { idleness = v; return this; }
+        public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
+        public Builder checkpointDir(Path v) { checkpointDir = v; return this; }
+        public Builder webUiPort(int v) { webUiPort = v; return this; }
+        public Builder parallelism(int v) { parallelism = v; return this; }
+        public Builder influxBatchSize(int v) { influxBatchSize = v; return this; }
+        public Builder influxFlushInterval(Duration v) { influxFlushInterval = v; return this; }
+        public Builder influxRetryTimeout(Duration v) { influxRetryTimeout = v; return this; }
+
+        public JobConfig build() {
+            return new JobConfig(kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase,
+                    mqttUrl, rulesFile, maxOutOfOrderness, idleness, checkpointInterval, checkpointDir, webUiPort,
+                    parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.vigil.job.detect;
+
+import io.vigil.common.Phase;
+import io.vigil.common.Reading;
+import io.vigil.job.rules.Rule;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders a rule's summary and description templates. Placeholders: {@code {device} {site} {zone} {metric}
+ * {value} {unit} {limit} {level} {rule} {phase} {severity}}; {@code {limit}} is the rule's ALARM limit,
+ * {@code {level}} the level crossed by this transition (warn, limit or clear). Unknown placeholders stay as written.
+ */
+public final class AlertText {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)}");
+
+    private AlertText() {}
+
+    public static String render(String template, Rule rule, Reading reading, Phase phase, String severity,
+                                double limit, double level) {
+        Map<String, String> values = Map.ofEntries(
+                Map.entry("device", reading.deviceId()),
+                Map.entry("site", reading.site()),
+                Map.entry("zone", reading.zone()),
+                Map.entry("metric", reading.metric()),
+                Map.entry("value", number(reading.value())),
+                Map.entry("unit", reading.unit() == null ? "" : reading.unit()),
+                Map.entry("limit", number(limit)),
+                Map.entry("level", number(level)),
+                Map.entry("rule", rule.id()),
+                Map.entry("phase", phase.name()),
+                Map.entry("severity", severity));
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = values.get(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(v == null ? m.group() : v));
+        }
+        m.appendTail(out);
+        return out.toString().trim();
+    }
+
+    /** Shortest plain decimal, keeping one decimal place on whole numbers: 4.0, 3.85, 120.0. */
+    static String number(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        BigDecimal d = BigDecimal.valueOf(v).stripTrailingZeros();
+        return (d.scale() <= 0 ? d.setScale(1) : d).toPlainString();
+    }
+}

@@ -1,0 +1,20 @@
+package io.vigil.job.detect;
+
+import io.vigil.common.Reading;
+
+/** A reading routed to one rule that watches its series; a reading matching two rules travels twice. */
+public record RuleReading(String ruleId, Reading reading) {
+    /** Detector state is kept per rule and series: {@code ruleId|deviceId/metric}. */
+    public String key() {
+        return key(ruleId, reading.seriesKey());
+    }
+
+    public static String key(String ruleId, String seriesKey) {
+        return ruleId + "|" + seriesKey;
+    }
+
+    /** The rule id part of a key; rule ids never contain '|'. */
+    public static String ruleIdOf(String key) {
+        return key.substring(0, key.indexOf('|'));
+    }
+}

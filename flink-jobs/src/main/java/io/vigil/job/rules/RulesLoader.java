@@ -1,0 +1,223 @@
+package io.vigil.job.rules;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates a rules file (schema in docs/rules.md). Every problem is an {@link InvalidRulesException}
+ * naming file, line and field; a rules file is either wholly valid or not used at all.
+ */
+public final class RulesLoader {
+    private static final YAMLFactory YAML = new YAMLFactory();
+    private static final Pattern ID = Pattern.compile("[a-z0-9-]+");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Set<String> RULE_FIELDS = Set.of("id", "metric", "devices", "zones", "severity", "summary",
+            "description", Threshold.KIND);
+    private static final Set<String> THRESHOLD_FIELDS = Set.of("above", "below", "warn", "clear", "for", "clear_for");
+    static final String DEFAULT_SEVERITY = "critical";
+    static final String DEFAULT_SUMMARY = "{rule}: {metric} at {device} in {zone}";
+    static final String DEFAULT_DESCRIPTION = "{device} reads {value} {unit}, limit {limit} {unit}";
+
+    private final String file;
+
+    private RulesLoader(String file) {
+        this.file = file;
+    }
+
+    public static RuleSet load(Path path) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InvalidRulesException(path.toString(), 0, "(file)", "cannot read: " + e);
+        }
+        return parse(text, path.toString());
+    }
+
+    /** Parses rules from text; {@code source} names it in error messages. */
+    public static RuleSet parse(String yaml, String source) {
+        return new RulesLoader(source).parse(yaml);
+    }
+
+    private RuleSet parse(String yaml) {
+        YamlNode root;
+        try (JsonParser p = YAML.createParser(yaml)) {
+            if (p.nextToken() == null) {
+                throw new InvalidRulesException(file, 1, "rules", "the file is empty");
+            }
+            root = YamlNode.read(p, "", file, 0);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new InvalidRulesException(file, line, "(syntax)", e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidRulesException(file, 0, "(file)", e.toString());
+        }
+        expect(root, YamlNode.Kind.MAP, "a mapping with a 'rules' list");
+        rejectUnknown(root, Set.of("rules"));
+        YamlNode list = root.fields.get("rules");
+        if (list == null) {
+            throw fail(root, "rules", "missing: the file must contain a 'rules' list");
+        }
+        if (list.kind == YamlNode.Kind.SCALAR && list.text == null) {
+            return new RuleSet(List.of());
+        }
+        expect(list, YamlNode.Kind.LIST, "a list of rules");
+        List<Rule> rules = new ArrayList<>();
+        Map<String, Integer> idLines = new HashMap<>();
+        for (YamlNode item : list.items) {
+            Rule rule = rule(item);
+            Integer first = idLines.putIfAbsent(rule.id(), item.fields.get("id").line);
+            if (first != null) {
+                YamlNode id = item.fields.get("id");
+                throw fail(id, id.path, "duplicate rule id \"" + rule.id() + "\" (first defined on line " + first + ")");
+            }
+            rules.add(rule);
+        }
+        return new RuleSet(rules);
+    }
+
+    private Rule rule(YamlNode node) {
+        expect(node, YamlNode.Kind.MAP, "a rule (a mapping with id, metric, threshold, ...)");
+        rejectUnknown(node, RULE_FIELDS);
+        YamlNode idNode = required(node, "id");
+        String id = text(idNode);
+        if (!ID.matcher(id).matches()) {
+            throw fail(idNode, idNode.path, "\"" + id + "\" is not a valid id: use lower-case letters, digits and '-'");
+        }
+        String metric = text(required(node, "metric"));
+        Glob devices = optionalText(node, "devices").map(Glob::new).orElse(Glob.ANY);
+        Glob zones = optionalText(node, "zones").map(Glob::new).orElse(Glob.ANY);
+        Condition condition = threshold(required(node, Threshold.KIND));
+        return new Rule(id, metric, devices, zones, condition,
+                optionalText(node, "severity").orElse(DEFAULT_SEVERITY),
+                optionalText(node, "summary").orElse(DEFAULT_SUMMARY),
+                optionalText(node, "description").orElse(DEFAULT_DESCRIPTION));
+    }
+
+    private Threshold threshold(YamlNode node) {
+        expect(node, YamlNode.Kind.MAP, "a mapping with above or below, and optionally warn, clear, for, clear_for");
+        rejectUnknown(node, THRESHOLD_FIELDS);
+        YamlNode above = node.fields.get("above");
+        YamlNode below = node.fields.get("below");
+        if (above != null && below != null) {
+            throw fail(below, below.path, "give either above or below, not both");
+        }
+        if (above == null && below == null) {
+            throw fail(node, node.path + ".above", "missing limit: give above or below");
+        }
+        Direction direction = above != null ? Direction.ABOVE : Direction.BELOW;
+        YamlNode limitNode = above != null ? above : below;
+        double limit = number(limitNode);
+        Double warn = null;
+        YamlNode warnNode = node.fields.get("warn");
+        if (warnNode != null) {
+            warn = number(warnNode);
+            if (!direction.within(warn, limit)) {
+                throw fail(warnNode, warnNode.path, "the pre-warning level must be " + (direction == Direction.ABOVE
+                        ? "below" : "above") + " the limit " + format(limit) + " (it warns before the limit is reached)");
+            }
+        }
+        double clear = limit;
+        YamlNode clearNode = node.fields.get("clear");
+        if (clearNode != null) {
+            clear = number(clearNode);
+            if (direction.beyond(clear, limit)) {
+                throw fail(clearNode, clearNode.path, "the clear level must not be " + (direction == Direction.ABOVE
+                        ? "above" : "below") + " the limit " + format(limit));
+            }
+        }
+        return new Threshold(direction, limit, warn, clear, duration(node, "for"), duration(node, "clear_for"));
+    }
+
+    private Duration duration(YamlNode map, String field) {
+        YamlNode node = map.fields.get(field);
+        if (node == null) {
+            return Duration.ZERO;
+        }
+        String text = node.kind == YamlNode.Kind.SCALAR && node.text != null ? node.text.trim() : "";
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw fail(node, node.path, "expected a duration like 500ms, 10s, 5m, 1h or 1d, got " + node.describe());
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private double number(YamlNode node) {
+        if (node.kind != YamlNode.Kind.SCALAR || !node.isNumber()) {
+            throw fail(node, node.path, "expected a number, got " + node.describe());
+        }
+        double v = Double.parseDouble(node.text);
+        if (!Double.isFinite(v)) {
+            throw fail(node, node.path, "expected a finite number, got " + node.describe());
+        }
+        return v;
+    }
+
+    private String text(YamlNode node) {
+        if (node.kind != YamlNode.Kind.SCALAR || node.text == null || node.text.isBlank()) {
+            throw fail(node, node.path, "expected text, got " + node.describe());
+        }
+        return node.text;
+    }
+
+    private java.util.Optional<String> optionalText(YamlNode map, String field) {
+        YamlNode node = map.fields.get(field);
+        return node == null ? java.util.Optional.empty() : java.util.Optional.of(text(node));
+    }
+
+    private YamlNode required(YamlNode map, String field) {
+        YamlNode node = map.fields.get(field);
+        if (node == null) {
+            throw fail(map, join(map.path, field), "missing required field");
+        }
+        return node;
+    }
+
+    private void expect(YamlNode node, YamlNode.Kind kind, String what) {
+        if (node.kind != kind) {
+            throw fail(node, node.path.isEmpty() ? "(top level)" : node.path, "expected " + what + ", got " + node.describe());
+        }
+    }
+
+    private void rejectUnknown(YamlNode map, Set<String> known) {
+        for (Map.Entry<String, YamlNode> e : map.fields.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                throw fail(e.getValue(), e.getValue().path, "unknown field; expected one of "
+                        + new LinkedHashSet<>(known.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private InvalidRulesException fail(YamlNode at, String field, String problem) {
+        return new InvalidRulesException(file, at.line, field, problem);
+    }
+
+    private static String join(String path, String field) {
+        return path.isEmpty() ? field : path + "." + field;
+    }
+
+    private static String format(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+}
