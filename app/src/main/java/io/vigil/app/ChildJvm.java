@@ -53,7 +53,9 @@ final class ChildJvm implements AutoCloseable {
                 console.println("[" + name + "] " + line);
             }
         } catch (IOException e) {
-            console.println("[" + name + "] output lost: " + e.getMessage());
+            if (p.isAlive()) {
+                console.println("[" + name + "] output lost: " + e.getMessage());
+            } // else: the stream closed because the process ended, which is how every run ends
         }
     }
 

@@ -97,6 +97,8 @@ final class Demo {
                 children.get(i).close();
             }
             children.clear();
+            stopped.countDown();
+            alertTail.join(5_000);
             return readingsSeen > 0 && alerts.get() > 0 ? 0 : 2;
         } finally {
             children.forEach(ChildJvm::close);

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.cbor.CBORMapper;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.vigil.common.Alert;
 import io.vigil.common.DeadLetter;
 import io.vigil.common.Phase;
