@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.stack.FreePorts;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +40,20 @@ class DemoTest {
         assertThat(text).containsPattern("ALERT PRE_WARNING +river-level-high riverside/gauge-0");
         assertThat(text).containsPattern("ALERT ALARM +river-level-high riverside/gauge-0");
         assertThat(text).contains("[simulator] sim:");
+        assertThat(text).contains("[job] job: running");
+        for (int port : new int[] {ports.mqtt(), ports.influxHttp(), ports.kafka(), ports.flinkUi()}) {
+            assertThat(listening(port)).as("something still listens on port %d after the demo", port).isFalse();
+        }
         assertThat(Files.list(home.resolve("logs"))).extracting(p -> p.getFileName().toString())
                 .contains("gateway.log", "job.log", "simulator.log");
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

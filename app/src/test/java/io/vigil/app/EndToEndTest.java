@@ -40,10 +40,12 @@ import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,8 +98,11 @@ class EndToEndTest {
 
         device = mqttClient("e2e-devices");
         alertWatcher = mqttClient("e2e-alert-watcher");
-        alertWatcher.subscribe(Topics.MQTT_ALERTS_PREFIX + "#", 1, (topic, msg) ->
-                retainedAlerts.put(topic, new String(msg.getPayload(), StandardCharsets.UTF_8)));
+        // The (topic, qos, listener) overload of Paho 1.2.5 recurses into itself; the array form works.
+        IMqttMessageListener keepLatest = (topic, msg) ->
+                retainedAlerts.put(topic, new String(msg.getPayload(), StandardCharsets.UTF_8));
+        alertWatcher.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.MQTT_ALERTS_PREFIX + "#", 1)},
+                new IMqttMessageListener[] {keepLatest});
         CoapConfig.register();
         UdpConfig.register();
         coapEndpoint = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile()).build();
