@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import io.vigil.stack.LocalServer;
 
@@ -20,14 +22,18 @@ import io.vigil.stack.LocalServer;
 final class ChildJvm implements AutoCloseable {
     private final String name;
     private final Process process;
+    private final String readyPrefix;
+    private final CountDownLatch ready = new CountDownLatch(1);
 
-    private ChildJvm(String name, Process process) {
+    private ChildJvm(String name, Process process, String readyPrefix) {
         this.name = name;
         this.process = process;
+        this.readyPrefix = readyPrefix;
     }
 
-    static ChildJvm start(String name, String heap, Path logDir, PrintStream console, List<String> vigilArgs)
-            throws IOException {
+    /** @param readyPrefix the start of the line the child prints once it serves (see {@link #awaitReady}) */
+    static ChildJvm start(String name, String heap, Path logDir, PrintStream console, String readyPrefix,
+                          List<String> vigilArgs) throws IOException {
         Files.createDirectories(logDir);
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -36,20 +42,36 @@ final class ChildJvm implements AutoCloseable {
                 Vigil.class.getName()));
         cmd.addAll(vigilArgs);
         Process p = new ProcessBuilder(LocalServer.ownSession(cmd)).redirectErrorStream(true).start();
+        ChildJvm child = new ChildJvm(name, p, readyPrefix);
         Path log = logDir.resolve(name + ".log");
-        Thread pump = new Thread(() -> pump(name, p, log, console), name + "-output");
+        Thread pump = new Thread(() -> child.pump(log, console), name + "-output");
         pump.setDaemon(true);
         pump.start();
-        return new ChildJvm(name, p);
+        return child;
     }
 
-    private static void pump(String name, Process p, Path log, PrintStream console) {
+    /** Waits until the child printed its ready line; false if it exited or the time ran out first. */
+    boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (ready.await(200, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return ready.getCount() == 0;
+    }
+
+    private void pump(Path log, PrintStream console) {
+        Process p = process;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter file = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
                      java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
             String line;
             while ((line = in.readLine()) != null) {
                 file.println(line);
+                if (line.startsWith(readyPrefix)) {
+                    ready.countDown();
+                }
                 console.println("[" + name + "] " + line);
             }
         } catch (IOException e) {

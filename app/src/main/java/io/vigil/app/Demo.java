@@ -75,15 +75,20 @@ final class Demo {
             }, "demo-stop"));
 
             Path logs = home.resolve("logs");
-            children.add(ChildJvm.start("job", "1g", logs, out, List.of("job",
+            children.add(ChildJvm.start("job", "1g", logs, out, "job: running", List.of("job",
                     "--kafka", stack.kafka.bootstrapServers(), "--influx-url", stack.influx.url(),
                     "--mqtt-url", stack.mosquitto.url(), "--rules", config.rulesFile().toString(),
                     "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
                     "--web-ui-port", String.valueOf(p.flinkUi()))));
-            children.add(ChildJvm.start("gateway", "512m", logs, out, List.of("gateway",
+            ChildJvm gateway = ChildJvm.start("gateway", "512m", logs, out, "gateway: ", List.of("gateway",
                     "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
-                    "--coap-port", String.valueOf(p.coap()))));
-            children.add(ChildJvm.start("simulator", "256m", logs, out, List.of("simulate",
+                    "--coap-port", String.valueOf(p.coap())));
+            children.add(gateway);
+            // Devices start once the gateway serves, so the CoAP share is not refused at start-up.
+            if (!gateway.awaitReady(Duration.ofMinutes(2))) {
+                throw new IllegalStateException("the gateway did not start; see " + logs.resolve("gateway.log"));
+            }
+            children.add(ChildJvm.start("simulator", "256m", logs, out, "sim: ", List.of("simulate",
                     "--mqtt-url", stack.mosquitto.url(), "--coap-uri", "coap://127.0.0.1:" + p.coap(),
                     "--devices", String.valueOf(config.devices()), "--rate", String.valueOf(config.ratePerSecond()))));
             printWhereToLook(stack);
