@@ -1,13 +1,8 @@
 package io.vigil.stack;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,7 +10,6 @@ import java.util.List;
  * no-op receiver; operators point it at their own routes.
  */
 public final class AlertmanagerServer extends LocalServer {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final int port;
 
     public AlertmanagerServer(Path dir, int port) {
@@ -56,15 +50,6 @@ public final class AlertmanagerServer extends LocalServer {
 
     @Override
     protected boolean ready() {
-        try {
-            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return httpStatus(url() + "/-/ready") == 200;
     }
 }

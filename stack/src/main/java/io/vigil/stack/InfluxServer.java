@@ -65,16 +65,7 @@ public final class InfluxServer extends LocalServer {
 
     @Override
     protected boolean ready() {
-        try {
-            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/ping")).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 204;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return httpStatus(url() + "/ping") == 204;
     }
 
     /** Runs one InfluxQL statement and returns the raw JSON answer; throws on a non-2xx status. */

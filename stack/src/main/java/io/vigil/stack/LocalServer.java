@@ -3,6 +3,10 @@ package io.vigil.stack;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class LocalServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     protected final String name;
     protected final Path dir;
@@ -126,6 +131,19 @@ public abstract class LocalServer implements AutoCloseable {
             c.addAll(command);
             return c;
         }).orElse(command);
+    }
+
+    /** The HTTP status of a GET, or -1 when nothing answers. */
+    protected static int httpStatus(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     protected static boolean portOpen(int port) {
