@@ -15,6 +15,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -65,6 +66,33 @@ class MqttAlertSinkTest {
                     Map.entry("vigil/alerts/river-north/river-level-high/gauge_2_", other));
         }
         assertThat(List.of(MqttAlertSink.topicOf(other))).containsExactly("vigil/alerts/river-north/river-level-high/gauge_2_");
+    }
+
+    @Test
+    void alertsPublishedWhileTheBrokerIsDownArriveAfterItIsBack() throws Exception {
+        SimpleCounter published = new SimpleCounter();
+        MqttAlertSink.Writer writer = new MqttAlertSink.Writer(stack.mosquitto.url(), "reconnect-test", published);
+        try {
+            writer.write(alert("gauge-7", Phase.ALARM, 1000), null);
+            writer.flush(false);
+            assertThat(published.getCount()).isEqualTo(1);
+
+            stack.mosquitto.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !writer.connected());
+            Alert whileDown = alert("gauge-7", Phase.RECOVERING, 9000);
+            writer.write(whileDown, null); // buffered by the client until it has reconnected
+            stack.mosquitto.start();
+            writer.flush(false);
+            assertThat(published.getCount()).isEqualTo(2);
+
+            try (MqttProbe probe = new MqttProbe(stack.mosquitto.url(), "reconnect-probe", "vigil/alerts/+/+/gauge-7")) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> probe.latest().size() == 1);
+                assertThat(probe.latest()).containsExactly(
+                        Map.entry("vigil/alerts/river-north/river-level-high/gauge-7", whileDown));
+            }
+        } finally {
+            writer.close();
+        }
     }
 
     static Alert alert(String device, Phase phase, long t) {
