@@ -2,8 +2,10 @@ package io.vigil.job;
 
 import io.vigil.common.Topics;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -93,11 +95,11 @@ public record JobConfig(
             URI uri = new URI(value);
             scheme = uri.getScheme();
             check(uri.getHost() != null, field, "\"" + value + "\" names no host");
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("job config: " + field + ": \"" + value + "\" is not a URL: " + e.getMessage());
         }
-        check(scheme != null && java.util.Arrays.asList(schemes).contains(scheme), field,
-                "\"" + value + "\" must start with one of " + java.util.Arrays.toString(schemes) + "://");
+        check(scheme != null && Arrays.asList(schemes).contains(scheme), field,
+                "\"" + value + "\" must start with one of " + Arrays.toString(schemes) + "://");
     }
 
     private static void atLeast(String field, Duration value, Duration min) {

@@ -54,7 +54,7 @@ public final class MqttAlertSink implements Sink<Alert> {
                 context.metricGroup().counter("mqttAlertsPublished"));
     }
 
-    private static final class Writer implements SinkWriter<Alert>, MqttActionListener {
+    static final class Writer implements SinkWriter<Alert>, MqttActionListener {
         private final JsonSerde<Alert> json = JsonSerde.alerts();
         private final MqttAsyncClient client;
         private final Counter published;
@@ -139,6 +139,10 @@ public final class MqttAlertSink implements Sink<Alert> {
                     throw new IOException("publishing an alert to MQTT failed", asyncError);
                 }
             }
+        }
+
+        boolean connected() {
+            return client.isConnected();
         }
 
         @Override

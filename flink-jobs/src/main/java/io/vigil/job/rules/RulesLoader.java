@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -181,9 +183,9 @@ public final class RulesLoader {
         return node.text;
     }
 
-    private java.util.Optional<String> optionalText(YamlNode map, String field) {
+    private Optional<String> optionalText(YamlNode map, String field) {
         YamlNode node = map.fields.get(field);
-        return node == null ? java.util.Optional.empty() : java.util.Optional.of(text(node));
+        return node == null ? Optional.empty() : Optional.of(text(node));
     }
 
     private YamlNode required(YamlNode map, String field) {
@@ -218,6 +220,6 @@ public final class RulesLoader {
     }
 
     private static String format(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

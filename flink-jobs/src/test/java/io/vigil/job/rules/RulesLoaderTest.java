@@ -44,6 +44,19 @@ class RulesLoaderTest {
     }
 
     @Test
+    void theExamplesInTheDocsAreValid() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "rules.md"));
+        java.util.regex.Matcher yaml = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(doc);
+        int blocks = 0;
+        while (yaml.find()) {
+            assertThat(RulesLoader.parse(yaml.group(1), "docs/rules.md").size()).isPositive();
+            blocks++;
+        }
+        assertThat(blocks).isEqualTo(2);
+    }
+
+    @Test
     void readsEveryFieldAndAppliesDefaults() throws Exception {
         Path file = dir.resolve("rules.yaml");
         Files.writeString(file, VALID);

@@ -1,0 +1,199 @@
+package io.vigil.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.common.Alert;
+import io.vigil.common.Phase;
+import io.vigil.common.Protocol;
+import io.vigil.common.Reading;
+import io.vigil.common.Topics;
+import io.vigil.common.serde.Json;
+import io.vigil.common.serde.JsonSerde;
+import io.vigil.stack.FreePorts;
+import io.vigil.stack.LocalStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job as the launcher runs it, against real Kafka, InfluxDB and Mosquitto: readings in, points and alerts
+ * out, a garbage record skipped, and a restart that restores the open incident from the retained checkpoint.
+ */
+class JobApplicationTest {
+    static final long T0 = 1_700_000_000_000L;
+    static final String INCIDENT = "river-level-high:gauge-1:water_level:" + (T0 + 1000);
+    static final String MQTT_TOPIC = "vigil/alerts/river-north/river-level-high/gauge-1";
+    @TempDir
+    static Path dir;
+    static LocalStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.onFreePorts(dir.resolve("stack"), true, true, true, false).start();
+        stack.kafka.createTopics(1, Topics.READINGS, Topics.ALERTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void readingsBecomePointsAndAlertsAndARestartKeepsTheIncident() throws Exception {
+        JobConfig config = JobConfig.defaults().toBuilder()
+                .kafkaBootstrap(stack.kafka.bootstrapServers())
+                .influxUrl(stack.influx.url())
+                .mqttUrl(stack.mosquitto.url())
+                .rulesFile(Path.of("..", "config", "rules.yaml"))
+                .checkpointDir(dir.resolve("checkpoints"))
+                .checkpointInterval(Duration.ofMillis(500))
+                .maxOutOfOrderness(Duration.ofSeconds(1))
+                .influxFlushInterval(Duration.ofMillis(200))
+                .webUiPort(FreePorts.tcp())
+                .build();
+        try (MqttProbe mqtt = new MqttProbe(stack.mosquitto.url(), "probe", "vigil/alerts/#");
+             KafkaProducer<byte[], byte[]> producer = producer();
+             KafkaConsumer<byte[], byte[]> alerts = alertConsumer()) {
+            List<Alert> seen = new ArrayList<>();
+
+            // first run: the river rises into ALARM; a garbage record sits in the middle
+            try (JobHandle job = JobApplication.start(config)) {
+                job.awaitRunning(Duration.ofSeconds(60));
+                assertThat(job.restoredFrom()).isEmpty();
+                assertThat(ListeningSockets.nonLoopback()).as("sockets listening beyond loopback").isEmpty();
+                assertThat(webUi(config.webUiPort(), "/jobs/overview")).contains("RUNNING");
+
+                double[] rising = {3.0, 3.7, 4.2, 4.3, 4.4, 4.5, 4.4, 4.3, 4.2, 4.2, 4.2};
+                for (int i = 0; i < rising.length; i++) {
+                    if (i == 5) {
+                        producer.send(new ProducerRecord<>(Topics.READINGS, "gauge-1".getBytes(StandardCharsets.UTF_8),
+                                "{not a reading".getBytes(StandardCharsets.UTF_8)));
+                    }
+                    send(producer, "gauge-1", i, rising[i]);
+                    send(producer, "gauge-2", i, 3.0);
+                }
+                producer.flush();
+
+                await().pollInSameThread().atMost(Duration.ofSeconds(60)).until(() -> poll(alerts, seen).size() >= 2);
+                assertThat(seen).extracting(Alert::phase, Alert::eventTime, Alert::incidentId)
+                        .containsExactly(tuple(Phase.PRE_WARNING, T0 + 1000, INCIDENT), tuple(Phase.ALARM, T0 + 7000, INCIDENT));
+                await().atMost(Duration.ofSeconds(30)).until(() -> mqtt.latest().containsKey(MQTT_TOPIC)
+                        && mqtt.latest().get(MQTT_TOPIC).phase() == Phase.ALARM);
+                await().atMost(Duration.ofSeconds(30)).until(() -> count("readings") == 22 && count("incidents") == 2);
+                assertThat(job.status()).as("the garbage record did not stop the job").isEqualTo(JobStatus.RUNNING);
+                // a checkpoint has covered everything read: its offsets are committed
+                await().atMost(Duration.ofSeconds(30)).until(() -> committedOffset() == 23);
+            }
+
+            // second run: restored from the retained checkpoint, the same incident recovers and closes
+            try (JobHandle job = JobApplication.start(config)) {
+                job.awaitRunning(Duration.ofSeconds(60));
+                assertThat(job.restoredFrom()).isPresent();
+                for (int i = 11; i < 25; i++) {
+                    send(producer, "gauge-1", i, 3.5);
+                    send(producer, "gauge-2", i, 3.0);
+                }
+                producer.flush();
+                await().pollInSameThread().atMost(Duration.ofSeconds(60))
+                        .until(() -> poll(alerts, seen).stream().anyMatch(a -> a.phase() == Phase.CLOSED));
+                assertThat(seen.stream().distinct()).extracting(Alert::phase, Alert::eventTime, Alert::incidentId)
+                        .containsExactly(tuple(Phase.PRE_WARNING, T0 + 1000, INCIDENT), tuple(Phase.ALARM, T0 + 7000, INCIDENT),
+                                tuple(Phase.RECOVERING, T0 + 11000, INCIDENT), tuple(Phase.CLOSED, T0 + 21000, INCIDENT));
+                await().atMost(Duration.ofSeconds(30)).until(() -> mqtt.latest().get(MQTT_TOPIC).phase() == Phase.CLOSED);
+                await().atMost(Duration.ofSeconds(30)).until(() -> count("readings") == 50);
+            }
+        }
+    }
+
+    static void send(KafkaProducer<byte[], byte[]> producer, String device, int second, double value) {
+        long t = T0 + second * 1000L;
+        Reading r = new Reading(device, "delta", "river-north", "water_level", value, "m", t, t + 20, Protocol.MQTT);
+        producer.send(new ProducerRecord<>(Topics.READINGS, device.getBytes(StandardCharsets.UTF_8),
+                JsonSerde.readings().toBytes(r)));
+    }
+
+    static List<Alert> poll(KafkaConsumer<byte[], byte[]> consumer, List<Alert> seen) throws Exception {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            Alert alert = JsonSerde.alerts().fromBytes(r.value());
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(alert.incidentId());
+            seen.add(alert);
+        }
+        return seen;
+    }
+
+    static long count(String measurement) throws Exception {
+        JsonNode answer = Json.mapper().readTree(stack.influx.query("vigil", "SELECT count(value) FROM " + measurement));
+        JsonNode values = answer.path("results").path(0).path("series").path(0).path("values");
+        return values.isEmpty() ? 0 : values.path(0).path(1).asLong();
+    }
+
+    static long committedOffset() throws Exception {
+        try (var admin = stack.kafka.admin()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("vigil-job")
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            OffsetAndMetadata o = offsets.get(new TopicPartition(Topics.READINGS, 0));
+            return o == null ? -1 : o.offset();
+        }
+    }
+
+    static String webUi(int port, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    static KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    static KafkaConsumer<byte[], byte[]> alertConsumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+        TopicPartition partition = new TopicPartition(Topics.ALERTS, 0);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        return consumer;
+    }
+
+    static org.assertj.core.groups.Tuple tuple(Object... values) {
+        return org.assertj.core.groups.Tuple.tuple(values);
+    }
+}

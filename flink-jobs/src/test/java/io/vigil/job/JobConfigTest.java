@@ -1,0 +1,52 @@
+package io.vigil.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.common.Topics;
+import io.vigil.job.rules.InvalidRulesException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreValidAndPointAtTheLocalStack() {
+        JobConfig c = JobConfig.defaults().validate();
+        assertThat(c.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
+        assertThat(c.readingsTopic()).isEqualTo(Topics.READINGS);
+        assertThat(c.alertsTopic()).isEqualTo(Topics.ALERTS);
+        assertThat(c.maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.webUiPort()).isEqualTo(8081);
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+    }
+
+    @Test
+    void invalidFieldsAreNamed() {
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().influxUrl("127.0.0.1:8086").build().validate())
+                .hasMessageStartingWith("job config: influxUrl: ");
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().mqttUrl("http://127.0.0.1:1883").build().validate())
+                .hasMessageStartingWith("job config: mqttUrl: ");
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().webUiPort(70000).build().validate())
+                .hasMessageStartingWith("job config: webUiPort: ");
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().idleness(Duration.ZERO).build().validate())
+                .hasMessageStartingWith("job config: idleness: ");
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().consumerGroup(" ").build().validate())
+                .hasMessage("job config: consumerGroup: must not be empty");
+    }
+
+    @Test
+    void anInvalidRulesFileStopsStartUp() throws Exception {
+        Path rules = dir.resolve("rules.yaml");
+        Files.writeString(rules, "rules:\n  - id: x\n    metric: level\n    threshold: {above: high}\n");
+        JobConfig config = JobConfig.defaults().toBuilder().rulesFile(rules).checkpointDir(dir.resolve("chk")).build();
+        assertThatThrownBy(() -> JobApplication.start(config))
+                .isInstanceOf(InvalidRulesException.class)
+                .hasMessage(rules + ":4: rules[0].threshold.above: expected a number, got \"high\"");
+    }
+}

@@ -1,0 +1,158 @@
+package io.vigil.job.influx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.common.Protocol;
+import io.vigil.common.Reading;
+import io.vigil.common.serde.Json;
+import io.vigil.stack.InfluxServer;
+import io.vigil.stack.LocalStack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The InfluxDB sink against a real InfluxDB 1.x. */
+class InfluxSinkTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @TempDir
+    static Path dir;
+    static LocalStack stack;
+    static InfluxServer influx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.onFreePorts(dir, false, true, false, false).start();
+        influx = stack.influx;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void writesEveryReadingOnceAndAReplayOverwritesInsteadOfDuplicating() throws Exception {
+        List<Reading> readings = new ArrayList<>();
+        for (int device = 0; device < 10; device++) {
+            for (int i = 0; i < 120; i++) {
+                readings.add(new Reading("dev-" + device, "site a", "zone,1", "water_level", device + i / 100.0,
+                        "m", 1_700_000_000_000L + i * 1000L, 0, Protocol.MQTT));
+            }
+        }
+        readings.add(new Reading("dev-nan", null, null, "water_level", Double.NaN, null, 1_700_000_000_000L, 0, null));
+        InfluxSettings settings = settings("replay", 250);
+
+        runJob(readings, settings);
+        assertThat(count("replay", "readings")).isEqualTo(1200);
+        runJob(readings, settings);
+        assertThat(count("replay", "readings")).isEqualTo(1200);
+
+        String tagged = influx.query("replay", "SELECT value FROM readings WHERE device = 'dev-3' AND zone = 'zone,1' "
+                + "AND site = 'site a' AND metric = 'water_level' AND unit = 'm' ORDER BY time DESC LIMIT 1");
+        assertThat(values(tagged).get(0).get(1).asDouble()).isEqualTo(3 + 119 / 100.0);
+    }
+
+    @Test
+    void keepsPointsWhileInfluxIsDownAndWritesThemWhenItIsBack() throws Exception {
+        SimpleCounter written = new SimpleCounter();
+        SimpleCounter errors = new SimpleCounter();
+        InfluxWriter writer = new InfluxWriter(settings("outage", 1000), written, errors);
+        writer.createDatabase();
+        influx.close();
+        try {
+            for (int i = 0; i < 500; i++) {
+                writer.add(LineFormats.readings().line(new Reading("dev-1", null, null, "level", i, "m",
+                        1_700_000_000_000L + i, 0, null)));
+            }
+            CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
+                try {
+                    writer.flush();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> errors.getCount() >= 2);
+            assertThat(flushed).isNotDone();
+            assertThat(written.getCount()).isZero();
+        } finally {
+            influx.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> written.getCount() == 500);
+        assertThat(writer.buffered()).isZero();
+        assertThat(count("outage", "readings")).isEqualTo(500);
+    }
+
+    @Test
+    void aWriteInfluxRejectsFailsAtOnceWithItsAnswer() throws Exception {
+        SimpleCounter errors = new SimpleCounter();
+        InfluxWriter writer = new InfluxWriter(settings("rejects", 10), new SimpleCounter(), errors);
+        writer.createDatabase();
+        writer.add("readings value=\"text\" 1700000000000");
+        writer.add("readings value=1.5 1700000000001"); // float after string in one batch: field type conflict
+        assertThatThrownBy(writer::flush)
+                .isInstanceOf(InfluxWriter.InfluxRejectedException.class)
+                .hasMessageContaining("HTTP 400")
+                .hasMessageContaining("field type conflict");
+        assertThat(errors.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void outcomesAreClassifiedByStatus() {
+        assertThat(InfluxWriter.Outcome.of(204)).isEqualTo(InfluxWriter.Outcome.OK);
+        assertThat(InfluxWriter.Outcome.of(500)).isEqualTo(InfluxWriter.Outcome.RETRY);
+        assertThat(InfluxWriter.Outcome.of(503)).isEqualTo(InfluxWriter.Outcome.RETRY);
+        assertThat(InfluxWriter.Outcome.of(429)).isEqualTo(InfluxWriter.Outcome.RETRY);
+        assertThat(InfluxWriter.Outcome.of(400)).isEqualTo(InfluxWriter.Outcome.FATAL);
+        assertThat(InfluxWriter.Outcome.of(404)).isEqualTo(InfluxWriter.Outcome.FATAL);
+        assertThat(InfluxWriter.Outcome.of((java.net.http.HttpResponse<?>) null)).isEqualTo(InfluxWriter.Outcome.RETRY);
+    }
+
+    static void runJob(List<Reading> readings, InfluxSettings settings) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        TypeInformation<Reading> type = TypeInformation.of(Reading.class);
+        env.fromSource(new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type, readings.toArray(Reading[]::new)),
+                        readings.size(), type), WatermarkStrategy.noWatermarks(), "readings")
+                .sinkTo(new InfluxSink<>(settings, LineFormats.readings()));
+        env.execute("influx-sink-test");
+    }
+
+    static InfluxSettings settings(String db, int batchSize) {
+        return new InfluxSettings(influx.url(), db, batchSize, Duration.ofSeconds(1), Duration.ofSeconds(60));
+    }
+
+    static long count(String db, String measurement) throws Exception {
+        List<JsonNode> rows = values(influx.query(db, "SELECT count(value) FROM " + measurement));
+        return rows.isEmpty() ? 0 : rows.get(0).get(1).asLong();
+    }
+
+    /** The rows of the first series of an InfluxQL answer. */
+    static List<JsonNode> values(String answer) throws Exception {
+        JsonNode series = Json.mapper().readTree(answer).path("results").path(0).path("series").path(0);
+        List<JsonNode> rows = new ArrayList<>();
+        series.path("values").forEach(rows::add);
+        return rows;
+    }
+}

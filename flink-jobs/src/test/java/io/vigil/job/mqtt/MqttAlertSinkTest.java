@@ -1,0 +1,103 @@
+package io.vigil.job.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.common.Alert;
+import io.vigil.common.Phase;
+import io.vigil.job.MqttProbe;
+import io.vigil.stack.LocalStack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The MQTT alert sink against a real Mosquitto. */
+class MqttAlertSinkTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension();
+    @TempDir
+    static Path dir;
+    static LocalStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.onFreePorts(dir, true, false, false, false).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aLateSubscriberGetsEachIncidentsLatestPhaseRetained() throws Exception {
+        Alert alarm = alert("gauge-1", Phase.ALARM, 1000);
+        Alert recovering = alert("gauge-1", Phase.RECOVERING, 9000);
+        Alert other = alert("gauge/2+", Phase.PRE_WARNING, 2000);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        TypeInformation<Alert> type = TypeInformation.of(Alert.class);
+        env.fromSource(new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type, alarm, recovering, other), 3,
+                        type), WatermarkStrategy.noWatermarks(), "alerts")
+                .sinkTo(new MqttAlertSink(stack.mosquitto.url(), "mqtt-sink-test"));
+        env.execute("mqtt-sink-test"); // ends only after flush(true) saw every publish acknowledged
+
+        try (MqttProbe probe = new MqttProbe(stack.mosquitto.url(), "subscriber", "vigil/alerts/#")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> probe.latest().size() == 2);
+            assertThat(probe.received()).allMatch(MqttProbe.Received::retained);
+            assertThat(probe.latest()).containsOnly(
+                    Map.entry("vigil/alerts/river-north/river-level-high/gauge-1", recovering),
+                    Map.entry("vigil/alerts/river-north/river-level-high/gauge_2_", other));
+        }
+        assertThat(List.of(MqttAlertSink.topicOf(other))).containsExactly("vigil/alerts/river-north/river-level-high/gauge_2_");
+    }
+
+    @Test
+    void alertsPublishedWhileTheBrokerIsDownArriveAfterItIsBack() throws Exception {
+        SimpleCounter published = new SimpleCounter();
+        MqttAlertSink.Writer writer = new MqttAlertSink.Writer(stack.mosquitto.url(), "reconnect-test", published);
+        try {
+            writer.write(alert("gauge-7", Phase.ALARM, 1000), null);
+            writer.flush(false);
+            assertThat(published.getCount()).isEqualTo(1);
+
+            stack.mosquitto.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !writer.connected());
+            Alert whileDown = alert("gauge-7", Phase.RECOVERING, 9000);
+            writer.write(whileDown, null); // buffered by the client until it has reconnected
+            stack.mosquitto.start();
+            writer.flush(false);
+            assertThat(published.getCount()).isEqualTo(2);
+
+            try (MqttProbe probe = new MqttProbe(stack.mosquitto.url(), "reconnect-probe", "vigil/alerts/+/+/gauge-7")) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> probe.latest().size() == 1);
+                assertThat(probe.latest()).containsExactly(
+                        Map.entry("vigil/alerts/river-north/river-level-high/gauge-7", whileDown));
+            }
+        } finally {
+            writer.close();
+        }
+    }
+
+    static Alert alert(String device, Phase phase, long t) {
+        return new Alert("river-level-high:" + device + ":water_level:1000", "river-level-high", device, "delta",
+                "river-north", "water_level", phase, "critical", 4.2, 4.0, t, 1000, "River level high at river-north",
+                device + " reads 4.2 m");
+    }
+}
