@@ -9,18 +9,22 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /** Options left out keep {@link JobConfig#defaults()}: defaults live there only. */
 @Command(name = "job", mixinStandardHelpOptions = true,
         description = {"Runs the Flink job in an embedded MiniCluster (web UI on 127.0.0.1): readings from Kafka to",
                 "InfluxDB, rules from a YAML file, alerts to Kafka vigil.alerts and MQTT vigil/alerts/. Runs until stopped."})
 final class JobCommand implements Callable<Integer> {
+    @ParentCommand
+    Vigil vigil;
+
     @Option(names = "--kafka", description = "Kafka bootstrap servers (default 127.0.0.1:9092).") String kafka;
     @Option(names = "--influx-url", description = "InfluxDB URL (default http://127.0.0.1:8086).") String influxUrl;
     @Option(names = "--influx-db", description = "InfluxDB database (default vigil).") String influxDb;
     @Option(names = "--mqtt-url", description = "MQTT broker for alerts (default tcp://127.0.0.1:1883).") String mqttUrl;
-    @Option(names = "--rules", paramLabel = "FILE", description = "Rules file (default config/rules.yaml).") Path rules;
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory.") Path checkpointDir;
+    @Option(names = "--rules", paramLabel = "FILE", description = "Rules file (default config/rules.yaml in the checkout).") Path rules;
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory (default $VIGIL_HOME/flink/checkpoints).") Path checkpointDir;
     @Option(names = "--web-ui-port", description = "Flink web UI port (default 8081; 0 = off).") Integer webUiPort;
     @Option(names = "--out-of-orderness", converter = DurationConverter.class,
             description = "How late a reading may arrive and still be evaluated (default 5s).") Duration outOfOrderness;
@@ -29,25 +33,18 @@ final class JobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobConfig d = JobConfig.defaults();
-        JobConfig config = new JobConfig(
-                kafka != null ? kafka : d.kafkaBootstrap(),
-                d.readingsTopic(),
-                d.alertsTopic(),
-                d.consumerGroup(),
-                influxUrl != null ? influxUrl : d.influxUrl(),
-                influxDb != null ? influxDb : d.influxDatabase(),
-                mqttUrl != null ? mqttUrl : d.mqttUrl(),
-                rules != null ? rules : d.rulesFile(),
-                outOfOrderness != null ? outOfOrderness : d.maxOutOfOrderness(),
-                d.idleness(),
-                checkpointInterval != null ? checkpointInterval : d.checkpointInterval(),
-                checkpointDir != null ? checkpointDir : d.checkpointDir(),
-                webUiPort != null ? webUiPort : d.webUiPort(),
-                d.parallelism(),
-                d.influxBatchSize(),
-                d.influxFlushInterval(),
-                d.influxRetryTimeout());
+        // Files default to the checkout and VIGIL_HOME rather than the working directory.
+        JobConfig.Builder b = JobConfig.defaults().toBuilder()
+                .rulesFile(rules != null ? rules : vigil.root().resolve("config/rules.yaml"))
+                .checkpointDir(checkpointDir != null ? checkpointDir : vigil.home().resolve("flink/checkpoints"));
+        if (kafka != null) b.kafkaBootstrap(kafka);
+        if (influxUrl != null) b.influxUrl(influxUrl);
+        if (influxDb != null) b.influxDatabase(influxDb);
+        if (mqttUrl != null) b.mqttUrl(mqttUrl);
+        if (webUiPort != null) b.webUiPort(webUiPort);
+        if (outOfOrderness != null) b.maxOutOfOrderness(outOfOrderness);
+        if (checkpointInterval != null) b.checkpointInterval(checkpointInterval);
+        JobConfig config = b.build();
         JobHandle job = JobApplication.start(config);
         job.awaitRunning(Duration.ofMinutes(2));
         System.out.println("job: running" + (config.webUiPort() > 0

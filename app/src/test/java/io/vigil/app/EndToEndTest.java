@@ -89,11 +89,11 @@ class EndToEndTest {
                 """);
         gateway = GatewayApplication.start(GatewayConfig.defaults().withMqttUrl(stack.mosquitto.url())
                 .withKafkaBootstrap(stack.kafka.bootstrapServers()).withCoap("127.0.0.1", 0));
-        JobConfig j = JobConfig.defaults();
-        job = JobApplication.start(new JobConfig(stack.kafka.bootstrapServers(), Topics.READINGS, Topics.ALERTS,
-                "e2e-job", stack.influx.url(), "vigil", stack.mosquitto.url(), rules, Duration.ofSeconds(1),
-                j.idleness(), Duration.ofSeconds(2), dir.resolve("checkpoints"), 0, 1, 1000,
-                Duration.ofMillis(200), j.influxRetryTimeout()));
+        job = JobApplication.start(JobConfig.defaults().toBuilder().kafkaBootstrap(stack.kafka.bootstrapServers())
+                .consumerGroup("e2e-job").influxUrl(stack.influx.url()).mqttUrl(stack.mosquitto.url()).rulesFile(rules)
+                .maxOutOfOrderness(Duration.ofSeconds(1)).checkpointInterval(Duration.ofSeconds(2))
+                .checkpointDir(dir.resolve("checkpoints")).webUiPort(0).influxBatchSize(1000)
+                .influxFlushInterval(Duration.ofMillis(200)).build());
         job.awaitRunning(PATIENCE);
 
         device = mqttClient("e2e-devices");
