@@ -24,6 +24,7 @@ final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final String readyPrefix;
     private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile boolean closing;
 
     private ChildJvm(String name, Process process, String readyPrefix) {
         this.name = name;
@@ -75,9 +76,9 @@ final class ChildJvm implements AutoCloseable {
                 console.println("[" + name + "] " + line);
             }
         } catch (IOException e) {
-            if (p.isAlive()) {
+            if (!closing) { // else the stream closed because we stopped the process, which is how every run ends
                 console.println("[" + name + "] output lost: " + e.getMessage());
-            } // else: the stream closed because the process ended, which is how every run ends
+            }
         }
     }
 
@@ -92,6 +93,7 @@ final class ChildJvm implements AutoCloseable {
     /** SIGTERM, so the child runs its shutdown hooks (flush Kafka, cancel the job); forcibly after 30 s. */
     @Override
     public void close() {
+        closing = true;
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -8,7 +8,6 @@ import io.vigil.stack.LocalStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,7 @@ final class Demo {
         List<ChildJvm> children = new ArrayList<>();
         try (LocalStack stack = LocalStack.on(home, new LocalStack.Ports(p.mqtt(), p.influxHttp(), p.influxRpc(),
                 p.kafka(), p.kafkaController(), null))) {
-            stack.start();
+            stack.stopOnJvmExit(false).start(); // our own hook below stops clients first, then the servers
             stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL);
             stack.influx.createDatabase("vigil");
             // Ctrl-C: let run() stop children before servers, in order, instead of all dying at once.
@@ -75,54 +74,58 @@ final class Demo {
             }, "demo-stop"));
 
             Path logs = home.resolve("logs");
-            children.add(ChildJvm.start("job", "1g", logs, out, "job: running", List.of("job",
-                    "--kafka", stack.kafka.bootstrapServers(), "--influx-url", stack.influx.url(),
-                    "--mqtt-url", stack.mosquitto.url(), "--rules", config.rulesFile().toString(),
-                    "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
-                    "--web-ui-port", String.valueOf(p.flinkUi()))));
-            ChildJvm gateway = ChildJvm.start("gateway", "512m", logs, out, "gateway: ", List.of("gateway",
-                    "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
-                    "--coap-port", String.valueOf(p.coap())));
-            children.add(gateway);
-            // Devices start once the gateway serves, so the CoAP share is not refused at start-up.
-            if (!gateway.awaitReady(Duration.ofMinutes(2))) {
-                throw new IllegalStateException("the gateway did not start; see " + logs.resolve("gateway.log"));
-            }
-            children.add(ChildJvm.start("simulator", "256m", logs, out, "sim: ", List.of("simulate",
-                    "--mqtt-url", stack.mosquitto.url(), "--coap-uri", "coap://127.0.0.1:" + p.coap(),
-                    "--devices", String.valueOf(config.devices()), "--rate", String.valueOf(config.ratePerSecond()))));
-            printWhereToLook(stack);
-
             Thread alertTail = new Thread(() -> tailAlerts(stack.kafka.bootstrapServers()), "alert-tail");
             alertTail.setDaemon(true);
-            alertTail.start();
-            long readingsSeen = watch(stack, children);
-            out.printf("vigil: stopping; %d readings and %d alerts this run%n", readingsSeen, alerts.get());
-            for (int i = children.size() - 1; i >= 0; i--) {
-                children.get(i).close();
+            try {
+                children.add(ChildJvm.start("job", "1g", logs, out, "job: running", List.of("job",
+                        "--kafka", stack.kafka.bootstrapServers(), "--influx-url", stack.influx.url(),
+                        "--mqtt-url", stack.mosquitto.url(), "--rules", config.rulesFile().toString(),
+                        "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
+                        "--web-ui-port", String.valueOf(p.flinkUi()))));
+                ChildJvm gateway = ChildJvm.start("gateway", "512m", logs, out, "gateway: ", List.of("gateway",
+                        "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
+                        "--coap-port", String.valueOf(p.coap())));
+                children.add(gateway);
+                // Devices start once the gateway serves, so the CoAP share is not refused at start-up.
+                if (!gateway.awaitReady(Duration.ofMinutes(2))) {
+                    throw new IllegalStateException("the gateway did not start; see " + logs.resolve("gateway.log"));
+                }
+                children.add(ChildJvm.start("simulator", "256m", logs, out, "sim: ", List.of("simulate",
+                        "--mqtt-url", stack.mosquitto.url(), "--coap-uri", "coap://127.0.0.1:" + p.coap(),
+                        "--devices", String.valueOf(config.devices()),
+                        "--rate", String.valueOf(config.ratePerSecond()))));
+                printWhereToLook(stack);
+                alertTail.start();
+                long readingsSeen = watch(stack, children);
+                out.printf("vigil: stopping; %d readings and %d alerts this run%n", readingsSeen, alerts.get());
+                return readingsSeen > 0 && alerts.get() > 0 ? 0 : 2;
+            } finally {
+                // Clients before servers: devices, then gateway (flushes to Kafka), then the job (checkpoint kept).
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    children.get(i).close();
+                }
+                stopped.countDown();
+                alertTail.join(5_000);
             }
-            children.clear();
-            stopped.countDown();
-            alertTail.join(5_000);
-            return readingsSeen > 0 && alerts.get() > 0 ? 0 : 2;
         } finally {
-            children.forEach(ChildJvm::close);
             finished.countDown();
         }
     }
 
     /** Prints a rate line until the run time is over or the user stops the demo; returns readings seen. */
     private long watch(LocalStack stack, List<ChildJvm> children) throws Exception {
-        Instant end = config.runFor() == null ? Instant.MAX : Instant.now().plus(config.runFor());
+        Long endNanos = config.runFor() == null ? null : System.nanoTime() + config.runFor().toNanos();
         try (KafkaConsumer<String, String> offsets = consumer(stack.kafka.bootstrapServers())) {
             TopicPartition readings = new TopicPartition(Topics.READINGS, 0);
             TopicPartition dead = new TopicPartition(Topics.DEADLETTER, 0);
             long startReadings = offsets.endOffsets(List.of(readings)).get(readings);
             long last = startReadings;
             long lastAt = System.nanoTime();
-            while (Instant.now().isBefore(end)) {
-                long waitMs = Math.min(config.rateInterval().toMillis(),
-                        Math.max(1, Duration.between(Instant.now(), end).toMillis()));
+            while (endNanos == null || System.nanoTime() < endNanos) {
+                long waitMs = config.rateInterval().toMillis();
+                if (endNanos != null) {
+                    waitMs = Math.min(waitMs, Math.max(1, (endNanos - System.nanoTime()) / 1_000_000));
+                }
                 if (stopped.await(waitMs, TimeUnit.MILLISECONDS)) {
                     break;
                 }

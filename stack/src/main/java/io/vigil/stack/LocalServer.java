@@ -30,6 +30,7 @@ public abstract class LocalServer implements AutoCloseable {
     protected final Path dir;
     private Process process;
     private Thread shutdownHook;
+    private boolean stopOnJvmExit = true;
 
     protected LocalServer(String name, Path dir) {
         this.name = name;
@@ -48,6 +49,15 @@ public abstract class LocalServer implements AutoCloseable {
         return Duration.ofSeconds(60);
     }
 
+    /**
+     * Whether a JVM shutdown hook stops the server (the default: an interrupted test leaves nothing running). An
+     * owner that stops its servers itself, in order, on shutdown turns this off so the hook does not race it.
+     */
+    public synchronized LocalServer stopOnJvmExit(boolean stop) {
+        this.stopOnJvmExit = stop;
+        return this;
+    }
+
     public Path logFile() {
         return dir.resolve(name + ".log");
     }
@@ -64,9 +74,11 @@ public abstract class LocalServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         LOG.info("starting {}: {}", name, String.join(" ", pb.command()));
         process = pb.start();
-        Process started = process;
-        shutdownHook = new Thread(() -> stopGracefully(started), name + "-stop");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (stopOnJvmExit) {
+            Process started = process;
+            shutdownHook = new Thread(() -> stopGracefully(started), name + "-stop");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
         long deadline = System.nanoTime() + startTimeout().toNanos();
         while (!ready()) {
             if (!process.isAlive()) {
@@ -99,10 +111,13 @@ public abstract class LocalServer implements AutoCloseable {
             return;
         }
         stopGracefully(process);
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or will run; nothing to remove
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or will run; nothing to remove
+            }
+            shutdownHook = null;
         }
         LOG.info("{} stopped", name);
         process = null;

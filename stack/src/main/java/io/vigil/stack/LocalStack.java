@@ -46,6 +46,12 @@ public final class LocalStack implements AutoCloseable {
                 alertmanager ? FreePorts.tcp() : null));
     }
 
+    /** See {@link LocalServer#stopOnJvmExit}: for an owner that stops the stack itself on shutdown. */
+    public LocalStack stopOnJvmExit(boolean stop) {
+        servers().forEach(s -> s.stopOnJvmExit(stop));
+        return this;
+    }
+
     /** Starts every configured server in parallel and waits until all are ready; stops them all if one fails. */
     public LocalStack start() throws IOException {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
