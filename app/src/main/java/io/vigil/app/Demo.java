@@ -61,7 +61,7 @@ final class Demo {
         try (LocalStack stack = LocalStack.on(home, new LocalStack.Ports(p.mqtt(), p.influxHttp(), p.influxRpc(),
                 p.kafka(), p.kafkaController(), null))) {
             stack.stopOnJvmExit(false).start(); // our own hook below stops clients first, then the servers
-            stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL);
+            stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
             stack.influx.createDatabase("vigil");
             // Ctrl-C: let run() stop children before servers, in order, instead of all dying at once.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -8,8 +8,12 @@ public final class Topics {
     public static final String DEADLETTER = "vigil.deadletter";
     /** Every incident transition: the system of record for alerts. */
     public static final String ALERTS = "vigil.alerts";
-    /** Acknowledgements and rule updates. */
+    /** Acknowledgements and rule updates ({@link io.vigil.common.incident.ControlMessage}). */
     public static final String CONTROL = "vigil.control";
+    /** Who did what to the system, for supervisors ({@link io.vigil.common.incident.AuditEvent}). */
+    public static final String AUDIT = "vigil.audit";
+    /** MQTT topics duty officers acknowledge on: {@code vigil/ack/{incidentId}}. */
+    public static final String MQTT_ACK_PREFIX = "vigil/ack/";
 
     /** MQTT topics devices publish readings to: {@code vigil/readings/{deviceId}}. */
     public static final String MQTT_READINGS_PREFIX = "vigil/readings/";

@@ -31,6 +31,14 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         return new JsonSerde<>(Alert.class);
     }
 
+    public static JsonSerde<io.vigil.common.incident.ControlMessage> control() {
+        return new JsonSerde<>(io.vigil.common.incident.ControlMessage.class);
+    }
+
+    public static JsonSerde<io.vigil.common.incident.AuditEvent> audit() {
+        return new JsonSerde<>(io.vigil.common.incident.AuditEvent.class);
+    }
+
     public static JsonSerde<DeadLetter> deadLetters() {
         return new JsonSerde<>(DeadLetter.class);
     }
