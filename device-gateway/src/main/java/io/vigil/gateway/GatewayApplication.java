@@ -1,6 +1,9 @@
 package io.vigil.gateway;
 
 import io.vigil.common.codec.Payloads;
+import io.vigil.gateway.ack.AcknowledgementHttp;
+import io.vigil.gateway.ack.AcknowledgementMqtt;
+import io.vigil.gateway.ack.AcknowledgementPublisher;
 import io.vigil.gateway.coap.CoapIngest;
 import io.vigil.gateway.mqtt.MqttIngest;
 import java.time.Duration;
@@ -10,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Composition root of a gateway process: one Kafka producer, one {@link Ingest}, and the MQTT and CoAP
- * transports over it. It is handed its {@link GatewayConfig}; it reads nothing from the environment itself.
+ * transports over it, plus the acknowledgement endpoints (HTTP and MQTT) on the same producer. It is handed its {@link GatewayConfig}; it reads nothing from the environment itself.
  */
 public final class GatewayApplication implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApplication.class);
@@ -20,6 +23,8 @@ public final class GatewayApplication implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private MqttIngest mqtt;
     private CoapIngest coap;
+    private MqttIngest mqttAcks;
+    private AcknowledgementHttp httpAcks;
 
     private GatewayApplication(GatewayConfig config, GatewayMetrics metrics, Producer<String, byte[]> producer) {
         this.config = config;
@@ -36,12 +41,17 @@ public final class GatewayApplication implements AutoCloseable {
             Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config);
             app.coap = CoapIngest.start(config, ingest);
             app.mqtt = MqttIngest.start(config, ingest);
+            AcknowledgementPublisher acks = new AcknowledgementPublisher(new KafkaSender(app.producer, metrics));
+            app.mqttAcks = MqttIngest.subscribe(config, config.mqttClientIdPrefix() + "-ack",
+                    AcknowledgementMqtt.SHARED_FILTER, 1, new AcknowledgementMqtt(acks, ingest));
+            app.httpAcks = AcknowledgementHttp.start(config.ackPort(), acks, config.kafkaAckTimeout());
         } catch (Exception e) {
             app.close();
             throw e;
         }
-        LOG.info("gateway {} up: MQTT {} x{}, CoAP {}:{}, Kafka {}", config.mqttClientIdPrefix(), config.mqttUrl(),
-                config.mqttSubscribers(), config.coapHost(), app.coapPort(), config.kafkaBootstrap());
+        LOG.info("gateway {} up: MQTT {} x{}, CoAP {}:{}, acknowledgements http://127.0.0.1:{}, Kafka {}",
+                config.mqttClientIdPrefix(), config.mqttUrl(), config.mqttSubscribers(), config.coapHost(),
+                app.coapPort(), app.ackPort(), config.kafkaBootstrap());
         return app;
     }
 
@@ -53,15 +63,26 @@ public final class GatewayApplication implements AutoCloseable {
         return coap.port();
     }
 
+    /** Port of {@code POST http://127.0.0.1:{port}/incidents/{id}/ack}. */
+    public int ackPort() {
+        return httpAcks.port();
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
 
-    /** MQTT first (it drains in-flight messages into Kafka), then CoAP, then Kafka is flushed and closed. */
+    /** MQTT first (it drains in-flight messages into Kafka), then CoAP and HTTP, then Kafka is flushed and closed. */
     @Override
     public void close() {
         if (mqtt != null) {
             mqtt.close();
+        }
+        if (mqttAcks != null) {
+            mqttAcks.close();
+        }
+        if (httpAcks != null) {
+            httpAcks.close();
         }
         if (coap != null) {
             coap.close();

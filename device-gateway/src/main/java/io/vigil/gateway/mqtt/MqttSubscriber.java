@@ -1,14 +1,6 @@
 package io.vigil.gateway.mqtt;
 
-import io.vigil.common.Protocol;
-import io.vigil.common.RejectReason;
-import io.vigil.common.Rejection;
-import io.vigil.common.Topics;
-import io.vigil.gateway.DeviceIds;
 import io.vigil.gateway.GatewayConfig;
-import io.vigil.gateway.Inbound;
-import io.vigil.gateway.Ingest;
-import io.vigil.gateway.IngestOutcome;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -31,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One subscriber connection. A QoS 1 message is acknowledged to the broker only after Kafka acknowledged all its
+ * One subscriber connection to one topic filter. A QoS 1 message is acknowledged to the broker only after Kafka acknowledged all its
  * records; until then the broker keeps it in this connection's session and redelivers it after a reconnect or a
  * gateway restart. While Kafka fails, the message is retried here with backoff, so delivery is at least once.
  */
@@ -46,9 +39,10 @@ final class MqttSubscriber implements MqttCallback {
     private final String clientId;
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
-    private final Ingest ingest;
+    private final String filter;
+    private final MessageHandler handler;
     private final ScheduledExecutorService retries;
-    private final Set<CompletableFuture<IngestOutcome>> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     /**
      * Bumped on every lost connection: a packet id is only meaningful on the connection that delivered it, and
      * after a reconnect the broker redelivers unacknowledged messages (possibly reusing ids), so late acks of the
@@ -57,10 +51,11 @@ final class MqttSubscriber implements MqttCallback {
     private final AtomicInteger connection = new AtomicInteger();
     private volatile boolean taking = true;
 
-    MqttSubscriber(GatewayConfig config, String clientId, Ingest ingest, ScheduledExecutorService retries)
-            throws MqttException {
+    MqttSubscriber(GatewayConfig config, String clientId, String filter, MessageHandler handler,
+            ScheduledExecutorService retries) throws MqttException {
         this.clientId = clientId;
-        this.ingest = ingest;
+        this.filter = filter;
+        this.handler = handler;
         this.retries = retries;
         // memory persistence: the default file persistence would write into the working directory, and inbound
         // QoS 1 state lives in the broker session anyway
@@ -79,13 +74,13 @@ final class MqttSubscriber implements MqttCallback {
         client.setManualAcks(true);
         client.setCallback(this);
         client.connect(options).waitForCompletion(OPERATION_TIMEOUT_MS);
-        IMqttToken sub = client.subscribe(new MqttSubscription(MqttIngest.SHARED_FILTER, 1));
+        IMqttToken sub = client.subscribe(new MqttSubscription(filter, 1));
         sub.waitForCompletion(OPERATION_TIMEOUT_MS);
         int[] codes = sub.getReasonCodes();
         if (codes == null || codes.length == 0 || codes[0] >= 0x80) {
             throw new MqttException(codes == null || codes.length == 0 ? MqttException.REASON_CODE_CLIENT_EXCEPTION : codes[0]);
         }
-        LOG.info("{} subscribed to {} on {}", clientId, MqttIngest.SHARED_FILTER, client.getServerURI());
+        LOG.info("{} subscribed to {} on {}", clientId, filter, client.getServerURI());
     }
 
     @Override
@@ -94,48 +89,43 @@ final class MqttSubscriber implements MqttCallback {
             if (!taking) {
                 return; // not acknowledged: stays in the broker session for the next start
             }
-            MqttProperties props = message.getProperties();
-            String contentType = props == null ? null : props.getContentType();
-            String deviceId = DeviceIds.ofMqttTopic(Topics.MQTT_READINGS_PREFIX, topic);
-            Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload());
-            process(in, message, connection.get(), 0);
+            process(topic, handler.arrived(topic, message), message, connection.get(), 0);
         } catch (RuntimeException e) {
             // an exception escaping here would make Paho drop the connection
             LOG.error("{}: could not process a message on {}", clientId, topic, e);
         }
     }
 
-    private void process(Inbound in, MqttMessage message, int onConnection, int attempt) {
-        CompletableFuture<IngestOutcome> stored = in.deviceId() == null
-                ? ingest.reject(in, Rejection.of(RejectReason.BAD_ADDRESS,
-                        "topic does not fit " + Topics.MQTT_READINGS_PREFIX + "{deviceId}: " + in.source()))
-                : ingest.ingest(in);
+    private void process(String topic, Supplier<CompletableFuture<?>> attempt, MqttMessage message, int onConnection,
+            int attempts) {
+        CompletableFuture<?> stored = attempt.get();
         inFlight.add(stored);
         stored.whenComplete((outcome, failure) -> {
             inFlight.remove(stored);
             if (failure == null) {
                 acknowledge(message, onConnection);
             } else {
-                retryLater(in, message, onConnection, attempt, failure);
+                retryLater(topic, attempt, message, onConnection, attempts, failure);
             }
         });
     }
 
-    private void retryLater(Inbound in, MqttMessage message, int onConnection, int attempt, Throwable failure) {
+    private void retryLater(String topic, Supplier<CompletableFuture<?>> attempt, MqttMessage message,
+            int onConnection, int attempts, Throwable failure) {
         if (!taking || onConnection != connection.get()) {
             return; // the broker redelivers it on the next connection
         }
-        long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempt, 10));
+        long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempts, 10));
         LOG.warn("{}: Kafka did not take the message from {} ({}); retry {} in {} ms",
-                clientId, in.source(), failure.toString(), attempt + 1, delay);
+                clientId, topic, failure.toString(), attempts + 1, delay);
         try {
             retries.schedule(() -> {
                 try {
                     if (taking && onConnection == connection.get()) {
-                        process(in, message, onConnection, attempt + 1);
+                        process(topic, attempt, message, onConnection, attempts + 1);
                     }
                 } catch (RuntimeException e) {
-                    LOG.error("{}: retry failed for {}", clientId, in.source(), e);
+                    LOG.error("{}: retry failed for {}", clientId, topic, e);
                 }
             }, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shuttingDown) {
@@ -191,7 +181,7 @@ final class MqttSubscriber implements MqttCallback {
         LOG.info("{} reconnected to {}", clientId, serverUri);
         try {
             // the session normally still holds the subscription; this restores it if the session had expired
-            client.subscribe(new MqttSubscription(MqttIngest.SHARED_FILTER, 1));
+            client.subscribe(new MqttSubscription(filter, 1));
         } catch (MqttException | RuntimeException e) {
             LOG.error("{}: resubscribing failed", clientId, e);
         }
