@@ -2,7 +2,7 @@ package io.vigil.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.offset;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.vigil.sim.GroundTruthScenario.Kind;
@@ -121,7 +121,7 @@ class GroundTruthScenarioTest {
         GroundTruthScenario slow = GroundTruthScenario.create("flood", 1, 1);
         assertThat(fast.length()).isEqualTo(Duration.ofSeconds(24));
         assertThat(fast.truth().get(0).from().toMillis())
-                .isCloseTo(slow.truth().get(0).from().toMillis() / 3600, offset(2L));
+                .isCloseTo(slow.truth().get(0).from().toMillis() / 3600, within(2L));
         assertThat(GroundTruthScenario.create("flood", 4, 1).measure(2, 123_000))
                 .isEqualTo(GroundTruthScenario.create("flood", 4, 1).measure(2, 123_000));
         assertThatThrownBy(() -> GroundTruthScenario.create("volcano", 1, 1)).hasMessageContaining("quiet");
