@@ -42,6 +42,8 @@ class DemoTest {
         assertThat(text).containsPattern("vigil: \\d+\\.\\d readings/s into Kafka");
         assertThat(text).containsPattern("ALERT PRE_WARNING +river-level-high riverside/gauge-0");
         assertThat(text).containsPattern("ALERT ALARM +river-level-high riverside/gauge-0");
+        assertThat(text).containsPattern("acknowledge: curl -X POST http://127\\.0\\.0\\.1:" + ports.ack()
+                + "/incidents/river-level-high%3Agauge-0%3A[^/ ]+/ack");
         assertThat(text).contains("[simulator] sim:");
         assertThat(text).contains("[job] job: running");
         for (int port : new int[] {ports.mqtt(), ports.influxHttp(), ports.kafka(), ports.flinkUi()}) {
