@@ -3,6 +3,7 @@ package io.vigil.gateway;
 import io.vigil.common.Topics;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,9 @@ import java.util.Objects;
  * @param readingsTopic      Kafka topic of canonical readings
  * @param deadLetterTopic    Kafka topic of refused payloads
  * @param kafkaAckTimeout    how long one payload may wait for Kafka's acknowledgement before it counts as failed
+ * @param metricsInfluxUrl   InfluxDB (v1 API) the gateway's metrics are written to; null: metrics stay in-process
+ * @param metricsDatabase    InfluxDB database of the metrics
+ * @param metricsStep        how often the metrics are written; counters report what happened in each step
  */
 public record GatewayConfig(
         String mqttUrl,
@@ -35,7 +39,10 @@ public record GatewayConfig(
         int maxPayloadBytes,
         String readingsTopic,
         String deadLetterTopic,
-        Duration kafkaAckTimeout) {
+        Duration kafkaAckTimeout,
+        String metricsInfluxUrl,
+        String metricsDatabase,
+        Duration metricsStep) {
 
     public static final String CLIENT_ID_PREFIX = "vigil-gateway-";
 
@@ -51,6 +58,9 @@ public record GatewayConfig(
                 65536,
                 Topics.READINGS,
                 Topics.DEADLETTER,
+                Duration.ofSeconds(10),
+                null,
+                "vigil",
                 Duration.ofSeconds(10));
     }
 
@@ -70,6 +80,10 @@ public record GatewayConfig(
         require(deadLetterTopic != null && !deadLetterTopic.isBlank(), "deadLetterTopic must be set");
         require(kafkaAckTimeout != null && kafkaAckTimeout.toMillis() >= 1000 && kafkaAckTimeout.toMinutes() <= 10,
                 "kafkaAckTimeout must be 1 s..10 min");
+        require(metricsInfluxUrl == null || List.of("http", "https").contains(URI.create(metricsInfluxUrl).getScheme()),
+                "metricsInfluxUrl must be null or a URL like http://host:8086");
+        require(metricsDatabase != null && !metricsDatabase.isBlank(), "metricsDatabase must be set");
+        require(metricsStep != null && metricsStep.toMillis() >= 1000, "metricsStep must be at least 1 s");
         return this;
     }
 
@@ -81,48 +95,63 @@ public record GatewayConfig(
 
     public GatewayConfig withMqttUrl(String v) {
         return new GatewayConfig(v, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout,
+                metricsInfluxUrl, metricsDatabase, metricsStep);
     }
 
     public GatewayConfig withMqttSubscribers(int v) {
         return new GatewayConfig(mqttUrl, v, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout,
+                metricsInfluxUrl, metricsDatabase, metricsStep);
     }
 
     /** Sets {@link #mqttClientIdPrefix} to {@value #CLIENT_ID_PREFIX} + the instance id. */
     public GatewayConfig withInstanceId(String instanceId) {
         Objects.requireNonNull(instanceId, "instanceId");
         return new GatewayConfig(mqttUrl, mqttSubscribers, CLIENT_ID_PREFIX + instanceId, mqttSessionExpiry,
-                kafkaBootstrap, coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                kafkaBootstrap, coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout,
+                metricsInfluxUrl, metricsDatabase, metricsStep);
     }
 
     public GatewayConfig withMqttSessionExpiry(Duration v) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, v, kafkaBootstrap, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout,
+                metricsInfluxUrl, metricsDatabase, metricsStep);
     }
 
     public GatewayConfig withKafkaBootstrap(String v) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, v, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout,
+                metricsInfluxUrl, metricsDatabase, metricsStep);
     }
 
     public GatewayConfig withCoap(String host, int port) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                host, port, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                host, port, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout,
+                metricsInfluxUrl, metricsDatabase, metricsStep);
     }
 
     public GatewayConfig withMaxPayloadBytes(int v) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, v, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapHost, coapPort, v, readingsTopic, deadLetterTopic, kafkaAckTimeout,
+                metricsInfluxUrl, metricsDatabase, metricsStep);
     }
 
     public GatewayConfig withTopics(String readings, String deadLetters) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, maxPayloadBytes, readings, deadLetters, kafkaAckTimeout);
+                coapHost, coapPort, maxPayloadBytes, readings, deadLetters, kafkaAckTimeout,
+                metricsInfluxUrl, metricsDatabase, metricsStep);
     }
 
     public GatewayConfig withKafkaAckTimeout(Duration v) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, v);
+                coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, v,
+                metricsInfluxUrl, metricsDatabase, metricsStep);
+    }
+
+    /** Writes the gateway's metrics to this InfluxDB every {@code step}; a null url keeps them in-process. */
+    public GatewayConfig withMetricsInflux(String url, String database, Duration step) {
+        return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
+                coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, url, database, step);
     }
 }

@@ -47,6 +47,7 @@ public final class Ingest {
         this.readingsTopic = config.readingsTopic();
         this.deadLetterTopic = config.deadLetterTopic();
         this.maxPayloadBytes = config.maxPayloadBytes();
+        metrics.topics(readingsTopic, deadLetterTopic);
     }
 
     public int maxPayloadBytes() {
@@ -65,7 +66,7 @@ public final class Ingest {
         List<CompletableFuture<?>> acks = new ArrayList<>(result.readings().size() + result.rejections().size());
         for (Reading reading : result.readings()) {
             acks.add(send(readingsTopic, in.deviceId(), readings.toBytes(reading))
-                    .thenRun(metrics::readingAccepted));
+                    .thenRun(() -> metrics.readingAccepted(in.protocol())));
         }
         for (Rejection rejection : result.rejections()) {
             acks.add(sendDeadLetter(in, rejection, in.payload()));
@@ -104,18 +105,19 @@ public final class Ingest {
 
     private CompletableFuture<Void> send(String topic, String key, byte[] value) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
+        long start = System.nanoTime();
         try {
             producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                metrics.kafkaSend(topic, System.nanoTime() - start, error == null);
                 if (error == null) {
                     acked.complete(null);
                 } else {
-                    metrics.kafkaError();
                     acked.completeExceptionally(error);
                 }
             });
         } catch (RuntimeException e) {
             // send() throws instead of calling back when it cannot even queue the record (metadata timeout, closed)
-            metrics.kafkaError();
+            metrics.kafkaSend(topic, System.nanoTime() - start, false);
             acked.completeExceptionally(e);
         }
         return acked;
