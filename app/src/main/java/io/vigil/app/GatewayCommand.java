@@ -19,6 +19,7 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--coap-host", description = "CoAP bind address (default 127.0.0.1).") String coapHost;
     @Option(names = "--coap-port", description = "CoAP port (default 5683; 0 = any free port).") Integer coapPort;
     @Option(names = "--max-payload", description = "Largest payload in bytes (default 65536).") Integer maxPayload;
+    @Option(names = "--metrics-influx-url", description = "Write the gateway's metrics to this InfluxDB, database vigil (default: off).") String metricsInfluxUrl;
 
     @Override
     public Integer call() throws Exception {
@@ -32,6 +33,7 @@ final class GatewayCommand implements Callable<Integer> {
                     coapPort != null ? coapPort : config.coapPort());
         }
         if (maxPayload != null) config = config.withMaxPayloadBytes(maxPayload);
+        if (metricsInfluxUrl != null) config = config.withMetricsInflux(metricsInfluxUrl, config.metricsDatabase(), config.metricsStep());
         GatewayApplication gateway = GatewayApplication.start(config);
         System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, Kafka %s%n", config.mqttUrl(),
                 config.coapHost(), gateway.coapPort(), config.kafkaBootstrap());
