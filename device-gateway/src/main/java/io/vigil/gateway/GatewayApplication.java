@@ -35,7 +35,7 @@ public final class GatewayApplication implements AutoCloseable {
     /** Starts everything or nothing: if one part fails to start, the parts already started are closed. */
     public static GatewayApplication start(GatewayConfig config) throws Exception {
         config.validate();
-        GatewayMetrics metrics = new GatewayMetrics();
+        GatewayMetrics metrics = MetricsRegistries.forConfig(config);
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
             Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config);
@@ -93,6 +93,7 @@ public final class GatewayApplication implements AutoCloseable {
             LOG.warn("flushing Kafka at shutdown failed", e);
         }
         producer.close(Duration.ofSeconds(10));
+        metrics.registry().close(); // an InfluxDB registry writes its last step here
         LOG.info("gateway {} stopped: {}", config.mqttClientIdPrefix(), metrics);
     }
 }

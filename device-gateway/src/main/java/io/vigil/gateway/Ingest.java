@@ -46,6 +46,7 @@ public final class Ingest {
         this.readingsTopic = config.readingsTopic();
         this.deadLetterTopic = config.deadLetterTopic();
         this.maxPayloadBytes = config.maxPayloadBytes();
+        metrics.topics(readingsTopic, deadLetterTopic);
     }
 
     public int maxPayloadBytes() {
@@ -64,7 +65,7 @@ public final class Ingest {
         List<CompletableFuture<?>> acks = new ArrayList<>(result.readings().size() + result.rejections().size());
         for (Reading reading : result.readings()) {
             acks.add(send(readingsTopic, in.deviceId(), readings.toBytes(reading))
-                    .thenRun(metrics::readingAccepted));
+                    .thenRun(() -> metrics.readingAccepted(in.protocol())));
         }
         for (Rejection rejection : result.rejections()) {
             acks.add(sendDeadLetter(in, rejection, in.payload()));
