@@ -38,7 +38,7 @@ class RulesLoaderTest {
     void loadsTheDemoRulesFile() {
         RuleSet rules = RulesLoader.load(Path.of("..", "config", "rules.yaml"));
         Rule rule = rules.rule("river-level-high");
-        assertThat(rule.condition()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.8,
+        assertThat(rule.threshold()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.8,
                 Duration.ofSeconds(5), Duration.ofSeconds(10)));
         assertThat(rule.severity()).isEqualTo("critical");
     }
@@ -64,12 +64,12 @@ class RulesLoaderTest {
 
         assertThat(rules.rules()).extracting(Rule::id).containsExactly("river-level-high", "reservoir-low");
         Rule high = rules.rule("river-level-high");
-        assertThat(high.condition()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.8,
+        assertThat(high.threshold()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.8,
                 Duration.ofSeconds(10), Duration.ofMinutes(1)));
         assertThat(high.summary()).isEqualTo("River level high at {zone}");
         assertThat(high.description()).isEqualTo(RulesLoader.DEFAULT_DESCRIPTION);
         Rule low = rules.rule("reservoir-low");
-        assertThat(low.condition()).isEqualTo(new Threshold(Direction.BELOW, 1.0, null, 1.0, Duration.ZERO, Duration.ZERO));
+        assertThat(low.threshold()).isEqualTo(new Threshold(Direction.BELOW, 1.0, null, 1.0, Duration.ZERO, Duration.ZERO));
         assertThat(low.severity()).isEqualTo(RulesLoader.DEFAULT_SEVERITY);
 
         assertThat(rules.matching(reading("gauge-1", "river-north", "water_level"))).containsExactly(high);
