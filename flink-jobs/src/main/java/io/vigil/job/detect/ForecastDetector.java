@@ -65,7 +65,8 @@ public final class ForecastDetector extends EventTimeDetector {
         double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
         long until = TrendFit.of(t, v).msUntil(f.limit(), f.direction() == Direction.ABOVE);
         boolean coming = until >= 0 && until <= f.horizon().toMillis();
-        out.collect(signal(rule, kind(), r, coming ? Level.WARN : Level.NORMAL, !coming, f.limit(),
+        // a forecast only pre-warns: it never holds an ALARM open, so it is always "cleared"
+        out.collect(signal(rule, kind(), r, coming ? Level.WARN : Level.NORMAL, true, f.limit(),
                 coming ? now + until : null));
     }
 

@@ -56,7 +56,8 @@ public final class RateDetector extends EventTimeDetector {
         double change = Math.abs(r.value() - extreme);
         boolean fired = change > rate.delta();
         Level level = !fired ? Level.NORMAL : rate.alarm() ? Level.ALARM : Level.WARN;
-        out.collect(signal(rule, kind(), r, level, !fired, rate.delta(), null));
+        // a warning-only rate never holds an ALARM open
+        out.collect(signal(rule, kind(), r, level, !fired || !rate.alarm(), rate.delta(), null));
     }
 
     @Override

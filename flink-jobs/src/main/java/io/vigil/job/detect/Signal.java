@@ -5,8 +5,8 @@ package io.vigil.job.detect;
  * signals of a rule's detectors into phases.
  *
  * @param detector  the detector kind, e.g. {@code threshold}
- * @param cleared   true if this detector considers the condition over (past a threshold's clear level); an ALARM
- *                  recovers only once every detector of the rule says so
+ * @param cleared   false while this detector holds an ALARM open (e.g. not yet past a threshold's clear level);
+ *                  an ALARM recovers only once every detector says true. Pre-warning-only detectors always say true
  * @param limit     the level this signal refers to (the crossed limit, or the predicted one)
  * @param eta       predicted time the limit is crossed (epoch ms), or null
  * @param immediate true for a signal raised on processing time (a whole site silent, the watermark stalled): the

@@ -41,7 +41,7 @@ public record TrendFit(double slopePerMs, double valueAt0) {
         if (above ? slopePerMs <= 0 : slopePerMs >= 0) {
             return -1;
         }
-        return (long) Math.ceil(gap / slopePerMs);
+        return Math.round(gap / slopePerMs);
     }
 
     private static double median(double[] xs) {
