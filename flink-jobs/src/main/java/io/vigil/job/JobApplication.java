@@ -2,10 +2,15 @@ package io.vigil.job;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
+import io.vigil.common.incident.AuditEvent;
+import io.vigil.common.incident.ControlMessage;
+import io.vigil.job.alertmanager.AlertmanagerSink;
 import io.vigil.job.influx.InfluxSettings;
 import io.vigil.job.influx.InfluxSink;
 import io.vigil.job.influx.LineFormats;
 import io.vigil.job.kafka.AlertRecordSerializer;
+import io.vigil.job.kafka.AuditRecordSerializer;
+import io.vigil.job.kafka.ControlDeserializer;
 import io.vigil.job.kafka.ReadingDeserializer;
 import io.vigil.job.mqtt.MqttAlertSink;
 import io.vigil.job.rules.RuleSet;
@@ -15,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +45,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of the Flink job: turns a {@link JobConfig} into a running job on an embedded MiniCluster
- * with Kafka in, InfluxDB, Kafka and MQTT out, and checkpoints that survive a restart.
+ * with Kafka readings and control messages in, InfluxDB, Kafka, MQTT and (if configured) Alertmanager out, and checkpoints that survive a restart.
  */
 public final class JobApplication {
     private static final Logger LOG = LoggerFactory.getLogger(JobApplication.class);
@@ -97,12 +103,31 @@ public final class JobApplication {
                 .setRecordSerializer(new AlertRecordSerializer(config.alertsTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-        List<Sink<Alert>> alertSinks = List.of(
+        List<Sink<Alert>> alertSinks = new ArrayList<>(List.of(
                 kafkaAlerts,
                 new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + "-alerts"),
-                new InfluxSink<>(influx, LineFormats.incidents()));
-        VigilJob.build(env, readings, VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()),
-                new InfluxSink<>(influx, LineFormats.readings()), alertSinks, rules);
+                new InfluxSink<>(influx, LineFormats.incidents())));
+        if (config.alertmanagerUrl() != null) {
+            alertSinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend(),
+                    config.influxRetryTimeout()));
+        }
+        KafkaSource<ControlMessage> control = KafkaSource.<ControlMessage>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setTopics(config.controlTopic())
+                .setGroupId(config.consumerGroup() + "-control")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new ControlDeserializer())
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperty("client.id.prefix", config.consumerGroup() + "-control")
+                .build();
+        KafkaSink<AuditEvent> kafkaAudit = KafkaSink.<AuditEvent>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setRecordSerializer(new AuditRecordSerializer(config.auditTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        List<Sink<AuditEvent>> auditSinks = List.of(kafkaAudit, new InfluxSink<>(influx, LineFormats.audit()));
+        VigilJob.build(env, readings, VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), control,
+                new InfluxSink<>(influx, LineFormats.readings()), alertSinks, auditSinks, rules);
         JobClient client = env.executeAsync("vigil");
         LOG.info("Vigil job {} submitted with {} rules{}", client.getJobID(), rules.size(),
                 config.webUiPort() > 0 ? "; web UI http://" + LOOPBACK + ":" + config.webUiPort() : "");

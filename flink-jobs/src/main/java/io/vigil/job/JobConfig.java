@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param checkpointDir     retained checkpoints; the latest one is restored on the next start
  * @param webUiPort         Flink web UI on 127.0.0.1; 0 disables it
  * @param influxRetryTimeout how long an InfluxDB write is retried before the task fails and restarts
+ * @param alertmanagerUrl   Prometheus Alertmanager base URL; null = no Alertmanager
+ * @param alertmanagerResend active incidents are re-sent to Alertmanager this often (keep it below its resolve_timeout)
  */
 public record JobConfig(
         String kafkaBootstrap,
@@ -35,7 +37,11 @@ public record JobConfig(
         int parallelism,
         int influxBatchSize,
         Duration influxFlushInterval,
-        Duration influxRetryTimeout) {
+        Duration influxRetryTimeout,
+        String controlTopic,
+        String auditTopic,
+        String alertmanagerUrl,
+        Duration alertmanagerResend) {
 
     public static JobConfig defaults() {
         return new JobConfig(
@@ -55,6 +61,10 @@ public record JobConfig(
                 1,
                 5000,
                 Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
+                Topics.CONTROL,
+                Topics.AUDIT,
+                null,
                 Duration.ofSeconds(60));
     }
 
@@ -67,6 +77,12 @@ public record JobConfig(
         url("influxUrl", influxUrl, "http", "https");
         text("influxDatabase", influxDatabase);
         url("mqttUrl", mqttUrl, "tcp", "ssl", "ws", "wss");
+        text("controlTopic", controlTopic);
+        text("auditTopic", auditTopic);
+        if (alertmanagerUrl != null) {
+            url("alertmanagerUrl", alertmanagerUrl, "http", "https");
+        }
+        atLeast("alertmanagerResend", alertmanagerResend, Duration.ofMillis(100));
         Objects.requireNonNull(rulesFile, "rulesFile");
         Objects.requireNonNull(checkpointDir, "checkpointDir");
         atLeast("maxOutOfOrderness", maxOutOfOrderness, Duration.ZERO);
@@ -115,6 +131,8 @@ public record JobConfig(
     /** Changes a few fields of a config, typically of {@link #defaults()}. */
     public static final class Builder {
         private String kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase, mqttUrl;
+        private String controlTopic, auditTopic, alertmanagerUrl;
+        private Duration alertmanagerResend;
         private Path rulesFile, checkpointDir;
         private Duration maxOutOfOrderness, idleness, checkpointInterval, influxFlushInterval, influxRetryTimeout;
         private int webUiPort, parallelism, influxBatchSize;
@@ -126,6 +144,8 @@ public record JobConfig(
             idleness = c.idleness; checkpointInterval = c.checkpointInterval; checkpointDir = c.checkpointDir;
             webUiPort = c.webUiPort; parallelism = c.parallelism; influxBatchSize = c.influxBatchSize;
             influxFlushInterval = c.influxFlushInterval; influxRetryTimeout = c.influxRetryTimeout;
+            controlTopic = c.controlTopic; auditTopic = c.auditTopic; alertmanagerUrl = c.alertmanagerUrl;
+            alertmanagerResend = c.alertmanagerResend;
         }
 
         public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
@@ -145,11 +165,16 @@ public record JobConfig(
         public Builder influxBatchSize(int v) { influxBatchSize = v; return this; }
         public Builder influxFlushInterval(Duration v) { influxFlushInterval = v; return this; }
         public Builder influxRetryTimeout(Duration v) { influxRetryTimeout = v; return this; }
+        public Builder controlTopic(String v) { controlTopic = v; return this; }
+        public Builder auditTopic(String v) { auditTopic = v; return this; }
+        public Builder alertmanagerUrl(String v) { alertmanagerUrl = v; return this; }
+        public Builder alertmanagerResend(Duration v) { alertmanagerResend = v; return this; }
 
         public JobConfig build() {
             return new JobConfig(kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase,
                     mqttUrl, rulesFile, maxOutOfOrderness, idleness, checkpointInterval, checkpointDir, webUiPort,
-                    parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout);
+                    parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout, controlTopic, auditTopic,
+                    alertmanagerUrl, alertmanagerResend);
         }
     }
 }
