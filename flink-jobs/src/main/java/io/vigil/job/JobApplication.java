@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -113,7 +114,9 @@ public final class JobApplication {
         }
         KafkaSource<ControlMessage> control = KafkaSource.<ControlMessage>builder()
                 .setBootstrapServers(config.kafkaBootstrap())
-                .setTopics(config.controlTopic())
+                // a pattern, not a topic list: the job must start before anyone has created the control topic,
+                // and partition discovery picks it up once the gateway does
+                .setTopicPattern(Pattern.compile(Pattern.quote(config.controlTopic())))
                 .setGroupId(config.consumerGroup() + "-control")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new ControlDeserializer())
