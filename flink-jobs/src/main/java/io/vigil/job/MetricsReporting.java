@@ -2,11 +2,12 @@ package io.vigil.job;
 
 import java.net.URI;
 import java.time.Duration;
+import io.vigil.job.metrics.InfluxMetricReporterFactory;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Flink's own metric system reports to InfluxDB (flink-metrics-influxdb), so the pipeline dashboard needs no
- * Prometheus. Names and tags: docs/metrics.md.
+ * Flink's own metric system reports to InfluxDB ({@link io.vigil.job.metrics.InfluxMetricReporter}), so the
+ * pipeline dashboard needs no Prometheus. Names and tags: docs/metrics.md.
  */
 final class MetricsReporting {
     private static final String PREFIX = "metrics.reporter.influxdb.";
@@ -14,11 +15,8 @@ final class MetricsReporting {
     private MetricsReporting() {}
 
     static void toInflux(Configuration conf, URI influx, String database, Duration interval) {
-        conf.setString(PREFIX + "factory.class", "org.apache.flink.metrics.influxdb.InfluxdbReporterFactory");
-        conf.setString(PREFIX + "scheme", influx.getScheme());
-        conf.setString(PREFIX + "host", influx.getHost());
-        conf.setString(PREFIX + "port", String.valueOf(influx.getPort() > 0 ? influx.getPort()
-                : "https".equals(influx.getScheme()) ? 443 : 80));
+        conf.setString(PREFIX + "factory.class", InfluxMetricReporterFactory.class.getName());
+        conf.setString(PREFIX + "url", influx.toString());
         conf.setString(PREFIX + "db", database);
         conf.setString(PREFIX + "interval", interval.toMillis() + " ms");
     }
