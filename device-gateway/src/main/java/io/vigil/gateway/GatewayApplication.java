@@ -1,7 +1,16 @@
 package io.vigil.gateway;
 
 import io.vigil.common.codec.Payloads;
+import io.vigil.common.rfid.Site;
+import io.vigil.common.rfid.SiteLoader;
+import io.vigil.common.rfid.TagPseudonyms;
 import io.vigil.gateway.coap.CoapIngest;
+import io.vigil.gateway.coap.IngestResource;
+import io.vigil.gateway.mqtt.MqttRoute;
+import io.vigil.gateway.rfid.RfidGatewayConfig;
+import io.vigil.gateway.rfid.TagReadIngest;
+import java.util.ArrayList;
+import java.util.List;
 import io.vigil.gateway.mqtt.MqttIngest;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.Producer;
@@ -29,13 +38,31 @@ public final class GatewayApplication implements AutoCloseable {
 
     /** Starts everything or nothing: if one part fails to start, the parts already started are closed. */
     public static GatewayApplication start(GatewayConfig config) throws Exception {
+        return start(config, null);
+    }
+
+    /** @param rfid RFID tag-read ingest settings, or null to take in readings only */
+    public static GatewayApplication start(GatewayConfig config, RfidGatewayConfig rfid) throws Exception {
         config.validate();
+        Site site = null;
+        if (rfid != null) {
+            rfid.validate();
+            site = rfid.siteFile() == null ? null : SiteLoader.load(rfid.siteFile());
+        }
         GatewayMetrics metrics = new GatewayMetrics();
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
             Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config);
-            app.coap = CoapIngest.start(config, ingest);
-            app.mqtt = MqttIngest.start(config, ingest);
+            List<MqttRoute> routes = new ArrayList<>(List.of(MqttRoute.readings(ingest)));
+            List<IngestResource> resources = new ArrayList<>();
+            if (rfid != null) {
+                TagReadIngest tags = new TagReadIngest(ingest, site, new TagPseudonyms(rfid.pseudonymKey()),
+                        rfid.tagReadsTopic());
+                routes.add(tags.mqttRoute());
+                resources.add(tags.coapResource());
+            }
+            app.coap = CoapIngest.start(config, ingest, resources);
+            app.mqtt = MqttIngest.start(config, ingest, routes);
         } catch (Exception e) {
             app.close();
             throw e;

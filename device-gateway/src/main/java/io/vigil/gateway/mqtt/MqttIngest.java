@@ -39,10 +39,16 @@ public final class MqttIngest implements AutoCloseable {
 
     /** Connects and subscribes every connection; throws if the broker cannot be reached. */
     public static MqttIngest start(GatewayConfig config, Ingest ingest) throws MqttException {
+        return start(config, ingest, List.of(MqttRoute.readings(ingest)));
+    }
+
+    /** Every connection subscribes to every route's shared filter; {@code ingest} dead-letters unroutable topics. */
+    public static MqttIngest start(GatewayConfig config, Ingest ingest, List<MqttRoute> routes) throws MqttException {
         MqttIngest mqtt = new MqttIngest(config);
         try {
             for (int i = 0; i < config.mqttSubscribers(); i++) {
-                MqttSubscriber s = new MqttSubscriber(config, config.mqttClientIdPrefix() + "-" + i, ingest, mqtt.retries);
+                MqttSubscriber s = new MqttSubscriber(config, config.mqttClientIdPrefix() + "-" + i, ingest, routes,
+                        mqtt.retries);
                 mqtt.subscribers.add(s);
                 s.start();
             }

@@ -47,6 +47,7 @@ final class MqttSubscriber implements MqttCallback {
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
     private final Ingest ingest;
+    private final java.util.List<MqttRoute> routes;
     private final ScheduledExecutorService retries;
     private final Set<CompletableFuture<IngestOutcome>> inFlight = ConcurrentHashMap.newKeySet();
     /**
@@ -57,9 +58,10 @@ final class MqttSubscriber implements MqttCallback {
     private final AtomicInteger connection = new AtomicInteger();
     private volatile boolean taking = true;
 
-    MqttSubscriber(GatewayConfig config, String clientId, Ingest ingest, ScheduledExecutorService retries)
-            throws MqttException {
+    MqttSubscriber(GatewayConfig config, String clientId, Ingest ingest, java.util.List<MqttRoute> routes,
+                   ScheduledExecutorService retries) throws MqttException {
         this.clientId = clientId;
+        this.routes = java.util.List.copyOf(routes);
         this.ingest = ingest;
         this.retries = retries;
         // memory persistence: the default file persistence would write into the working directory, and inbound
@@ -79,13 +81,23 @@ final class MqttSubscriber implements MqttCallback {
         client.setManualAcks(true);
         client.setCallback(this);
         client.connect(options).waitForCompletion(OPERATION_TIMEOUT_MS);
-        IMqttToken sub = client.subscribe(new MqttSubscription(MqttIngest.SHARED_FILTER, 1));
+        IMqttToken sub = client.subscribe(subscriptions());
         sub.waitForCompletion(OPERATION_TIMEOUT_MS);
         int[] codes = sub.getReasonCodes();
-        if (codes == null || codes.length == 0 || codes[0] >= 0x80) {
-            throw new MqttException(codes == null || codes.length == 0 ? MqttException.REASON_CODE_CLIENT_EXCEPTION : codes[0]);
+        if (codes == null || codes.length < routes.size()) {
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION);
         }
-        LOG.info("{} subscribed to {} on {}", clientId, MqttIngest.SHARED_FILTER, client.getServerURI());
+        for (int code : codes) {
+            if (code >= 0x80) {
+                throw new MqttException(code);
+            }
+        }
+        LOG.info("{} subscribed to {} on {}", clientId,
+                routes.stream().map(MqttRoute::sharedFilter).toList(), client.getServerURI());
+    }
+
+    private MqttSubscription[] subscriptions() {
+        return routes.stream().map(r -> new MqttSubscription(r.sharedFilter(), 1)).toArray(MqttSubscription[]::new);
     }
 
     @Override
@@ -96,32 +108,42 @@ final class MqttSubscriber implements MqttCallback {
             }
             MqttProperties props = message.getProperties();
             String contentType = props == null ? null : props.getContentType();
-            String deviceId = DeviceIds.ofMqttTopic(Topics.MQTT_READINGS_PREFIX, topic);
+            MqttRoute route = routeOf(topic);
+            String deviceId = route == null ? null : DeviceIds.ofMqttTopic(route.prefix(), topic);
             Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload());
-            process(in, message, connection.get(), 0);
+            process(in, route, message, connection.get(), 0);
         } catch (RuntimeException e) {
             // an exception escaping here would make Paho drop the connection
             LOG.error("{}: could not process a message on {}", clientId, topic, e);
         }
     }
 
-    private void process(Inbound in, MqttMessage message, int onConnection, int attempt) {
+    private MqttRoute routeOf(String topic) {
+        for (MqttRoute route : routes) {
+            if (topic.startsWith(route.prefix())) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    private void process(Inbound in, MqttRoute route, MqttMessage message, int onConnection, int attempt) {
         CompletableFuture<IngestOutcome> stored = in.deviceId() == null
-                ? ingest.reject(in, Rejection.of(RejectReason.BAD_ADDRESS,
-                        "topic does not fit " + Topics.MQTT_READINGS_PREFIX + "{deviceId}: " + in.source()))
-                : ingest.ingest(in);
+                ? ingest.reject(route != null && route.personalData() ? in.withoutPayload() : in, Rejection.of(RejectReason.BAD_ADDRESS, "topic does not fit "
+                        + (route == null ? Topics.MQTT_READINGS_PREFIX : route.prefix()) + "{deviceId}: " + in.source()))
+                : route.store().apply(in);
         inFlight.add(stored);
         stored.whenComplete((outcome, failure) -> {
             inFlight.remove(stored);
             if (failure == null) {
                 acknowledge(message, onConnection);
             } else {
-                retryLater(in, message, onConnection, attempt, failure);
+                retryLater(in, route, message, onConnection, attempt, failure);
             }
         });
     }
 
-    private void retryLater(Inbound in, MqttMessage message, int onConnection, int attempt, Throwable failure) {
+    private void retryLater(Inbound in, MqttRoute route, MqttMessage message, int onConnection, int attempt, Throwable failure) {
         if (!taking || onConnection != connection.get()) {
             return; // the broker redelivers it on the next connection
         }
@@ -132,7 +154,7 @@ final class MqttSubscriber implements MqttCallback {
             retries.schedule(() -> {
                 try {
                     if (taking && onConnection == connection.get()) {
-                        process(in, message, onConnection, attempt + 1);
+                        process(in, route, message, onConnection, attempt + 1);
                     }
                 } catch (RuntimeException e) {
                     LOG.error("{}: retry failed for {}", clientId, in.source(), e);
@@ -191,7 +213,7 @@ final class MqttSubscriber implements MqttCallback {
         LOG.info("{} reconnected to {}", clientId, serverUri);
         try {
             // the session normally still holds the subscription; this restores it if the session had expired
-            client.subscribe(new MqttSubscription(MqttIngest.SHARED_FILTER, 1));
+            client.subscribe(subscriptions());
         } catch (MqttException | RuntimeException e) {
             LOG.error("{}: resubscribing failed", clientId, e);
         }
