@@ -30,9 +30,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class Demo {
     /** Loopback ports of the demo; fixed by default so hand-run clients ({@code mosquitto_pub}) find them. */
-    record Ports(int mqtt, int coap, int influxHttp, int influxRpc, int kafka, int kafkaController, int flinkUi) {
+    record Ports(int mqtt, int coap, int influxHttp, int influxRpc, int kafka, int kafkaController, int flinkUi,
+                 int ack) {
         static Ports defaults() {
-            return new Ports(1883, 5683, 8086, 8088, 9092, 9095, 8081);
+            return new Ports(1883, 5683, 8086, 8088, 9092, 9095, 8081, 8089);
         }
     }
 
@@ -84,7 +85,7 @@ final class Demo {
                         "--web-ui-port", String.valueOf(p.flinkUi()))));
                 ChildJvm gateway = ChildJvm.start("gateway", "512m", logs, out, "gateway: ", List.of("gateway",
                         "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
-                        "--coap-port", String.valueOf(p.coap())));
+                        "--coap-port", String.valueOf(p.coap()), "--ack-port", String.valueOf(p.ack())));
                 children.add(gateway);
                 // Devices start once the gateway serves, so the CoAP share is not refused at start-up.
                 if (!gateway.awaitReady(Duration.ofMinutes(2))) {
@@ -175,6 +176,9 @@ final class Demo {
                         out.printf("ALERT %-11s %s %s/%s %s=%.2f (limit %.2f) incident %s — %s%n", a.phase(),
                                 a.ruleId(), a.zone(), a.subject(), a.metric(), a.value(), a.limit(), a.incidentId(),
                                 a.summary());
+                        if (a.phase() == Phase.ALARM) {
+                            out.println("      acknowledge: " + ackHint(a.incidentId()));
+                        }
                     } catch (Exception e) {
                         out.println("ALERT (unreadable) " + r.value());
                     }
@@ -205,8 +209,17 @@ final class Demo {
                   send a reading    mosquitto_pub -p %d -t vigil/readings/my-gauge -m '{"metric":"water_level","value":4.5,"unit":"m"}'
                                     echo '{"metric":"water_level","value":4.5,"unit":"m"}' | coap-client-notls -m post -t 50 -f - coap://127.0.0.1:%d/readings/my-gauge
                   Grafana           add datasource dashboards/provisioning/datasources/vigil.yaml (InfluxDB at %s, database vigil)
+                  acknowledge       %s
+                                    mosquitto_pub -p %d -q 1 -t 'vigil/ack/ID' -m '{"by":"duty officer"}'
                   logs              %s
                 Ctrl-C stops everything it started.""".formatted(p.flinkUi(), stack.influx.url(), p.mqtt(), p.mqtt(),
-                p.coap(), stack.influx.url(), config.home().resolve("logs")));
+                p.coap(), stack.influx.url(), ackHint("ID"), p.mqtt(), config.home().resolve("logs")));
+    }
+
+    /** The incident id goes into a URL path: ids hold ':' and device ids may hold more, so it is percent-encoded. */
+    private String ackHint(String incidentId) {
+        String id = java.net.URLEncoder.encode(incidentId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return "curl -X POST http://127.0.0.1:%d/incidents/%s/ack -d '{\"by\":\"duty officer\"}'"
+                .formatted(config.ports().ack(), id);
     }
 }

@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
         Demo.Ports d = Demo.Ports.defaults();
         Demo.Ports ports = new Demo.Ports(d.mqtt() + portOffset, d.coap() + portOffset, d.influxHttp() + portOffset,
                 d.influxRpc() + portOffset, d.kafka() + portOffset, d.kafkaController() + portOffset,
-                d.flinkUi() + portOffset);
+                d.flinkUi() + portOffset, d.ack() + portOffset);
         Path rulesFile = rules != null ? rules : vigil.root().resolve("config/rules.yaml");
         return new Demo(new Demo.Config(vigil.home(), rulesFile, ports, runFor, untilAlarm, devices, rate,
                 Duration.ofSeconds(5)),

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** Options left out keep {@link GatewayConfig#defaults()}: defaults live there only. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = {"Runs the device gateway: MQTT (shared subscription $share/vigil/vigil/readings/+) and CoAP",
-                "(POST /readings/{device}) to Kafka vigil.readings, rejects to vigil.deadletter. Runs until stopped."})
+                "(POST /readings/{device}) to Kafka vigil.readings, rejects to vigil.deadletter; acknowledgements",
+                "(HTTP POST /incidents/{id}/ack, MQTT vigil/ack/{id}) to vigil.control and vigil.audit. Runs until stopped."})
 final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--mqtt-url", description = "MQTT broker (default tcp://127.0.0.1:1883).") String mqttUrl;
     @Option(names = "--subscribers", description = "Subscriber connections in the shared subscription (default 2).") Integer subscribers;
@@ -18,6 +19,7 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--kafka", description = "Kafka bootstrap servers (default 127.0.0.1:9092).") String kafka;
     @Option(names = "--coap-host", description = "CoAP bind address (default 127.0.0.1).") String coapHost;
     @Option(names = "--coap-port", description = "CoAP port (default 5683; 0 = any free port).") Integer coapPort;
+    @Option(names = "--ack-port", description = "Loopback HTTP port for POST /incidents/{id}/ack (default 8089; 0 = any free port).") Integer ackPort;
     @Option(names = "--max-payload", description = "Largest payload in bytes (default 65536).") Integer maxPayload;
 
     @Override
@@ -32,9 +34,11 @@ final class GatewayCommand implements Callable<Integer> {
                     coapPort != null ? coapPort : config.coapPort());
         }
         if (maxPayload != null) config = config.withMaxPayloadBytes(maxPayload);
+        if (ackPort != null) config = config.withAckPort(ackPort);
         GatewayApplication gateway = GatewayApplication.start(config);
-        System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, Kafka %s%n", config.mqttUrl(),
-                config.coapHost(), gateway.coapPort(), config.kafkaBootstrap());
+        System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, acknowledgements "
+                + "http://127.0.0.1:%d/incidents/{id}/ack and MQTT vigil/ack/{id}, Kafka %s%n", config.mqttUrl(),
+                config.coapHost(), gateway.coapPort(), gateway.ackPort(), config.kafkaBootstrap());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +30,7 @@ public final class Ingest {
         DecodeResult decode(byte[] payload, String contentType, DecodeContext context);
     }
 
-    private final Producer<String, byte[]> producer;
+    private final KafkaSender sender;
     private final Decoder decoder;
     private final GatewayMetrics metrics;
     private final String readingsTopic;
@@ -41,7 +40,7 @@ public final class Ingest {
     private final JsonSerde<DeadLetter> deadLetters = JsonSerde.deadLetters();
 
     public Ingest(Producer<String, byte[]> producer, Decoder decoder, GatewayMetrics metrics, GatewayConfig config) {
-        this.producer = producer;
+        this.sender = new KafkaSender(producer, metrics);
         this.decoder = decoder;
         this.metrics = metrics;
         this.readingsTopic = config.readingsTopic();
@@ -130,21 +129,6 @@ public final class Ingest {
     }
 
     private CompletableFuture<Void> send(String topic, String key, byte[] value) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-                if (error == null) {
-                    acked.complete(null);
-                } else {
-                    metrics.kafkaError();
-                    acked.completeExceptionally(error);
-                }
-            });
-        } catch (RuntimeException e) {
-            // send() throws instead of calling back when it cannot even queue the record (metadata timeout, closed)
-            metrics.kafkaError();
-            acked.completeExceptionally(e);
-        }
-        return acked;
+        return sender.send(topic, key, value);
     }
 }

@@ -37,5 +37,7 @@ class GatewayConfigTest {
                 .hasMessageContaining("kafkaAckTimeout");
         assertThatThrownBy(() -> GatewayConfig.defaults().withMaxPayloadBytes(0).validate())
                 .hasMessageContaining("maxPayloadBytes");
+        assertThatThrownBy(() -> GatewayConfig.defaults().withAckPort(-1).validate())
+                .hasMessageContaining("ackPort");
     }
 }

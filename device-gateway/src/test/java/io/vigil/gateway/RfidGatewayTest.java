@@ -71,7 +71,8 @@ class RfidGatewayTest {
                 .withInstanceId("rfid")
                 .withMqttUrl(stack.mosquitto.url())
                 .withKafkaBootstrap(stack.kafka.bootstrapServers())
-                .withCoap("127.0.0.1", 0), RfidGatewayConfig.of(site, KEY));
+                .withCoap("127.0.0.1", 0)
+                .withAckPort(0), RfidGatewayConfig.of(site, KEY));
         reader = Devices.mqttPublisher(stack.mosquitto.url(), "rfid-reader");
         coap = Devices.coapClient(gateway.coapPort());
         Properties p = new Properties();

@@ -45,7 +45,7 @@ public final class TagReadIngest {
     }
 
     public MqttRoute mqttRoute() {
-        return new MqttRoute(Topics.MQTT_TAGREADS_PREFIX, this::store, true);
+        return MqttRoute.devices(Topics.MQTT_TAGREADS_PREFIX, ingest, this::store, true);
     }
 
     /** {@code POST /tagreads/{readerId}}, Content-Format 50 (JSON) or none. */
