@@ -80,12 +80,14 @@ final class Demo {
             try {
                 children.add(ChildJvm.start("job", "1g", logs, out, "job: running", List.of("job",
                         "--kafka", stack.kafka.bootstrapServers(), "--influx-url", stack.influx.url(),
+                        "--metrics-influx-url", stack.influx.url(),
                         "--mqtt-url", stack.mosquitto.url(), "--rules", config.rulesFile().toString(),
                         "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
                         "--web-ui-port", String.valueOf(p.flinkUi()))));
                 ChildJvm gateway = ChildJvm.start("gateway", "512m", logs, out, "gateway: ", List.of("gateway",
                         "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
-                        "--coap-port", String.valueOf(p.coap()), "--ack-port", String.valueOf(p.ack())));
+                        "--coap-port", String.valueOf(p.coap()), "--ack-port", String.valueOf(p.ack()),
+                        "--metrics-influx-url", stack.influx.url()));
                 children.add(gateway);
                 // Devices start once the gateway serves, so the CoAP share is not refused at start-up.
                 if (!gateway.awaitReady(Duration.ofMinutes(2))) {
@@ -208,7 +210,8 @@ final class Demo {
                   alerts (MQTT)     mosquitto_sub -p %d -t 'vigil/alerts/#' -v
                   send a reading    mosquitto_pub -p %d -t vigil/readings/my-gauge -m '{"metric":"water_level","value":4.5,"unit":"m"}'
                                     echo '{"metric":"water_level","value":4.5,"unit":"m"}' | coap-client-notls -m post -t 50 -f - coap://127.0.0.1:%d/readings/my-gauge
-                  Grafana           add datasource dashboards/provisioning/datasources/vigil.yaml (InfluxDB at %s, database vigil)
+                  Grafana           datasources: dashboards/provisioning/datasources/vigil.yaml (InfluxDB %s, database vigil)
+                                    dashboards: copy dashboards/grafana/*.json per dashboards/README.md (or Import each in the UI)
                   acknowledge       %s
                                     mosquitto_pub -p %d -q 1 -t 'vigil/ack/ID' -m '{"by":"duty officer"}'
                   logs              %s

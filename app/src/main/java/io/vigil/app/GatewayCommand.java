@@ -21,6 +21,7 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--coap-port", description = "CoAP port (default 5683; 0 = any free port).") Integer coapPort;
     @Option(names = "--ack-port", description = "Loopback HTTP port for POST /incidents/{id}/ack (default 8089; 0 = any free port).") Integer ackPort;
     @Option(names = "--max-payload", description = "Largest payload in bytes (default 65536).") Integer maxPayload;
+    @Option(names = "--metrics-influx-url", description = "Write the gateway's metrics to this InfluxDB, database vigil (default: off).") String metricsInfluxUrl;
 
     @Override
     public Integer call() throws Exception {
@@ -35,6 +36,7 @@ final class GatewayCommand implements Callable<Integer> {
         }
         if (maxPayload != null) config = config.withMaxPayloadBytes(maxPayload);
         if (ackPort != null) config = config.withAckPort(ackPort);
+        if (metricsInfluxUrl != null) config = config.withMetricsInflux(metricsInfluxUrl, config.metricsDatabase(), config.metricsStep());
         GatewayApplication gateway = GatewayApplication.start(config);
         System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, acknowledgements "
                 + "http://127.0.0.1:%d/incidents/{id}/ack and MQTT vigil/ack/{id}, Kafka %s%n", config.mqttUrl(),

@@ -55,7 +55,7 @@ public final class GatewayApplication implements AutoCloseable {
             rfid.validate();
             site = rfid.siteFile() == null ? null : SiteLoader.load(rfid.siteFile());
         }
-        GatewayMetrics metrics = new GatewayMetrics();
+        GatewayMetrics metrics = MetricsRegistries.forConfig(config);
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
             Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config);
@@ -117,6 +117,7 @@ public final class GatewayApplication implements AutoCloseable {
             LOG.warn("flushing Kafka at shutdown failed", e);
         }
         producer.close(Duration.ofSeconds(10));
+        metrics.registry().close(); // an InfluxDB registry writes its last step here
         LOG.info("gateway {} stopped: {}", config.mqttClientIdPrefix(), metrics);
     }
 }

@@ -46,6 +46,7 @@ public final class Ingest {
         this.readingsTopic = config.readingsTopic();
         this.deadLetterTopic = config.deadLetterTopic();
         this.maxPayloadBytes = config.maxPayloadBytes();
+        metrics.topics(readingsTopic, deadLetterTopic);
     }
 
     public int maxPayloadBytes() {
@@ -90,7 +91,8 @@ public final class Ingest {
         }
         List<CompletableFuture<?>> acks = new ArrayList<>(result.records().size() + result.rejections().size());
         for (byte[] record : result.records()) {
-            acks.add(send(result.topic(), in.deviceId(), record).thenRun(metrics::readingAccepted));
+            acks.add(send(result.topic(), in.deviceId(), record)
+                    .thenRun(() -> metrics.readingAccepted(in.protocol())));
         }
         for (Rejection rejection : result.rejections()) {
             acks.add(sendDeadLetter(kept, rejection, kept.payload()));

@@ -20,18 +20,19 @@ public final class KafkaSender {
     /** Completes when Kafka acknowledged the record, exceptionally when it did not within the producer's timeouts. */
     public CompletableFuture<Void> send(String topic, String key, byte[] value) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
+        long start = System.nanoTime();
         try {
             producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                metrics.kafkaSend(topic, System.nanoTime() - start, error == null);
                 if (error == null) {
                     acked.complete(null);
                 } else {
-                    metrics.kafkaError();
                     acked.completeExceptionally(error);
                 }
             });
         } catch (RuntimeException e) {
             // send() throws instead of calling back when it cannot even queue the record (metadata timeout, closed)
-            metrics.kafkaError();
+            metrics.kafkaSend(topic, System.nanoTime() - start, false);
             acked.completeExceptionally(e);
         }
         return acked;

@@ -39,5 +39,9 @@ class GatewayConfigTest {
                 .hasMessageContaining("maxPayloadBytes");
         assertThatThrownBy(() -> GatewayConfig.defaults().withAckPort(-1).validate())
                 .hasMessageContaining("ackPort");
+        assertThatThrownBy(() -> GatewayConfig.defaults().withMetricsInflux("tcp://127.0.0.1:8086", "vigil",
+                Duration.ofSeconds(10)).validate()).hasMessageContaining("metricsInfluxUrl");
+        assertThatThrownBy(() -> GatewayConfig.defaults().withMetricsInflux("http://127.0.0.1:8086", "vigil",
+                Duration.ofMillis(10)).validate()).hasMessageContaining("metricsStep");
     }
 }

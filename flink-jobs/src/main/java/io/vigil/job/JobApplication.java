@@ -12,6 +12,7 @@ import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -76,6 +77,10 @@ public final class JobApplication {
             // an operator removed since the checkpoint must not block the restart
             conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
         });
+        if (config.metricsInfluxUrl() != null) {
+            MetricsReporting.toInflux(conf, URI.create(config.metricsInfluxUrl()), config.influxDatabase(),
+                    config.metricsInterval());
+        }
         StreamExecutionEnvironment env = config.webUiPort() > 0
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(conf);
@@ -102,7 +107,7 @@ public final class JobApplication {
                 new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + "-alerts"),
                 new InfluxSink<>(influx, LineFormats.incidents()));
         VigilJob.build(env, readings, VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()),
-                new InfluxSink<>(influx, LineFormats.readings()), alertSinks, rules);
+                new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime), alertSinks, rules);
         JobClient client = env.executeAsync("vigil");
         LOG.info("Vigil job {} submitted with {} rules{}", client.getJobID(), rules.size(),
                 config.webUiPort() > 0 ? "; web UI http://" + LOOPBACK + ":" + config.webUiPort() : "");

@@ -18,6 +18,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -38,6 +40,7 @@ public final class ThresholdDetector extends KeyedProcessFunction<String, RuleRe
     /** A series silent this long in event time is forgotten, open incident or not. */
     public static final Duration DEFAULT_FORGET_AFTER = Duration.ofHours(24);
     static final String PRE_WARNING_SEVERITY = "warning";
+    private static final int LATENCY_WINDOW = 1000;
 
     private final RuleSet rules;
     private final long forgetAfterMs;
@@ -46,6 +49,7 @@ public final class ThresholdDetector extends KeyedProcessFunction<String, RuleRe
     private transient Counter late;
     private transient Counter alerts;
     private transient Counter forgotten;
+    private transient Histogram alertLatencyMs;
 
     public ThresholdDetector(RuleSet rules) {
         this(rules, DEFAULT_FORGET_AFTER);
@@ -64,6 +68,8 @@ public final class ThresholdDetector extends KeyedProcessFunction<String, RuleRe
         late = getRuntimeContext().getMetricGroup().counter("lateReadings");
         alerts = getRuntimeContext().getMetricGroup().counter("alerts");
         forgotten = getRuntimeContext().getMetricGroup().counter("silentSeriesForgotten");
+        alertLatencyMs = getRuntimeContext().getMetricGroup().histogram("alertLatencyMs",
+                new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
     }
 
     @Override
@@ -203,5 +209,7 @@ public final class ThresholdDetector extends KeyedProcessFunction<String, RuleRe
                 AlertText.render(rule.summary(), rule, r, phase, severity, th.limit(), level),
                 AlertText.render(rule.description(), rule, r, phase, severity, th.limit(), level)));
         alerts.inc();
+        // the pipeline's end-to-end latency: gateway receipt of the deciding reading to its alert leaving here
+        alertLatencyMs.update(System.currentTimeMillis() - r.receiveTime());
     }
 }

@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +46,21 @@ public final class InfluxWriter {
     private final InfluxSettings settings;
     private final Counter pointsWritten;
     private final Counter writeErrors;
+    private final Histogram writeLatencyMs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final StringBuilder buffer = new StringBuilder();
     private int buffered;
 
     public InfluxWriter(InfluxSettings settings, Counter pointsWritten, Counter writeErrors) {
+        this(settings, pointsWritten, writeErrors, new DescriptiveStatisticsHistogram(1));
+    }
+
+    /** {@code writeLatencyMs}: how long each accepted write took, retries included. */
+    public InfluxWriter(InfluxSettings settings, Counter pointsWritten, Counter writeErrors, Histogram writeLatencyMs) {
         this.settings = settings;
         this.pointsWritten = pointsWritten;
         this.writeErrors = writeErrors;
+        this.writeLatencyMs = writeLatencyMs;
     }
 
     /** {@code CREATE DATABASE} is idempotent in InfluxDB 1.x, so this runs on every start. */
@@ -73,8 +82,10 @@ public final class InfluxWriter {
         if (buffered == 0) {
             return;
         }
+        long start = System.nanoTime();
         send("write of " + buffered + " points", URI.create(settings.url() + "/write?db=" + encode(settings.database())
                 + "&precision=ms"), buffer.toString());
+        writeLatencyMs.update((System.nanoTime() - start) / 1_000_000);
         pointsWritten.inc(buffered);
         buffer.setLength(0);
         buffered = 0;
