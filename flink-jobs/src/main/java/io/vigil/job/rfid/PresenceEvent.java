@@ -5,7 +5,8 @@ package io.vigil.job.rfid;
  *
  * @param zone      the zone entered (ARRIVED, MOVED) or left (DEPARTED)
  * @param fromZone  the zone left by a MOVED, else null
- * @param eventTime event time of the read that decided it, or for DEPARTED the time the tag was last read
+ * @param eventTime event time of the read that decided it, or for DEPARTED the instant the silence reached
+ *                  {@code departAfter} (last read + departAfter), so downstream it is never behind the watermark
  */
 public record PresenceEvent(String site, String tagId, String group, PresenceKind kind, String zone, String fromZone,
                             long eventTime) {}
