@@ -1,19 +1,30 @@
 package io.vigil.gateway;
 
+import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
+import io.vigil.common.rfid.Site;
+import io.vigil.common.rfid.SiteLoader;
+import io.vigil.common.rfid.TagPseudonyms;
 import io.vigil.gateway.ack.AcknowledgementHttp;
 import io.vigil.gateway.ack.AcknowledgementMqtt;
 import io.vigil.gateway.ack.AcknowledgementPublisher;
 import io.vigil.gateway.coap.CoapIngest;
+import io.vigil.gateway.coap.IngestResource;
 import io.vigil.gateway.mqtt.MqttIngest;
+import io.vigil.gateway.mqtt.MqttRoute;
+import io.vigil.gateway.rfid.RfidGatewayConfig;
+import io.vigil.gateway.rfid.TagReadIngest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Composition root of a gateway process: one Kafka producer, one {@link Ingest}, and the MQTT and CoAP
- * transports over it, plus the acknowledgement endpoints (HTTP and MQTT) on the same producer. It is handed its {@link GatewayConfig}; it reads nothing from the environment itself.
+ * Composition root of a gateway process: one Kafka producer, one {@link Ingest}, the MQTT routes (readings,
+ * acknowledgements and, with RFID configured, tag reads) and CoAP resources over it, and the HTTP acknowledgement
+ * endpoint on the same producer. It is handed its configs; it reads nothing from the environment itself.
  */
 public final class GatewayApplication implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApplication.class);
@@ -23,7 +34,6 @@ public final class GatewayApplication implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private MqttIngest mqtt;
     private CoapIngest coap;
-    private MqttIngest mqttAcks;
     private AcknowledgementHttp httpAcks;
 
     private GatewayApplication(GatewayConfig config, GatewayMetrics metrics, Producer<String, byte[]> producer) {
@@ -34,17 +44,34 @@ public final class GatewayApplication implements AutoCloseable {
 
     /** Starts everything or nothing: if one part fails to start, the parts already started are closed. */
     public static GatewayApplication start(GatewayConfig config) throws Exception {
+        return start(config, null);
+    }
+
+    /** @param rfid RFID tag-read ingest settings, or null to take in readings only */
+    public static GatewayApplication start(GatewayConfig config, RfidGatewayConfig rfid) throws Exception {
         config.validate();
+        Site site = null;
+        if (rfid != null) {
+            rfid.validate();
+            site = rfid.siteFile() == null ? null : SiteLoader.load(rfid.siteFile());
+        }
         GatewayMetrics metrics = MetricsRegistries.forConfig(config);
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
             Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config);
-            app.coap = CoapIngest.start(config, ingest);
-            app.mqtt = MqttIngest.start(config, ingest);
             AcknowledgementPublisher acks = new AcknowledgementPublisher(new KafkaSender(app.producer, metrics));
-            app.mqttAcks = MqttIngest.subscribe(config, config.mqttClientIdPrefix() + "-ack",
-                    AcknowledgementMqtt.SHARED_FILTER, 1, new AcknowledgementMqtt(acks, ingest));
+            List<MqttRoute> routes = new ArrayList<>(List.of(MqttRoute.readings(ingest),
+                    new MqttRoute(Topics.MQTT_ACK_PREFIX, new AcknowledgementMqtt(acks, ingest))));
+            List<IngestResource> resources = new ArrayList<>();
+            if (rfid != null) {
+                TagReadIngest tags = new TagReadIngest(ingest, site, new TagPseudonyms(rfid.pseudonymKey()),
+                        rfid.tagReadsTopic());
+                routes.add(tags.mqttRoute());
+                resources.add(tags.coapResource());
+            }
+            app.coap = CoapIngest.start(config, ingest, resources);
             app.httpAcks = AcknowledgementHttp.start(config.ackPort(), acks, config.kafkaAckTimeout());
+            app.mqtt = MqttIngest.start(config, routes);
         } catch (Exception e) {
             app.close();
             throw e;
@@ -77,9 +104,6 @@ public final class GatewayApplication implements AutoCloseable {
     public void close() {
         if (mqtt != null) {
             mqtt.close();
-        }
-        if (mqttAcks != null) {
-            mqttAcks.close();
         }
         if (httpAcks != null) {
             httpAcks.close();

@@ -54,24 +54,63 @@ public final class Ingest {
     }
 
     public CompletableFuture<IngestOutcome> ingest(Inbound in) {
+        return ingest(in, this::decodeReadings, false);
+    }
+
+    /**
+     * What one decoder made of a payload, ready for Kafka: the serialised records for {@code topic} and the parts it
+     * refused. Lets other event kinds (RFID tag reads) take the same path as readings.
+     */
+    public record Decoded(String topic, List<byte[]> records, List<Rejection> rejections) {}
+
+    /**
+     * The path of {@link #ingest(Inbound)} with another decoder; the same size check, dead-lettering and acks.
+     *
+     * @param personalData the payload may hold personal data (person tag ids): its dead letters keep reason and
+     *                     detail but not the bytes
+     */
+    public CompletableFuture<IngestOutcome> ingest(
+            Inbound received, java.util.function.Function<Inbound, Decoded> decode, boolean personalData) {
+        Inbound in = received;
+        Inbound kept = personalData ? received.withoutPayload() : received;
         if (in.deviceId() == null) {
-            return reject(in, Rejection.of(RejectReason.BAD_ADDRESS, "no device id in " + in.source()));
+            return reject(kept, Rejection.of(RejectReason.BAD_ADDRESS, "no device id in " + in.source()));
         }
         if (in.payload().length > maxPayloadBytes) {
-            return reject(in, Rejection.of(RejectReason.TOO_LARGE, "payload of " + in.payload().length
+            return reject(kept, Rejection.of(RejectReason.TOO_LARGE, "payload of " + in.payload().length
                     + " bytes exceeds the limit of " + maxPayloadBytes + " bytes"));
         }
-        DecodeResult result = decode(in);
-        List<CompletableFuture<?>> acks = new ArrayList<>(result.readings().size() + result.rejections().size());
-        for (Reading reading : result.readings()) {
-            acks.add(send(readingsTopic, in.deviceId(), readings.toBytes(reading))
+        Decoded result;
+        try {
+            result = decode.apply(in);
+        } catch (RuntimeException e) {
+            // decoders promise not to throw; if one does, the payload is kept on the dead-letter topic, not lost
+            LOG.error("decoder failed on a payload from {}", in.source(), e);
+            result = new Decoded(readingsTopic, List.of(),
+                    List.of(Rejection.of(RejectReason.MALFORMED, "decoder failed: " + e)));
+        }
+        List<CompletableFuture<?>> acks = new ArrayList<>(result.records().size() + result.rejections().size());
+        for (byte[] record : result.records()) {
+            acks.add(send(result.topic(), in.deviceId(), record)
                     .thenRun(() -> metrics.readingAccepted(in.protocol())));
         }
         for (Rejection rejection : result.rejections()) {
-            acks.add(sendDeadLetter(in, rejection, in.payload()));
+            acks.add(sendDeadLetter(kept, rejection, kept.payload()));
         }
+        int accepted = result.records().size();
+        List<Rejection> rejections = result.rejections();
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                .thenApply(done -> new IngestOutcome(result.readings().size(), result.rejections()));
+                .thenApply(done -> new IngestOutcome(accepted, rejections));
+    }
+
+    private Decoded decodeReadings(Inbound in) {
+        DecodeResult result = decoder.decode(in.payload(), in.contentType(),
+                new DecodeContext(in.deviceId(), in.protocol(), in.receivedAt()));
+        List<byte[]> records = new ArrayList<>(result.readings().size());
+        for (Reading reading : result.readings()) {
+            records.add(readings.toBytes(reading));
+        }
+        return new Decoded(readingsTopic, records, result.rejections());
     }
 
     /**
@@ -82,17 +121,6 @@ public final class Ingest {
     public CompletableFuture<IngestOutcome> reject(Inbound in, Rejection rejection) {
         byte[] kept = in.payload().length > maxPayloadBytes ? Arrays.copyOf(in.payload(), maxPayloadBytes) : in.payload();
         return sendDeadLetter(in, rejection, kept).thenApply(done -> new IngestOutcome(0, List.of(rejection)));
-    }
-
-    private DecodeResult decode(Inbound in) {
-        try {
-            return decoder.decode(in.payload(), in.contentType(),
-                    new DecodeContext(in.deviceId(), in.protocol(), in.receivedAt()));
-        } catch (RuntimeException e) {
-            // decoders promise not to throw; if one does, the payload is kept on the dead-letter topic, not lost
-            LOG.error("decoder failed on a payload from {}", in.source(), e);
-            return DecodeResult.rejected(Rejection.of(RejectReason.MALFORMED, "decoder failed: " + e));
-        }
     }
 
     private CompletableFuture<Void> sendDeadLetter(Inbound in, Rejection rejection, byte[] payload) {

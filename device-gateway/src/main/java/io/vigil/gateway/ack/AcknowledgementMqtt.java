@@ -13,14 +13,11 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * Acknowledgements over MQTT: a message on {@code vigil/ack/{incidentId}} with the same JSON as the HTTP endpoint.
- * Gateways share the subscription so each acknowledgement is published once; a refused one goes to the dead-letter
- * topic with its reason, like a bad reading.
+ * Acknowledgements over MQTT: a message on {@code vigil/ack/{incidentId}} with the same JSON as the HTTP endpoint,
+ * the handler of the gateway's {@code vigil/ack/} route. Gateways share the subscription so each acknowledgement is
+ * published once; a refused one goes to the dead-letter topic with its reason, like a bad reading.
  */
 public final class AcknowledgementMqtt implements MessageHandler {
-    public static final String SHARED_FILTER =
-            "$share/" + Topics.MQTT_SHARED_GROUP + "/" + Topics.MQTT_ACK_PREFIX + "+";
-
     private final AcknowledgementPublisher publisher;
     private final Ingest deadLetters;
 

@@ -1,13 +1,6 @@
 package io.vigil.gateway.mqtt;
 
-import io.vigil.common.Protocol;
-import io.vigil.common.RejectReason;
-import io.vigil.common.Rejection;
-import io.vigil.common.Topics;
-import io.vigil.gateway.DeviceIds;
 import io.vigil.gateway.GatewayConfig;
-import io.vigil.gateway.Inbound;
-import io.vigil.gateway.Ingest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,59 +9,43 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives device readings over MQTT through {@code mqttSubscribers} connections that all join the shared
- * subscription {@code $share/vigil/vigil/readings/+}, so every gateway instance and connection gets a share of the
- * topic tree and each message goes to one of them. {@link #subscribe} serves other topic trees (acknowledgements)
- * the same way.
+ * The gateway's MQTT intake: {@code mqttSubscribers} connections that each join the shared subscription of every
+ * {@link MqttRoute} (readings, tag reads, acknowledgements), so every gateway instance and connection gets a share of
+ * each topic tree and each message goes to one of them.
  */
 public final class MqttIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
-    public static final String SHARED_FILTER =
-            "$share/" + Topics.MQTT_SHARED_GROUP + "/" + Topics.MQTT_READINGS_PREFIX + "+";
 
     private final List<MqttSubscriber> subscribers = new ArrayList<>();
     private final ScheduledExecutorService retries;
     private final GatewayConfig config;
 
-    private MqttIngest(GatewayConfig config, String clientIdPrefix) {
+    private MqttIngest(GatewayConfig config) {
         this.config = config;
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, clientIdPrefix + "-kafka-retry");
+            Thread t = new Thread(r, config.mqttClientIdPrefix() + "-kafka-retry");
             t.setDaemon(true);
             return t;
         });
     }
 
-    /** Connects and subscribes every connection; throws if the broker cannot be reached. */
-    public static MqttIngest start(GatewayConfig config, Ingest ingest) throws MqttException {
-        return subscribe(config, config.mqttClientIdPrefix(), SHARED_FILTER, config.mqttSubscribers(),
-                (topic, message) -> {
-                    MqttProperties props = message.getProperties();
-                    String contentType = props == null ? null : props.getContentType();
-                    String deviceId = DeviceIds.ofMqttTopic(Topics.MQTT_READINGS_PREFIX, topic);
-                    Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload());
-                    return () -> deviceId == null
-                            ? ingest.reject(in, Rejection.of(RejectReason.BAD_ADDRESS,
-                                    "topic does not fit " + Topics.MQTT_READINGS_PREFIX + "{deviceId}: " + topic))
-                            : ingest.ingest(in);
-                });
-    }
-
     /**
-     * Opens {@code connections} QoS 1 subscriber connections with client ids {@code clientIdPrefix-0..n} on
-     * {@code filter}; each message is acknowledged to the broker once {@code handler}'s attempt succeeded.
+     * Opens {@code mqttSubscribers} QoS 1 connections, each subscribed to every route's shared filter; throws if the
+     * broker cannot be reached or refuses a subscription.
      */
-    public static MqttIngest subscribe(GatewayConfig config, String clientIdPrefix, String filter, int connections,
-            MessageHandler handler) throws MqttException {
-        MqttIngest mqtt = new MqttIngest(config, clientIdPrefix);
+    public static MqttIngest start(GatewayConfig config, List<MqttRoute> routes) throws MqttException {
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("at least one MQTT route is needed");
+        }
+        MqttIngest mqtt = new MqttIngest(config);
         try {
-            for (int i = 0; i < connections; i++) {
-                MqttSubscriber s = new MqttSubscriber(config, clientIdPrefix + "-" + i, filter, handler, mqtt.retries);
+            for (int i = 0; i < config.mqttSubscribers(); i++) {
+                MqttSubscriber s = new MqttSubscriber(config, config.mqttClientIdPrefix() + "-" + i, routes,
+                        mqtt.retries);
                 mqtt.subscribers.add(s);
                 s.start();
             }

@@ -2,6 +2,7 @@ package io.vigil.gateway.mqtt;
 
 import io.vigil.gateway.GatewayConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,9 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One subscriber connection to one topic filter. A QoS 1 message is acknowledged to the broker only after Kafka acknowledged all its
- * records; until then the broker keeps it in this connection's session and redelivers it after a reconnect or a
- * gateway restart. While Kafka fails, the message is retried here with backoff, so delivery is at least once.
+ * One subscriber connection, subscribed to the shared filter of every {@link MqttRoute}; each message goes to the
+ * {@link MessageHandler} of the route whose prefix its topic has. A QoS 1 message is acknowledged to the broker only
+ * after the handler's attempt completed, i.e. Kafka acknowledged all its records; until then the broker keeps it in
+ * this connection's session and redelivers it after a reconnect or a gateway restart. While Kafka fails, the attempt
+ * is retried here with backoff, so delivery is at least once.
  */
 final class MqttSubscriber implements MqttCallback {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriber.class);
@@ -39,8 +42,7 @@ final class MqttSubscriber implements MqttCallback {
     private final String clientId;
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
-    private final String filter;
-    private final MessageHandler handler;
+    private final List<MqttRoute> routes;
     private final ScheduledExecutorService retries;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     /**
@@ -51,11 +53,10 @@ final class MqttSubscriber implements MqttCallback {
     private final AtomicInteger connection = new AtomicInteger();
     private volatile boolean taking = true;
 
-    MqttSubscriber(GatewayConfig config, String clientId, String filter, MessageHandler handler,
-            ScheduledExecutorService retries) throws MqttException {
+    MqttSubscriber(GatewayConfig config, String clientId, List<MqttRoute> routes, ScheduledExecutorService retries)
+            throws MqttException {
         this.clientId = clientId;
-        this.filter = filter;
-        this.handler = handler;
+        this.routes = List.copyOf(routes);
         this.retries = retries;
         // memory persistence: the default file persistence would write into the working directory, and inbound
         // QoS 1 state lives in the broker session anyway
@@ -74,13 +75,23 @@ final class MqttSubscriber implements MqttCallback {
         client.setManualAcks(true);
         client.setCallback(this);
         client.connect(options).waitForCompletion(OPERATION_TIMEOUT_MS);
-        IMqttToken sub = client.subscribe(new MqttSubscription(filter, 1));
+        IMqttToken sub = client.subscribe(subscriptions());
         sub.waitForCompletion(OPERATION_TIMEOUT_MS);
         int[] codes = sub.getReasonCodes();
-        if (codes == null || codes.length == 0 || codes[0] >= 0x80) {
-            throw new MqttException(codes == null || codes.length == 0 ? MqttException.REASON_CODE_CLIENT_EXCEPTION : codes[0]);
+        if (codes == null || codes.length < routes.size()) {
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION);
         }
-        LOG.info("{} subscribed to {} on {}", clientId, filter, client.getServerURI());
+        for (int code : codes) {
+            if (code >= 0x80) {
+                throw new MqttException(code);
+            }
+        }
+        LOG.info("{} subscribed to {} on {}", clientId,
+                routes.stream().map(MqttRoute::sharedFilter).toList(), client.getServerURI());
+    }
+
+    private MqttSubscription[] subscriptions() {
+        return routes.stream().map(r -> new MqttSubscription(r.sharedFilter(), 1)).toArray(MqttSubscription[]::new);
     }
 
     @Override
@@ -89,11 +100,28 @@ final class MqttSubscriber implements MqttCallback {
             if (!taking) {
                 return; // not acknowledged: stays in the broker session for the next start
             }
-            process(topic, handler.arrived(topic, message), message, connection.get(), 0);
+            MqttRoute route = routeOf(topic);
+            if (route == null) {
+                // cannot happen while only the routes' filters are subscribed; acknowledged so it does not pin the
+                // receive window
+                LOG.error("{}: no route for a message on {}; dropped", clientId, topic);
+                acknowledge(message, connection.get());
+                return;
+            }
+            process(topic, route.handler().arrived(topic, message), message, connection.get(), 0);
         } catch (RuntimeException e) {
             // an exception escaping here would make Paho drop the connection
             LOG.error("{}: could not process a message on {}", clientId, topic, e);
         }
+    }
+
+    private MqttRoute routeOf(String topic) {
+        for (MqttRoute route : routes) {
+            if (topic.startsWith(route.prefix())) {
+                return route;
+            }
+        }
+        return null;
     }
 
     private void process(String topic, Supplier<CompletableFuture<?>> attempt, MqttMessage message, int onConnection,
@@ -181,7 +209,7 @@ final class MqttSubscriber implements MqttCallback {
         LOG.info("{} reconnected to {}", clientId, serverUri);
         try {
             // the session normally still holds the subscription; this restores it if the session had expired
-            client.subscribe(new MqttSubscription(filter, 1));
+            client.subscribe(subscriptions());
         } catch (MqttException | RuntimeException e) {
             LOG.error("{}: resubscribing failed", clientId, e);
         }
