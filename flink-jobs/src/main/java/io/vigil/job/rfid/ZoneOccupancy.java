@@ -163,6 +163,7 @@ public final class ZoneOccupancy extends KeyedProcessFunction<String, OccupancyC
         return new Alert(RULE + ":" + zone.id() + ":" + state.startedAt, RULE, zone.id(), site.id(), zone.id(),
                 "occupancy", state.phase, severity, count, zone.capacity(), time, state.startedAt,
                 "Zone " + zone.id() + " crowded",
-                count + " present, capacity " + zone.capacity() + " (" + state.phase + ")");
+                count + " present, capacity " + zone.capacity() + " (" + state.phase + ")",
+                null, null, null, 0, null);
     }
 }
