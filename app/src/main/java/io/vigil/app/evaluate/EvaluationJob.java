@@ -13,14 +13,13 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.util.CloseableIterator;
 
 /**
  * Runs ground-truth scenarios through the real pipeline ({@link VigilJob#build}) on a local environment, as fast as
@@ -36,14 +35,11 @@ public final class EvaluationJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         TypeInformation<Reading> type = TypeInformation.of(Reading.class);
         DataGeneratorSource<Reading> source = new DataGeneratorSource<>(new RunReadings(runs), count, type);
-        List<Alert> alerts = new ArrayList<>();
-        CloseableIterator<Alert> it = VigilJob.build(env, source, followEachReading(), new DiscardingSink<>(),
-                List.of(), rules).collectAsync();
-        JobClient job = env.executeAsync("vigil-evaluate");
-        // Read to the end before the job result: the iterator ends when the job has sent its last alert.
-        it.forEachRemaining(alerts::add);
-        job.getJobExecutionResult().get();
-        return alerts;
+        try (InMemoryAlertSink sink = new InMemoryAlertSink()) {
+            VigilJob.build(env, source, followEachReading(), new DiscardingSink<>(), List.<Sink<Alert>>of(sink), rules);
+            env.execute("vigil-evaluate");
+            return sink.alerts();
+        }
     }
 
     static List<Reading> merged(List<GroundTruthRun> runs) {
