@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.incidents.PostEventSummary;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.Topics;
@@ -185,6 +186,9 @@ final class Demo {
                                 a.summary());
                         if (a.phase() == Phase.ALARM) {
                             out.println("      acknowledge: " + ackHint(a.incidentId()));
+                        }
+                        if (a.phase() == Phase.CLOSED && a.report() != null) {
+                            out.println(PostEventSummary.format(a.report(), "      "));
                         }
                     } catch (Exception e) {
                         out.println("ALERT (unreadable) " + r.value());
