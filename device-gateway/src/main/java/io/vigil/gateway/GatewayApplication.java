@@ -3,7 +3,11 @@ package io.vigil.gateway;
 import io.vigil.common.codec.Payloads;
 import io.vigil.gateway.coap.CoapIngest;
 import io.vigil.gateway.mqtt.MqttIngest;
+import io.vigil.common.registry.DeviceRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +37,8 @@ public final class GatewayApplication implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics();
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
-            Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config);
+            Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config,
+                    new Admission(registry(config), config.security()));
             app.coap = CoapIngest.start(config, ingest);
             app.mqtt = MqttIngest.start(config, ingest);
         } catch (Exception e) {
@@ -43,6 +48,16 @@ public final class GatewayApplication implements AutoCloseable {
         LOG.info("gateway {} up: MQTT {} x{}, CoAP {}:{}, Kafka {}", config.mqttClientIdPrefix(), config.mqttUrl(),
                 config.mqttSubscribers(), config.coapHost(), app.coapPort(), config.kafkaBootstrap());
         return app;
+    }
+
+    /** The registry, re-read when its file changes so a revocation takes effect without a restart; null: open. */
+    private static Supplier<DeviceRegistry> registry(GatewayConfig config) throws IOException {
+        Path file = config.security().registryFile();
+        if (file == null) {
+            LOG.warn("no device registry configured: accepting any device id (development mode)");
+            return null;
+        }
+        return RegistryFile.watch(file);
     }
 
     public GatewayConfig config() {

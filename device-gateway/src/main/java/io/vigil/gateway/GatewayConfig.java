@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param readingsTopic      Kafka topic of canonical readings
  * @param deadLetterTopic    Kafka topic of refused payloads
  * @param kafkaAckTimeout    how long one payload may wait for Kafka's acknowledgement before it counts as failed
+ * @param security           device registry, broker login, rate limit and reading checks
  */
 public record GatewayConfig(
         String mqttUrl,
@@ -35,7 +36,8 @@ public record GatewayConfig(
         int maxPayloadBytes,
         String readingsTopic,
         String deadLetterTopic,
-        Duration kafkaAckTimeout) {
+        Duration kafkaAckTimeout,
+        GatewaySecurity security) {
 
     public static final String CLIENT_ID_PREFIX = "vigil-gateway-";
 
@@ -51,7 +53,8 @@ public record GatewayConfig(
                 65536,
                 Topics.READINGS,
                 Topics.DEADLETTER,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                GatewaySecurity.defaults());
     }
 
     /** Throws {@link IllegalArgumentException} naming the first bad field. */
@@ -70,6 +73,8 @@ public record GatewayConfig(
         require(deadLetterTopic != null && !deadLetterTopic.isBlank(), "deadLetterTopic must be set");
         require(kafkaAckTimeout != null && kafkaAckTimeout.toMillis() >= 1000 && kafkaAckTimeout.toMinutes() <= 10,
                 "kafkaAckTimeout must be 1 s..10 min");
+        require(security != null, "security must be set");
+        security.validate();
         return this;
     }
 
@@ -81,48 +86,53 @@ public record GatewayConfig(
 
     public GatewayConfig withMqttUrl(String v) {
         return new GatewayConfig(v, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
     }
 
     public GatewayConfig withMqttSubscribers(int v) {
         return new GatewayConfig(mqttUrl, v, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
     }
 
     /** Sets {@link #mqttClientIdPrefix} to {@value #CLIENT_ID_PREFIX} + the instance id. */
     public GatewayConfig withInstanceId(String instanceId) {
         Objects.requireNonNull(instanceId, "instanceId");
         return new GatewayConfig(mqttUrl, mqttSubscribers, CLIENT_ID_PREFIX + instanceId, mqttSessionExpiry,
-                kafkaBootstrap, coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                kafkaBootstrap, coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
     }
 
     public GatewayConfig withMqttSessionExpiry(Duration v) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, v, kafkaBootstrap, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
     }
 
     public GatewayConfig withKafkaBootstrap(String v) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, v, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
     }
 
     public GatewayConfig withCoap(String host, int port) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                host, port, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                host, port, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
     }
 
     public GatewayConfig withMaxPayloadBytes(int v) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, v, readingsTopic, deadLetterTopic, kafkaAckTimeout);
+                coapHost, coapPort, v, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
     }
 
     public GatewayConfig withTopics(String readings, String deadLetters) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, maxPayloadBytes, readings, deadLetters, kafkaAckTimeout);
+                coapHost, coapPort, maxPayloadBytes, readings, deadLetters, kafkaAckTimeout, security);
     }
 
     public GatewayConfig withKafkaAckTimeout(Duration v) {
         return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, v);
+                coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, v, security);
+    }
+
+    public GatewayConfig withSecurity(GatewaySecurity v) {
+        return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
+                coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, v);
     }
 }

@@ -37,10 +37,18 @@ public final class Ingest {
     private final String readingsTopic;
     private final String deadLetterTopic;
     private final int maxPayloadBytes;
+    private final Admission admission;
     private final JsonSerde<Reading> readings = JsonSerde.readings();
     private final JsonSerde<DeadLetter> deadLetters = JsonSerde.deadLetters();
 
+    /** Open mode: no registry, but rate limit and reading checks from the config. */
     public Ingest(Producer<String, byte[]> producer, Decoder decoder, GatewayMetrics metrics, GatewayConfig config) {
+        this(producer, decoder, metrics, config, new Admission(null, config.security()));
+    }
+
+    public Ingest(Producer<String, byte[]> producer, Decoder decoder, GatewayMetrics metrics, GatewayConfig config,
+                  Admission admission) {
+        this.admission = admission;
         this.producer = producer;
         this.decoder = decoder;
         this.metrics = metrics;
@@ -61,10 +69,30 @@ public final class Ingest {
             return reject(in, Rejection.of(RejectReason.TOO_LARGE, "payload of " + in.payload().length
                     + " bytes exceeds the limit of " + maxPayloadBytes + " bytes"));
         }
-        DecodeResult result = decode(in);
+        Rejection refused = admission.admit(in);
+        if (refused != null) {
+            return reject(in, refused);
+        }
+        DecodeResult decoded = decode(in);
+        List<Reading> accepted = new ArrayList<>(decoded.readings().size());
+        List<Rejection> rejected = new ArrayList<>(decoded.rejections());
+        for (Reading reading : decoded.readings()) {
+            Admission.Verdict verdict = admission.check(reading);
+            if (verdict.rejection() == null) {
+                accepted.add(verdict.reading());
+            } else {
+                rejected.add(verdict.rejection());
+            }
+        }
+        DecodeResult result = new DecodeResult(accepted, rejected);
         List<CompletableFuture<?>> acks = new ArrayList<>(result.readings().size() + result.rejections().size());
         for (Reading reading : result.readings()) {
             acks.add(send(readingsTopic, in.deviceId(), readings.toBytes(reading))
+                    .whenComplete((ok, failure) -> {
+                        if (failure != null) {
+                            admission.forget(reading);
+                        }
+                    })
                     .thenRun(metrics::readingAccepted));
         }
         for (Rejection rejection : result.rejections()) {
