@@ -30,9 +30,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class Demo {
     /** Loopback ports of the demo; fixed by default so hand-run clients ({@code mosquitto_pub}) find them. */
-    record Ports(int mqtt, int coap, int influxHttp, int influxRpc, int kafka, int kafkaController, int flinkUi) {
+    record Ports(int mqtt, int coap, int influxHttp, int influxRpc, int kafka, int kafkaController, int flinkUi,
+                 int ack, int alertmanager) {
         static Ports defaults() {
-            return new Ports(1883, 5683, 8086, 8088, 9092, 9095, 8081);
+            return new Ports(1883, 5683, 8086, 8088, 9092, 9095, 8081, 8089, 9093);
+        }
+
+        Ports plus(int offset) {
+            return new Ports(mqtt + offset, coap + offset, influxHttp + offset, influxRpc + offset, kafka + offset,
+                    kafkaController + offset, flinkUi + offset, ack + offset, alertmanager + offset);
         }
     }
 
@@ -59,7 +65,7 @@ final class Demo {
         out.println("vigil: data under " + home);
         List<ChildJvm> children = new ArrayList<>();
         try (LocalStack stack = LocalStack.on(home, new LocalStack.Ports(p.mqtt(), p.influxHttp(), p.influxRpc(),
-                p.kafka(), p.kafkaController(), null))) {
+                p.kafka(), p.kafkaController(), p.alertmanager()))) {
             stack.stopOnJvmExit(false).start(); // our own hook below stops clients first, then the servers
             stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
             stack.influx.createDatabase("vigil");
@@ -79,12 +85,14 @@ final class Demo {
             try {
                 children.add(ChildJvm.start("job", "1g", logs, out, "job: running", List.of("job",
                         "--kafka", stack.kafka.bootstrapServers(), "--influx-url", stack.influx.url(),
+                        "--metrics-influx-url", stack.influx.url(), "--alertmanager-url", stack.alertmanager.url(),
                         "--mqtt-url", stack.mosquitto.url(), "--rules", config.rulesFile().toString(),
                         "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
                         "--web-ui-port", String.valueOf(p.flinkUi()))));
                 ChildJvm gateway = ChildJvm.start("gateway", "512m", logs, out, "gateway: ", List.of("gateway",
                         "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
-                        "--coap-port", String.valueOf(p.coap())));
+                        "--coap-port", String.valueOf(p.coap()), "--ack-port", String.valueOf(p.ack()),
+                        "--metrics-influx-url", stack.influx.url()));
                 children.add(gateway);
                 // Devices start once the gateway serves, so the CoAP share is not refused at start-up.
                 if (!gateway.awaitReady(Duration.ofMinutes(2))) {
@@ -175,6 +183,9 @@ final class Demo {
                         out.printf("ALERT %-11s %s %s/%s %s=%.2f (limit %.2f) incident %s — %s%n", a.phase(),
                                 a.ruleId(), a.zone(), a.subject(), a.metric(), a.value(), a.limit(), a.incidentId(),
                                 a.summary());
+                        if (a.phase() == Phase.ALARM) {
+                            out.println("      acknowledge: " + ackHint(a.incidentId()));
+                        }
                     } catch (Exception e) {
                         out.println("ALERT (unreadable) " + r.value());
                     }
@@ -202,11 +213,24 @@ final class Demo {
                   Flink web UI      http://127.0.0.1:%d
                   InfluxDB          curl -G %s/query --data-urlencode db=vigil --data-urlencode "q=SELECT * FROM readings ORDER BY time DESC LIMIT 5"
                   alerts (MQTT)     mosquitto_sub -p %d -t 'vigil/alerts/#' -v
+                  Alertmanager      %s  (curl %s/api/v2/alerts)
+                  incidents         bin/vigil incidents list --open;  bin/vigil incidents show ID
                   send a reading    mosquitto_pub -p %d -t vigil/readings/my-gauge -m '{"metric":"water_level","value":4.5,"unit":"m"}'
                                     echo '{"metric":"water_level","value":4.5,"unit":"m"}' | coap-client-notls -m post -t 50 -f - coap://127.0.0.1:%d/readings/my-gauge
-                  Grafana           add datasource dashboards/provisioning/datasources/vigil.yaml (InfluxDB at %s, database vigil)
+                  Grafana           datasources: dashboards/provisioning/datasources/vigil.yaml (InfluxDB %s, database vigil)
+                                    dashboards: copy dashboards/grafana/*.json per dashboards/README.md (or Import each in the UI)
+                  acknowledge       %s
+                                    mosquitto_pub -p %d -q 1 -t 'vigil/ack/ID' -m '{"by":"duty officer"}'
                   logs              %s
-                Ctrl-C stops everything it started.""".formatted(p.flinkUi(), stack.influx.url(), p.mqtt(), p.mqtt(),
-                p.coap(), stack.influx.url(), config.home().resolve("logs")));
+                Ctrl-C stops everything it started.""".formatted(p.flinkUi(), stack.influx.url(), p.mqtt(),
+                stack.alertmanager.url(), stack.alertmanager.url(), p.mqtt(),
+                p.coap(), stack.influx.url(), ackHint("ID"), p.mqtt(), config.home().resolve("logs")));
+    }
+
+    /** The incident id goes into a URL path: ids hold ':' and device ids may hold more, so it is percent-encoded. */
+    private String ackHint(String incidentId) {
+        String id = java.net.URLEncoder.encode(incidentId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return "curl -X POST http://127.0.0.1:%d/incidents/%s/ack -d '{\"by\":\"duty officer\"}'"
+                .formatted(config.ports().ack(), id);
     }
 }

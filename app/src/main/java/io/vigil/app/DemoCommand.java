@@ -38,10 +38,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Demo.Ports d = Demo.Ports.defaults();
-        Demo.Ports ports = new Demo.Ports(d.mqtt() + portOffset, d.coap() + portOffset, d.influxHttp() + portOffset,
-                d.influxRpc() + portOffset, d.kafka() + portOffset, d.kafkaController() + portOffset,
-                d.flinkUi() + portOffset);
+                Demo.Ports ports = Demo.Ports.defaults().plus(portOffset);
         Path rulesFile = rules != null ? rules : vigil.root().resolve("config/rules.yaml");
         return new Demo(new Demo.Config(vigil.home(), rulesFile, ports, runFor, untilAlarm, devices, rate,
                 Duration.ofSeconds(5)),

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** Options left out keep {@link GatewayConfig#defaults()}: defaults live there only. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = {"Runs the device gateway: MQTT (shared subscription $share/vigil/vigil/readings/+) and CoAP",
-                "(POST /readings/{device}) to Kafka vigil.readings, rejects to vigil.deadletter. Runs until stopped."})
+                "(POST /readings/{device}) to Kafka vigil.readings, rejects to vigil.deadletter; acknowledgements",
+                "(HTTP POST /incidents/{id}/ack, MQTT vigil/ack/{id}) to vigil.control and vigil.audit. Runs until stopped."})
 final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--mqtt-url", description = "MQTT broker (default tcp://127.0.0.1:1883).") String mqttUrl;
     @Option(names = "--subscribers", description = "Subscriber connections in the shared subscription (default 2).") Integer subscribers;
@@ -19,12 +20,14 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--kafka", description = "Kafka bootstrap servers (default 127.0.0.1:9092).") String kafka;
     @Option(names = "--coap-host", description = "CoAP bind address (default 127.0.0.1).") String coapHost;
     @Option(names = "--coap-port", description = "CoAP port (default 5683; 0 = any free port).") Integer coapPort;
+    @Option(names = "--ack-port", description = "Loopback HTTP port for POST /incidents/{id}/ack (default 8089; 0 = any free port).") Integer ackPort;
     @Option(names = "--max-payload", description = "Largest payload in bytes (default 65536).") Integer maxPayload;
     @Option(names = "--registry", description = "Device registry file; without it any device is accepted (development).") java.nio.file.Path registry;
     @Option(names = "--mqtt-user", description = "The gateway's broker user name.") String mqttUser;
     @Option(names = "--mqtt-password-file", description = "File whose first line is the gateway's broker password.") java.nio.file.Path mqttPasswordFile;
     @Option(names = "--rate-limit", description = "Payloads per second per device (default 50; 0 = off).") Double rateLimit;
     @Option(names = "--rate-burst", description = "Payloads a quiet device may send at once (default 200).") Integer rateBurst;
+    @Option(names = "--metrics-influx-url", description = "Write the gateway's metrics to this InfluxDB, database vigil (default: off).") String metricsInfluxUrl;
 
     @Override
     public Integer call() throws Exception {
@@ -51,9 +54,12 @@ final class GatewayCommand implements Callable<Integer> {
                     rateBurst != null ? rateBurst : security.rateBurst());
         }
         config = config.withSecurity(security);
+        if (ackPort != null) config = config.withAckPort(ackPort);
+        if (metricsInfluxUrl != null) config = config.withMetricsInflux(metricsInfluxUrl, config.metricsDatabase(), config.metricsStep());
         GatewayApplication gateway = GatewayApplication.start(config);
-        System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, Kafka %s%n", config.mqttUrl(),
-                config.coapHost(), gateway.coapPort(), config.kafkaBootstrap());
+        System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, acknowledgements "
+                + "http://127.0.0.1:%d/incidents/{id}/ack and MQTT vigil/ack/{id}, Kafka %s%n", config.mqttUrl(),
+                config.coapHost(), gateway.coapPort(), gateway.ackPort(), config.kafkaBootstrap());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

@@ -22,7 +22,9 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--kafka", description = "Kafka bootstrap servers (default 127.0.0.1:9092).") String kafka;
     @Option(names = "--influx-url", description = "InfluxDB URL (default http://127.0.0.1:8086).") String influxUrl;
     @Option(names = "--influx-db", description = "InfluxDB database (default vigil).") String influxDb;
+    @Option(names = "--metrics-influx-url", description = "Report Flink's metrics to this InfluxDB, into the same database (default: off).") String metricsInfluxUrl;
     @Option(names = "--mqtt-url", description = "MQTT broker for alerts (default tcp://127.0.0.1:1883).") String mqttUrl;
+    @Option(names = "--alertmanager-url", description = "Prometheus Alertmanager to notify (default: none).") String alertmanagerUrl;
     @Option(names = "--rules", paramLabel = "FILE", description = "Rules file (default config/rules.yaml in the checkout).") Path rules;
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory (default $VIGIL_HOME/flink/checkpoints).") Path checkpointDir;
     @Option(names = "--web-ui-port", description = "Flink web UI port (default 8081; 0 = off).") Integer webUiPort;
@@ -40,8 +42,10 @@ final class JobCommand implements Callable<Integer> {
         if (kafka != null) b.kafkaBootstrap(kafka);
         if (influxUrl != null) b.influxUrl(influxUrl);
         if (influxDb != null) b.influxDatabase(influxDb);
+        if (metricsInfluxUrl != null) b.metricsInfluxUrl(metricsInfluxUrl);
         if (mqttUrl != null) b.mqttUrl(mqttUrl);
         if (webUiPort != null) b.webUiPort(webUiPort);
+        if (alertmanagerUrl != null) b.alertmanagerUrl(alertmanagerUrl);
         if (outOfOrderness != null) b.maxOutOfOrderness(outOfOrderness);
         if (checkpointInterval != null) b.checkpointInterval(checkpointInterval);
         JobConfig config = b.build();

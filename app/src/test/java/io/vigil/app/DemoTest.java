@@ -29,7 +29,7 @@ class DemoTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void demoShowsReadingsFlowingAndTheFloodAlarmThenStopsEverything() throws Exception {
         Demo.Ports ports = new Demo.Ports(FreePorts.tcp(), FreePorts.udp(), FreePorts.tcp(), FreePorts.tcp(),
-                FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp());
+                FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
         Path rules = Path.of("..", "config", "rules.yaml").toAbsolutePath().normalize();
@@ -42,6 +42,8 @@ class DemoTest {
         assertThat(text).containsPattern("vigil: \\d+\\.\\d readings/s into Kafka");
         assertThat(text).containsPattern("ALERT PRE_WARNING +river-level-high riverside/gauge-0");
         assertThat(text).containsPattern("ALERT ALARM +river-level-high riverside/gauge-0");
+        assertThat(text).containsPattern("acknowledge: curl -X POST http://127\\.0\\.0\\.1:" + ports.ack()
+                + "/incidents/river-level-high%3Agauge-0%3A[^/ ]+/ack");
         assertThat(text).contains("[simulator] sim:");
         assertThat(text).contains("[job] job: running");
         for (int port : new int[] {ports.mqtt(), ports.influxHttp(), ports.kafka(), ports.flinkUi()}) {

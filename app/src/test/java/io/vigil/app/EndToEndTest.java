@@ -88,7 +88,7 @@ class EndToEndTest {
                     description: "{device} reads {value} {unit}, limit {limit} {unit}"
                 """);
         gateway = GatewayApplication.start(GatewayConfig.defaults().withMqttUrl(stack.mosquitto.url())
-                .withKafkaBootstrap(stack.kafka.bootstrapServers()).withCoap("127.0.0.1", 0));
+                .withKafkaBootstrap(stack.kafka.bootstrapServers()).withCoap("127.0.0.1", 0).withAckPort(0));
         job = JobApplication.start(JobConfig.defaults().toBuilder().kafkaBootstrap(stack.kafka.bootstrapServers())
                 .consumerGroup("e2e-job").influxUrl(stack.influx.url()).mqttUrl(stack.mosquitto.url()).rulesFile(rules)
                 .maxOutOfOrderness(Duration.ofSeconds(1)).checkpointInterval(Duration.ofSeconds(2))

@@ -4,6 +4,8 @@ package io.vigil.common;
 public final class Topics {
     /** Canonical readings, keyed by device id. */
     public static final String READINGS = "vigil.readings";
+    /** Canonical RFID tag reads ({@link io.vigil.common.rfid.TagRead}), keyed by reader id. */
+    public static final String TAGREADS = "vigil.tagreads";
     /** Rejected payloads with the original bytes and a reason code. */
     public static final String DEADLETTER = "vigil.deadletter";
     /** Every incident transition: the system of record for alerts. */
@@ -17,6 +19,8 @@ public final class Topics {
 
     /** MQTT topics devices publish readings to: {@code vigil/readings/{deviceId}}. */
     public static final String MQTT_READINGS_PREFIX = "vigil/readings/";
+    /** MQTT topics RFID readers publish tag reads to: {@code vigil/tagreads/{readerId}}. */
+    public static final String MQTT_TAGREADS_PREFIX = "vigil/tagreads/";
     /** Shared subscription group that lets several gateways split the device topic tree. */
     public static final String MQTT_SHARED_GROUP = "vigil";
     /**

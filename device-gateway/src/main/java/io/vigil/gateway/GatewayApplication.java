@@ -1,20 +1,34 @@
 package io.vigil.gateway;
 
+import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
+import io.vigil.common.rfid.Site;
+import io.vigil.common.rfid.SiteLoader;
+import io.vigil.common.rfid.TagPseudonyms;
+import io.vigil.gateway.ack.AcknowledgementHttp;
+import io.vigil.gateway.ack.AcknowledgementMqtt;
+import io.vigil.gateway.ack.AcknowledgementPublisher;
 import io.vigil.gateway.coap.CoapIngest;
+import io.vigil.gateway.coap.IngestResource;
 import io.vigil.gateway.mqtt.MqttIngest;
+import io.vigil.gateway.mqtt.MqttRoute;
+import io.vigil.gateway.rfid.RfidGatewayConfig;
+import io.vigil.gateway.rfid.TagReadIngest;
 import io.vigil.common.registry.DeviceRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Composition root of a gateway process: one Kafka producer, one {@link Ingest}, and the MQTT and CoAP
- * transports over it. It is handed its {@link GatewayConfig}; it reads nothing from the environment itself.
+ * Composition root of a gateway process: one Kafka producer, one {@link Ingest}, the MQTT routes (readings,
+ * acknowledgements and, with RFID configured, tag reads) and CoAP resources over it, and the HTTP acknowledgement
+ * endpoint on the same producer. It is handed its configs; it reads nothing from the environment itself.
  */
 public final class GatewayApplication implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApplication.class);
@@ -24,6 +38,7 @@ public final class GatewayApplication implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private MqttIngest mqtt;
     private CoapIngest coap;
+    private AcknowledgementHttp httpAcks;
 
     private GatewayApplication(GatewayConfig config, GatewayMetrics metrics, Producer<String, byte[]> producer) {
         this.config = config;
@@ -33,20 +48,42 @@ public final class GatewayApplication implements AutoCloseable {
 
     /** Starts everything or nothing: if one part fails to start, the parts already started are closed. */
     public static GatewayApplication start(GatewayConfig config) throws Exception {
+        return start(config, null);
+    }
+
+    /** @param rfid RFID tag-read ingest settings, or null to take in readings only */
+    public static GatewayApplication start(GatewayConfig config, RfidGatewayConfig rfid) throws Exception {
         config.validate();
-        GatewayMetrics metrics = new GatewayMetrics();
+        Site site = null;
+        if (rfid != null) {
+            rfid.validate();
+            site = rfid.siteFile() == null ? null : SiteLoader.load(rfid.siteFile());
+        }
+        GatewayMetrics metrics = MetricsRegistries.forConfig(config);
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
             Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config,
                     new Admission(registry(config), config.security()));
-            app.coap = CoapIngest.start(config, ingest);
-            app.mqtt = MqttIngest.start(config, ingest);
+            AcknowledgementPublisher acks = new AcknowledgementPublisher(new KafkaSender(app.producer, metrics));
+            List<MqttRoute> routes = new ArrayList<>(List.of(MqttRoute.readings(ingest),
+                    new MqttRoute(Topics.MQTT_ACK_PREFIX, new AcknowledgementMqtt(acks, ingest))));
+            List<IngestResource> resources = new ArrayList<>();
+            if (rfid != null) {
+                TagReadIngest tags = new TagReadIngest(ingest, site, new TagPseudonyms(rfid.pseudonymKey()),
+                        rfid.tagReadsTopic());
+                routes.add(tags.mqttRoute());
+                resources.add(tags.coapResource());
+            }
+            app.coap = CoapIngest.start(config, ingest, resources);
+            app.httpAcks = AcknowledgementHttp.start(config.ackPort(), acks, config.kafkaAckTimeout());
+            app.mqtt = MqttIngest.start(config, routes);
         } catch (Exception e) {
             app.close();
             throw e;
         }
-        LOG.info("gateway {} up: MQTT {} x{}, CoAP {}:{}, Kafka {}", config.mqttClientIdPrefix(), config.mqttUrl(),
-                config.mqttSubscribers(), config.coapHost(), app.coapPort(), config.kafkaBootstrap());
+        LOG.info("gateway {} up: MQTT {} x{}, CoAP {}:{}, acknowledgements http://127.0.0.1:{}, Kafka {}",
+                config.mqttClientIdPrefix(), config.mqttUrl(), config.mqttSubscribers(), config.coapHost(),
+                app.coapPort(), app.ackPort(), config.kafkaBootstrap());
         return app;
     }
 
@@ -68,15 +105,23 @@ public final class GatewayApplication implements AutoCloseable {
         return coap.port();
     }
 
+    /** Port of {@code POST http://127.0.0.1:{port}/incidents/{id}/ack}. */
+    public int ackPort() {
+        return httpAcks.port();
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
 
-    /** MQTT first (it drains in-flight messages into Kafka), then CoAP, then Kafka is flushed and closed. */
+    /** MQTT first (it drains in-flight messages into Kafka), then CoAP and HTTP, then Kafka is flushed and closed. */
     @Override
     public void close() {
         if (mqtt != null) {
             mqtt.close();
+        }
+        if (httpAcks != null) {
+            httpAcks.close();
         }
         if (coap != null) {
             coap.close();
@@ -87,6 +132,7 @@ public final class GatewayApplication implements AutoCloseable {
             LOG.warn("flushing Kafka at shutdown failed", e);
         }
         producer.close(Duration.ofSeconds(10));
+        metrics.registry().close(); // an InfluxDB registry writes its last step here
         LOG.info("gateway {} stopped: {}", config.mqttClientIdPrefix(), metrics);
     }
 }

@@ -3,11 +3,13 @@ package io.vigil.gateway;
 import io.vigil.common.Topics;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything a gateway process is told. Defaults live in {@link #defaults()} only; {@link #validate()} is called
- * once by {@link GatewayApplication#start}.
+ * once by {@link GatewayApplication#start}. Change fields with the {@code with...} methods; they go through one
+ * {@link Builder}, so adding a field touches only the record, the builder and the defaults.
  *
  * @param mqttUrl            broker the devices publish to
  * @param mqttSubscribers    subscriber connections this gateway opens in the shared subscription group; one Paho
@@ -23,6 +25,10 @@ import java.util.Objects;
  * @param readingsTopic      Kafka topic of canonical readings
  * @param deadLetterTopic    Kafka topic of refused payloads
  * @param kafkaAckTimeout    how long one payload may wait for Kafka's acknowledgement before it counts as failed
+ * @param ackPort            loopback TCP port of the HTTP acknowledgement endpoint; 0 picks a free one
+ * @param metricsInfluxUrl   InfluxDB (v1 API) the gateway's metrics are written to; null: metrics stay in-process
+ * @param metricsDatabase    InfluxDB database of the metrics
+ * @param metricsStep        how often the metrics are written; counters report what happened in each step
  * @param security           device registry, broker login, rate limit and reading checks
  */
 public record GatewayConfig(
@@ -37,24 +43,33 @@ public record GatewayConfig(
         String readingsTopic,
         String deadLetterTopic,
         Duration kafkaAckTimeout,
+        int ackPort,
+        String metricsInfluxUrl,
+        String metricsDatabase,
+        Duration metricsStep,
         GatewaySecurity security) {
 
     public static final String CLIENT_ID_PREFIX = "vigil-gateway-";
 
     public static GatewayConfig defaults() {
-        return new GatewayConfig(
-                "tcp://127.0.0.1:1883",
-                2,
-                CLIENT_ID_PREFIX + "1",
-                Duration.ofMinutes(10),
-                "127.0.0.1:9092",
-                "127.0.0.1",
-                5683,
-                65536,
-                Topics.READINGS,
-                Topics.DEADLETTER,
-                Duration.ofSeconds(10),
-                GatewaySecurity.defaults());
+        Builder b = new Builder();
+        b.mqttUrl = "tcp://127.0.0.1:1883";
+        b.mqttSubscribers = 2;
+        b.mqttClientIdPrefix = CLIENT_ID_PREFIX + "1";
+        b.mqttSessionExpiry = Duration.ofMinutes(10);
+        b.kafkaBootstrap = "127.0.0.1:9092";
+        b.coapHost = "127.0.0.1";
+        b.coapPort = 5683;
+        b.maxPayloadBytes = 65536;
+        b.readingsTopic = Topics.READINGS;
+        b.deadLetterTopic = Topics.DEADLETTER;
+        b.kafkaAckTimeout = Duration.ofSeconds(10);
+        b.ackPort = 8089;
+        b.metricsInfluxUrl = null;
+        b.metricsDatabase = "vigil";
+        b.metricsStep = Duration.ofSeconds(10);
+        b.security = GatewaySecurity.defaults();
+        return b.build();
     }
 
     /** Throws {@link IllegalArgumentException} naming the first bad field. */
@@ -73,6 +88,11 @@ public record GatewayConfig(
         require(deadLetterTopic != null && !deadLetterTopic.isBlank(), "deadLetterTopic must be set");
         require(kafkaAckTimeout != null && kafkaAckTimeout.toMillis() >= 1000 && kafkaAckTimeout.toMinutes() <= 10,
                 "kafkaAckTimeout must be 1 s..10 min");
+        require(ackPort >= 0 && ackPort <= 65535, "ackPort must be 0..65535");
+        require(metricsInfluxUrl == null || List.of("http", "https").contains(URI.create(metricsInfluxUrl).getScheme()),
+                "metricsInfluxUrl must be null or a URL like http://host:8086");
+        require(metricsDatabase != null && !metricsDatabase.isBlank(), "metricsDatabase must be set");
+        require(metricsStep != null && metricsStep.toMillis() >= 1000, "metricsStep must be at least 1 s");
         require(security != null, "security must be set");
         security.validate();
         return this;
@@ -84,55 +104,122 @@ public record GatewayConfig(
         }
     }
 
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     public GatewayConfig withMqttUrl(String v) {
-        return new GatewayConfig(v, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
+        return toBuilder().mqttUrl(v).build();
     }
 
     public GatewayConfig withMqttSubscribers(int v) {
-        return new GatewayConfig(mqttUrl, v, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
+        return toBuilder().mqttSubscribers(v).build();
     }
 
     /** Sets {@link #mqttClientIdPrefix} to {@value #CLIENT_ID_PREFIX} + the instance id. */
     public GatewayConfig withInstanceId(String instanceId) {
         Objects.requireNonNull(instanceId, "instanceId");
-        return new GatewayConfig(mqttUrl, mqttSubscribers, CLIENT_ID_PREFIX + instanceId, mqttSessionExpiry,
-                kafkaBootstrap, coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
+        return toBuilder().mqttClientIdPrefix(CLIENT_ID_PREFIX + instanceId).build();
     }
 
     public GatewayConfig withMqttSessionExpiry(Duration v) {
-        return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, v, kafkaBootstrap, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
+        return toBuilder().mqttSessionExpiry(v).build();
     }
 
     public GatewayConfig withKafkaBootstrap(String v) {
-        return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, v, coapHost,
-                coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
+        return toBuilder().kafkaBootstrap(v).build();
     }
 
     public GatewayConfig withCoap(String host, int port) {
-        return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                host, port, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
+        return toBuilder().coapHost(host).coapPort(port).build();
     }
 
     public GatewayConfig withMaxPayloadBytes(int v) {
-        return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, v, readingsTopic, deadLetterTopic, kafkaAckTimeout, security);
+        return toBuilder().maxPayloadBytes(v).build();
     }
 
     public GatewayConfig withTopics(String readings, String deadLetters) {
-        return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, maxPayloadBytes, readings, deadLetters, kafkaAckTimeout, security);
+        return toBuilder().readingsTopic(readings).deadLetterTopic(deadLetters).build();
     }
 
     public GatewayConfig withKafkaAckTimeout(Duration v) {
-        return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, v, security);
+        return toBuilder().kafkaAckTimeout(v).build();
+    }
+
+    public GatewayConfig withAckPort(int v) {
+        return toBuilder().ackPort(v).build();
+    }
+
+    /** Writes the gateway's metrics to this InfluxDB every {@code step}; a null url keeps them in-process. */
+    public GatewayConfig withMetricsInflux(String url, String database, Duration step) {
+        return toBuilder().metricsInfluxUrl(url).metricsDatabase(database).metricsStep(step).build();
     }
 
     public GatewayConfig withSecurity(GatewaySecurity v) {
-        return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, v);
+        return toBuilder().security(v).build();
+    }
+
+    /** Field-by-field changes; {@link #build()} does not validate ({@link GatewayApplication#start} does). */
+    public static final class Builder {
+        private String mqttUrl;
+        private int mqttSubscribers;
+        private String mqttClientIdPrefix;
+        private Duration mqttSessionExpiry;
+        private String kafkaBootstrap;
+        private String coapHost;
+        private int coapPort;
+        private int maxPayloadBytes;
+        private String readingsTopic;
+        private String deadLetterTopic;
+        private Duration kafkaAckTimeout;
+        private int ackPort;
+        private String metricsInfluxUrl;
+        private String metricsDatabase;
+        private Duration metricsStep;
+        private GatewaySecurity security;
+
+        private Builder() {}
+
+        private Builder(GatewayConfig c) {
+            mqttUrl = c.mqttUrl;
+            mqttSubscribers = c.mqttSubscribers;
+            mqttClientIdPrefix = c.mqttClientIdPrefix;
+            mqttSessionExpiry = c.mqttSessionExpiry;
+            kafkaBootstrap = c.kafkaBootstrap;
+            coapHost = c.coapHost;
+            coapPort = c.coapPort;
+            maxPayloadBytes = c.maxPayloadBytes;
+            readingsTopic = c.readingsTopic;
+            deadLetterTopic = c.deadLetterTopic;
+            kafkaAckTimeout = c.kafkaAckTimeout;
+            ackPort = c.ackPort;
+            metricsInfluxUrl = c.metricsInfluxUrl;
+            metricsDatabase = c.metricsDatabase;
+            metricsStep = c.metricsStep;
+            security = c.security;
+        }
+
+        public Builder mqttUrl(String v) { mqttUrl = v; return this; }
+        public Builder mqttSubscribers(int v) { mqttSubscribers = v; return this; }
+        public Builder mqttClientIdPrefix(String v) { mqttClientIdPrefix = v; return this; }
+        public Builder mqttSessionExpiry(Duration v) { mqttSessionExpiry = v; return this; }
+        public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
+        public Builder coapHost(String v) { coapHost = v; return this; }
+        public Builder coapPort(int v) { coapPort = v; return this; }
+        public Builder maxPayloadBytes(int v) { maxPayloadBytes = v; return this; }
+        public Builder readingsTopic(String v) { readingsTopic = v; return this; }
+        public Builder deadLetterTopic(String v) { deadLetterTopic = v; return this; }
+        public Builder kafkaAckTimeout(Duration v) { kafkaAckTimeout = v; return this; }
+        public Builder ackPort(int v) { ackPort = v; return this; }
+        public Builder metricsInfluxUrl(String v) { metricsInfluxUrl = v; return this; }
+        public Builder metricsDatabase(String v) { metricsDatabase = v; return this; }
+        public Builder metricsStep(Duration v) { metricsStep = v; return this; }
+        public Builder security(GatewaySecurity v) { security = v; return this; }
+
+        public GatewayConfig build() {
+            return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
+                    coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, ackPort,
+                    metricsInfluxUrl, metricsDatabase, metricsStep, security);
+        }
     }
 }

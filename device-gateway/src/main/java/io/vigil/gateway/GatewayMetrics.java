@@ -1,20 +1,61 @@
 package io.vigil.gateway;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.common.Protocol;
 import io.vigil.common.RejectReason;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one gateway process, shared by both protocols. */
+/**
+ * Counters of one gateway process, shared by both protocols. The totals below are this process's lifetime counts;
+ * the same events also go to a Micrometer {@link MeterRegistry} (InfluxDB in production, see docs/metrics.md).
+ */
 public final class GatewayMetrics {
+    static final String READINGS = "vigil.gateway.readings";
+    static final String REJECTIONS = "vigil.gateway.rejections";
+    static final String KAFKA_SEND = "vigil.gateway.kafka.send";
+    static final String KAFKA_ERRORS = "vigil.gateway.kafka.errors";
+
+    private final MeterRegistry registry;
     private final AtomicLong acceptedReadings = new AtomicLong();
     private final Map<RejectReason, AtomicLong> rejections = new EnumMap<>(RejectReason.class);
     private final AtomicLong kafkaErrors = new AtomicLong();
+    private final Map<RejectReason, Counter> rejectionMeters = new EnumMap<>(RejectReason.class);
+    private final Map<Protocol, Counter> readingMeters = new EnumMap<>(Protocol.class);
+    private final Map<String, Timer> sendTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errorMeters = new ConcurrentHashMap<>();
 
+    /** Metrics kept in-process only. */
     public GatewayMetrics() {
+        this(new SimpleMeterRegistry());
+    }
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (RejectReason r : RejectReason.values()) {
             rejections.put(r, new AtomicLong());
+            // registered up front so a dashboard sees zero rather than no series at all
+            rejectionMeters.put(r, Counter.builder(REJECTIONS).tag("reason", r.name())
+                    .description("payloads or records refused, by reason").register(registry));
+        }
+        for (Protocol p : Protocol.values()) {
+            readingMeters.put(p, Counter.builder(READINGS).tag("protocol", p.name())
+                    .description("readings Kafka acknowledged, by the protocol they arrived over").register(registry));
+        }
+    }
+
+    /** Registers the per-topic Kafka meters now, so they report zero before the first record. */
+    void topics(String... topics) {
+        for (String t : topics) {
+            sendTimer(t);
+            errorCounter(t);
         }
     }
 
@@ -39,16 +80,38 @@ public final class GatewayMetrics {
         return kafkaErrors.get();
     }
 
-    void readingAccepted() {
+    /** The registry the meters live in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    void readingAccepted(Protocol protocol) {
         acceptedReadings.incrementAndGet();
+        readingMeters.get(protocol == null ? Protocol.UNKNOWN : protocol).increment();
     }
 
     void rejected(RejectReason reason) {
         rejections.get(reason).incrementAndGet();
+        rejectionMeters.get(reason).increment();
     }
 
-    void kafkaError() {
-        kafkaErrors.incrementAndGet();
+    /** One record's trip to Kafka, from send() to its acknowledgement or failure. */
+    void kafkaSend(String topic, long nanos, boolean acknowledged) {
+        sendTimer(topic).record(nanos, TimeUnit.NANOSECONDS);
+        if (!acknowledged) {
+            kafkaErrors.incrementAndGet();
+            errorCounter(topic).increment();
+        }
+    }
+
+    private Timer sendTimer(String topic) {
+        return sendTimers.computeIfAbsent(topic, t -> Timer.builder(KAFKA_SEND).tag("topic", t)
+                .description("time from send to Kafka's acknowledgement or failure").register(registry));
+    }
+
+    private Counter errorCounter(String topic) {
+        return errorMeters.computeIfAbsent(topic, t -> Counter.builder(KAFKA_ERRORS).tag("topic", t)
+                .description("records Kafka did not acknowledge").register(registry));
     }
 
     @Override

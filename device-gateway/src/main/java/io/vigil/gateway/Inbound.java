@@ -17,4 +17,9 @@ public record Inbound(
         return new Inbound(protocol, source, deviceId, contentType, payload == null ? new byte[0] : payload,
                 System.currentTimeMillis());
     }
+
+    /** The same inbound without its bytes, for dead letters of payloads that hold personal data. */
+    public Inbound withoutPayload() {
+        return new Inbound(protocol, source, deviceId, contentType, new byte[0], receivedAt);
+    }
 }

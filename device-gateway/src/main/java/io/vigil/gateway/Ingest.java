@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +30,7 @@ public final class Ingest {
         DecodeResult decode(byte[] payload, String contentType, DecodeContext context);
     }
 
-    private final Producer<String, byte[]> producer;
+    private final KafkaSender sender;
     private final Decoder decoder;
     private final GatewayMetrics metrics;
     private final String readingsTopic;
@@ -49,12 +48,13 @@ public final class Ingest {
     public Ingest(Producer<String, byte[]> producer, Decoder decoder, GatewayMetrics metrics, GatewayConfig config,
                   Admission admission) {
         this.admission = admission;
-        this.producer = producer;
+        this.sender = new KafkaSender(producer, metrics);
         this.decoder = decoder;
         this.metrics = metrics;
         this.readingsTopic = config.readingsTopic();
         this.deadLetterTopic = config.deadLetterTopic();
         this.maxPayloadBytes = config.maxPayloadBytes();
+        metrics.topics(readingsTopic, deadLetterTopic);
     }
 
     public int maxPayloadBytes() {
@@ -62,44 +62,98 @@ public final class Ingest {
     }
 
     public CompletableFuture<IngestOutcome> ingest(Inbound in) {
+        return ingest(in, this::decodeReadings, false);
+    }
+
+    /**
+     * What one decoder made of a payload, ready for Kafka: the serialised records for {@code topic} and the parts it
+     * refused. Lets other event kinds (RFID tag reads) take the same path as readings.
+     */
+    public record Decoded(String topic, List<byte[]> records, List<Rejection> rejections, List<Runnable> onNotSent) {
+        /**
+         * @param onNotSent empty, or one action per record, run if Kafka does not take that record (so a retry of
+         *                  the payload is not refused as a duplicate)
+         */
+        public Decoded {
+            records = List.copyOf(records);
+            rejections = List.copyOf(rejections);
+            onNotSent = List.copyOf(onNotSent);
+            if (!onNotSent.isEmpty() && onNotSent.size() != records.size()) {
+                throw new IllegalArgumentException("onNotSent must be empty or one per record");
+            }
+        }
+
+        public Decoded(String topic, List<byte[]> records, List<Rejection> rejections) {
+            this(topic, records, rejections, List.of());
+        }
+    }
+
+    /**
+     * The path of {@link #ingest(Inbound)} with another decoder; the same size check, dead-lettering and acks.
+     *
+     * @param personalData the payload may hold personal data (person tag ids): its dead letters keep reason and
+     *                     detail but not the bytes
+     */
+    public CompletableFuture<IngestOutcome> ingest(
+            Inbound received, java.util.function.Function<Inbound, Decoded> decode, boolean personalData) {
+        Inbound in = received;
+        Inbound kept = personalData ? received.withoutPayload() : received;
         if (in.deviceId() == null) {
-            return reject(in, Rejection.of(RejectReason.BAD_ADDRESS, "no device id in " + in.source()));
+            return reject(kept, Rejection.of(RejectReason.BAD_ADDRESS, "no device id in " + in.source()));
         }
         if (in.payload().length > maxPayloadBytes) {
-            return reject(in, Rejection.of(RejectReason.TOO_LARGE, "payload of " + in.payload().length
+            return reject(kept, Rejection.of(RejectReason.TOO_LARGE, "payload of " + in.payload().length
                     + " bytes exceeds the limit of " + maxPayloadBytes + " bytes"));
         }
         Rejection refused = admission.admit(in);
         if (refused != null) {
-            return reject(in, refused);
+            return reject(kept, refused);
         }
-        DecodeResult decoded = decode(in);
-        List<Reading> accepted = new ArrayList<>(decoded.readings().size());
-        List<Rejection> rejected = new ArrayList<>(decoded.rejections());
-        for (Reading reading : decoded.readings()) {
-            Admission.Verdict verdict = admission.check(reading);
-            if (verdict.rejection() == null) {
-                accepted.add(verdict.reading());
-            } else {
-                rejected.add(verdict.rejection());
-            }
+        Decoded result;
+        try {
+            result = decode.apply(in);
+        } catch (RuntimeException e) {
+            // decoders promise not to throw; if one does, the payload is kept on the dead-letter topic, not lost
+            LOG.error("decoder failed on a payload from {}", in.source(), e);
+            result = new Decoded(readingsTopic, List.of(),
+                    List.of(Rejection.of(RejectReason.MALFORMED, "decoder failed: " + e)));
         }
-        DecodeResult result = new DecodeResult(accepted, rejected);
-        List<CompletableFuture<?>> acks = new ArrayList<>(result.readings().size() + result.rejections().size());
-        for (Reading reading : result.readings()) {
-            acks.add(send(readingsTopic, in.deviceId(), readings.toBytes(reading))
+        List<CompletableFuture<?>> acks = new ArrayList<>(result.records().size() + result.rejections().size());
+        for (int i = 0; i < result.records().size(); i++) {
+            Runnable onNotSent = result.onNotSent().isEmpty() ? null : result.onNotSent().get(i);
+            acks.add(send(result.topic(), in.deviceId(), result.records().get(i))
                     .whenComplete((ok, failure) -> {
-                        if (failure != null) {
-                            admission.forget(reading);
+                        if (failure != null && onNotSent != null) {
+                            onNotSent.run();
                         }
                     })
-                    .thenRun(metrics::readingAccepted));
+                    .thenRun(() -> metrics.readingAccepted(in.protocol())));
         }
         for (Rejection rejection : result.rejections()) {
-            acks.add(sendDeadLetter(in, rejection, in.payload()));
+            acks.add(sendDeadLetter(kept, rejection, kept.payload()));
         }
+        int accepted = result.records().size();
+        List<Rejection> rejections = result.rejections();
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                .thenApply(done -> new IngestOutcome(result.readings().size(), result.rejections()));
+                .thenApply(done -> new IngestOutcome(accepted, rejections));
+    }
+
+    private Decoded decodeReadings(Inbound in) {
+        DecodeResult result = decoder.decode(in.payload(), in.contentType(),
+                new DecodeContext(in.deviceId(), in.protocol(), in.receivedAt()));
+        List<byte[]> records = new ArrayList<>(result.readings().size());
+        List<Runnable> onNotSent = new ArrayList<>(result.readings().size());
+        List<Rejection> rejections = new ArrayList<>(result.rejections());
+        for (Reading reading : result.readings()) {
+            Admission.Verdict verdict = admission.check(reading);
+            if (verdict.rejection() == null) {
+                records.add(readings.toBytes(verdict.reading()));
+                onNotSent.add(() -> admission.forget(reading));
+            } else {
+                rejections.add(verdict.rejection());
+            }
+        }
+        return new Decoded(readingsTopic, records, rejections, onNotSent);
     }
 
     /**
@@ -112,17 +166,6 @@ public final class Ingest {
         return sendDeadLetter(in, rejection, kept).thenApply(done -> new IngestOutcome(0, List.of(rejection)));
     }
 
-    private DecodeResult decode(Inbound in) {
-        try {
-            return decoder.decode(in.payload(), in.contentType(),
-                    new DecodeContext(in.deviceId(), in.protocol(), in.receivedAt()));
-        } catch (RuntimeException e) {
-            // decoders promise not to throw; if one does, the payload is kept on the dead-letter topic, not lost
-            LOG.error("decoder failed on a payload from {}", in.source(), e);
-            return DecodeResult.rejected(Rejection.of(RejectReason.MALFORMED, "decoder failed: " + e));
-        }
-    }
-
     private CompletableFuture<Void> sendDeadLetter(Inbound in, Rejection rejection, byte[] payload) {
         metrics.rejected(rejection.reason());
         DeadLetter letter = new DeadLetter(in.protocol(), in.source(), in.deviceId(), rejection.reason(),
@@ -131,21 +174,6 @@ public final class Ingest {
     }
 
     private CompletableFuture<Void> send(String topic, String key, byte[] value) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-                if (error == null) {
-                    acked.complete(null);
-                } else {
-                    metrics.kafkaError();
-                    acked.completeExceptionally(error);
-                }
-            });
-        } catch (RuntimeException e) {
-            // send() throws instead of calling back when it cannot even queue the record (metadata timeout, closed)
-            metrics.kafkaError();
-            acked.completeExceptionally(e);
-        }
-        return acked;
+        return sender.send(topic, key, value);
     }
 }

@@ -37,5 +37,11 @@ class GatewayConfigTest {
                 .hasMessageContaining("kafkaAckTimeout");
         assertThatThrownBy(() -> GatewayConfig.defaults().withMaxPayloadBytes(0).validate())
                 .hasMessageContaining("maxPayloadBytes");
+        assertThatThrownBy(() -> GatewayConfig.defaults().withAckPort(-1).validate())
+                .hasMessageContaining("ackPort");
+        assertThatThrownBy(() -> GatewayConfig.defaults().withMetricsInflux("tcp://127.0.0.1:8086", "vigil",
+                Duration.ofSeconds(10)).validate()).hasMessageContaining("metricsInfluxUrl");
+        assertThatThrownBy(() -> GatewayConfig.defaults().withMetricsInflux("http://127.0.0.1:8086", "vigil",
+                Duration.ofMillis(10)).validate()).hasMessageContaining("metricsStep");
     }
 }

@@ -53,6 +53,7 @@ class GatewayEndToEndTest {
                 .withMqttUrl(stack.mosquitto.url())
                 .withKafkaBootstrap(stack.kafka.bootstrapServers())
                 .withCoap("127.0.0.1", 0)
+                .withAckPort(0)
                 .withMaxPayloadBytes(MAX_PAYLOAD));
         kafka = new KafkaTopicsReader(stack.kafka.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
         device = Devices.mqttPublisher(stack.mosquitto.url(), "e2e-device");

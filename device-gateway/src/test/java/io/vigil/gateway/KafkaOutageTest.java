@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
 import io.vigil.stack.LocalStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * While Kafka is down, CoAP devices are told 5.03 and MQTT messages stay unacknowledged and are retried; once
- * Kafka is back, the MQTT reading arrives.
+ * While Kafka is down, CoAP devices are told 5.03, officers' HTTP acknowledgements 503, and MQTT messages stay
+ * unacknowledged and are retried; once Kafka is back, the MQTT reading arrives.
  */
 class KafkaOutageTest {
     @TempDir
@@ -38,6 +42,7 @@ class KafkaOutageTest {
                 .withMqttUrl(stack.mosquitto.url())
                 .withKafkaBootstrap(stack.kafka.bootstrapServers())
                 .withCoap("127.0.0.1", 0)
+                .withAckPort(0)
                 .withKafkaAckTimeout(Duration.ofSeconds(2)));
         device = Devices.mqttPublisher(stack.mosquitto.url(), "outage-device");
         coap = Devices.coapClient(gateway.coapPort());
@@ -69,7 +74,12 @@ class KafkaOutageTest {
         assertThat(Devices.post(coap, gateway.coapPort(), "/readings/outage-coap", reading, Payloads.COAP_JSON).getCode())
                 .isEqualTo(ResponseCode.SERVICE_UNAVAILABLE);
         Devices.publish(device, "vigil/readings/outage-mqtt", reading, Payloads.JSON);
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.metrics().kafkaErrors() >= 2);
+        HttpResponse<String> ack = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.ackPort() + "/incidents/outage-incident/ack"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"by\":\"li\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ack.statusCode()).as("an officer is told the acknowledgement was not stored").isEqualTo(503);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.metrics().kafkaErrors() >= 3);
         assertThat(gateway.metrics().acceptedReadings()).isZero();
 
         stack.kafka.start();

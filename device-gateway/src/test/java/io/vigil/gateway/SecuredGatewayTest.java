@@ -67,6 +67,7 @@ class SecuredGatewayTest {
                 .withMqttUrl(mosquitto.url())
                 .withKafkaBootstrap(kafkaServer.bootstrapServers())
                 .withCoap("127.0.0.1", 0)
+                .withAckPort(0)
                 .withSecurity(GatewaySecurity.defaults().withRegistry(registryFile)
                         .withMqttLogin("vigil-gateway", GATEWAY_PASSWORD)));
         kafka = new KafkaTopicsReader(kafkaServer.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);

@@ -59,7 +59,8 @@ class SharedSubscriptionTest {
                 .withInstanceId(instanceId)
                 .withMqttUrl(stack.mosquitto.url())
                 .withKafkaBootstrap(stack.kafka.bootstrapServers())
-                .withCoap("127.0.0.1", 0);
+                .withCoap("127.0.0.1", 0)
+                .withAckPort(0);
     }
 
     @Test

@@ -2,22 +2,30 @@ package io.vigil.job;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
+import io.vigil.common.incident.AuditEvent;
+import io.vigil.common.incident.ControlMessage;
+import io.vigil.job.alertmanager.AlertmanagerSink;
 import io.vigil.job.influx.InfluxSettings;
 import io.vigil.job.influx.InfluxSink;
 import io.vigil.job.influx.LineFormats;
 import io.vigil.job.kafka.AlertRecordSerializer;
+import io.vigil.job.kafka.AuditRecordSerializer;
+import io.vigil.job.kafka.ControlDeserializer;
 import io.vigil.job.kafka.ReadingDeserializer;
 import io.vigil.job.mqtt.MqttAlertSink;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -39,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of the Flink job: turns a {@link JobConfig} into a running job on an embedded MiniCluster
- * with Kafka in, InfluxDB, Kafka and MQTT out, and checkpoints that survive a restart.
+ * with Kafka readings and control messages in, InfluxDB, Kafka, MQTT and (if configured) Alertmanager out, and checkpoints that survive a restart.
  */
 public final class JobApplication {
     private static final Logger LOG = LoggerFactory.getLogger(JobApplication.class);
@@ -76,6 +84,10 @@ public final class JobApplication {
             // an operator removed since the checkpoint must not block the restart
             conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
         });
+        if (config.metricsInfluxUrl() != null) {
+            MetricsReporting.toInflux(conf, URI.create(config.metricsInfluxUrl()), config.influxDatabase(),
+                    config.metricsInterval());
+        }
         StreamExecutionEnvironment env = config.webUiPort() > 0
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(conf);
@@ -97,12 +109,33 @@ public final class JobApplication {
                 .setRecordSerializer(new AlertRecordSerializer(config.alertsTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-        List<Sink<Alert>> alertSinks = List.of(
+        List<Sink<Alert>> alertSinks = new ArrayList<>(List.of(
                 kafkaAlerts,
                 new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + "-alerts"),
-                new InfluxSink<>(influx, LineFormats.incidents()));
-        VigilJob.build(env, readings, VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()),
-                new InfluxSink<>(influx, LineFormats.readings()), alertSinks, rules);
+                new InfluxSink<>(influx, LineFormats.incidents())));
+        if (config.alertmanagerUrl() != null) {
+            alertSinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend(),
+                    config.influxRetryTimeout()));
+        }
+        KafkaSource<ControlMessage> control = KafkaSource.<ControlMessage>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                // a pattern, not a topic list: the job must start before anyone has created the control topic,
+                // and partition discovery picks it up once the gateway does
+                .setTopicPattern(Pattern.compile(Pattern.quote(config.controlTopic())))
+                .setGroupId(config.consumerGroup() + "-control")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new ControlDeserializer())
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperty("client.id.prefix", config.consumerGroup() + "-control")
+                .build();
+        KafkaSink<AuditEvent> kafkaAudit = KafkaSink.<AuditEvent>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setRecordSerializer(new AuditRecordSerializer(config.auditTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        List<Sink<AuditEvent>> auditSinks = List.of(kafkaAudit, new InfluxSink<>(influx, LineFormats.audit()));
+        VigilJob.build(env, readings, VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), control,
+                new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime), alertSinks, auditSinks, rules);
         JobClient client = env.executeAsync("vigil");
         LOG.info("Vigil job {} submitted with {} rules{}", client.getJobID(), rules.size(),
                 config.webUiPort() > 0 ? "; web UI http://" + LOOPBACK + ":" + config.webUiPort() : "");

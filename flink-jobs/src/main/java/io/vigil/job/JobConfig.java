@@ -17,6 +17,11 @@ import java.util.Objects;
  * @param checkpointDir     retained checkpoints; the latest one is restored on the next start
  * @param webUiPort         Flink web UI on 127.0.0.1; 0 disables it
  * @param influxRetryTimeout how long an InfluxDB write is retried before the task fails and restarts
+ * @param alertmanagerUrl   Prometheus Alertmanager base URL; null = no Alertmanager
+ * @param alertmanagerResend active incidents are re-sent to Alertmanager this often (keep it below its resolve_timeout)
+ * @param metricsInfluxUrl  InfluxDB the job's Flink metrics are reported to (database {@code influxDatabase});
+ *                          null: no metrics reporter
+ * @param metricsInterval   how often the Flink metrics are reported
  */
 public record JobConfig(
         String kafkaBootstrap,
@@ -35,7 +40,13 @@ public record JobConfig(
         int parallelism,
         int influxBatchSize,
         Duration influxFlushInterval,
-        Duration influxRetryTimeout) {
+        Duration influxRetryTimeout,
+        String controlTopic,
+        String auditTopic,
+        String alertmanagerUrl,
+        Duration alertmanagerResend,
+        String metricsInfluxUrl,
+        Duration metricsInterval) {
 
     public static JobConfig defaults() {
         return new JobConfig(
@@ -55,7 +66,13 @@ public record JobConfig(
                 1,
                 5000,
                 Duration.ofSeconds(1),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                Topics.CONTROL,
+                Topics.AUDIT,
+                null,
+                Duration.ofSeconds(60),
+                null,
+                Duration.ofSeconds(10));
     }
 
     /** Returns this config if every field is usable; otherwise throws naming the field. */
@@ -67,6 +84,12 @@ public record JobConfig(
         url("influxUrl", influxUrl, "http", "https");
         text("influxDatabase", influxDatabase);
         url("mqttUrl", mqttUrl, "tcp", "ssl", "ws", "wss");
+        text("controlTopic", controlTopic);
+        text("auditTopic", auditTopic);
+        if (alertmanagerUrl != null) {
+            url("alertmanagerUrl", alertmanagerUrl, "http", "https");
+        }
+        atLeast("alertmanagerResend", alertmanagerResend, Duration.ofMillis(100));
         Objects.requireNonNull(rulesFile, "rulesFile");
         Objects.requireNonNull(checkpointDir, "checkpointDir");
         atLeast("maxOutOfOrderness", maxOutOfOrderness, Duration.ZERO);
@@ -74,6 +97,10 @@ public record JobConfig(
         atLeast("checkpointInterval", checkpointInterval, Duration.ofMillis(10));
         atLeast("influxFlushInterval", influxFlushInterval, Duration.ofMillis(1));
         atLeast("influxRetryTimeout", influxRetryTimeout, Duration.ofMillis(1));
+        if (metricsInfluxUrl != null) {
+            url("metricsInfluxUrl", metricsInfluxUrl, "http", "https");
+        }
+        atLeast("metricsInterval", metricsInterval, Duration.ofSeconds(1));
         check(webUiPort >= 0 && webUiPort <= 65535, "webUiPort", webUiPort + " is not a port (0 disables the web UI)");
         check(parallelism >= 1, "parallelism", parallelism + " must be at least 1");
         check(influxBatchSize >= 1, "influxBatchSize", influxBatchSize + " must be at least 1");
@@ -115,8 +142,12 @@ public record JobConfig(
     /** Changes a few fields of a config, typically of {@link #defaults()}. */
     public static final class Builder {
         private String kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase, mqttUrl;
+        private String controlTopic, auditTopic, alertmanagerUrl;
+        private Duration alertmanagerResend;
         private Path rulesFile, checkpointDir;
         private Duration maxOutOfOrderness, idleness, checkpointInterval, influxFlushInterval, influxRetryTimeout;
+        private String metricsInfluxUrl;
+        private Duration metricsInterval;
         private int webUiPort, parallelism, influxBatchSize;
 
         private Builder(JobConfig c) {
@@ -126,6 +157,9 @@ public record JobConfig(
             idleness = c.idleness; checkpointInterval = c.checkpointInterval; checkpointDir = c.checkpointDir;
             webUiPort = c.webUiPort; parallelism = c.parallelism; influxBatchSize = c.influxBatchSize;
             influxFlushInterval = c.influxFlushInterval; influxRetryTimeout = c.influxRetryTimeout;
+            controlTopic = c.controlTopic; auditTopic = c.auditTopic; alertmanagerUrl = c.alertmanagerUrl;
+            alertmanagerResend = c.alertmanagerResend;
+            metricsInfluxUrl = c.metricsInfluxUrl; metricsInterval = c.metricsInterval;
         }
 
         public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
@@ -145,11 +179,19 @@ public record JobConfig(
         public Builder influxBatchSize(int v) { influxBatchSize = v; return this; }
         public Builder influxFlushInterval(Duration v) { influxFlushInterval = v; return this; }
         public Builder influxRetryTimeout(Duration v) { influxRetryTimeout = v; return this; }
+        public Builder controlTopic(String v) { controlTopic = v; return this; }
+        public Builder auditTopic(String v) { auditTopic = v; return this; }
+        public Builder alertmanagerUrl(String v) { alertmanagerUrl = v; return this; }
+        public Builder alertmanagerResend(Duration v) { alertmanagerResend = v; return this; }
+        /** Reports Flink's metrics to this InfluxDB (null: off). */
+        public Builder metricsInfluxUrl(String v) { metricsInfluxUrl = v; return this; }
+        public Builder metricsInterval(Duration v) { metricsInterval = v; return this; }
 
         public JobConfig build() {
             return new JobConfig(kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase,
                     mqttUrl, rulesFile, maxOutOfOrderness, idleness, checkpointInterval, checkpointDir, webUiPort,
-                    parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout);
+                    parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout, controlTopic, auditTopic,
+                    alertmanagerUrl, alertmanagerResend, metricsInfluxUrl, metricsInterval);
         }
     }
 }

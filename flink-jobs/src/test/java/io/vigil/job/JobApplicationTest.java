@@ -9,6 +9,8 @@ import io.vigil.common.Phase;
 import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
 import io.vigil.common.Topics;
+import io.vigil.common.incident.Acknowledgement;
+import io.vigil.common.incident.ControlMessage;
 import io.vigil.common.serde.Json;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.stack.FreePorts;
@@ -56,8 +58,8 @@ class JobApplicationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir.resolve("stack"), true, true, true, false).start();
-        stack.kafka.createTopics(1, Topics.READINGS, Topics.ALERTS);
+        stack = LocalStack.onFreePorts(dir.resolve("stack"), true, true, true, true).start();
+        stack.kafka.createTopics(1, Topics.READINGS, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
     }
 
     @AfterAll
@@ -73,6 +75,7 @@ class JobApplicationTest {
                 .kafkaBootstrap(stack.kafka.bootstrapServers())
                 .influxUrl(stack.influx.url())
                 .mqttUrl(stack.mosquitto.url())
+                .alertmanagerUrl(stack.alertmanager.url())
                 .rulesFile(Path.of("..", "config", "rules.yaml"))
                 .checkpointDir(dir.resolve("checkpoints"))
                 .checkpointInterval(Duration.ofMillis(500))
@@ -108,7 +111,19 @@ class JobApplicationTest {
                         .containsExactly(tuple(Phase.PRE_WARNING, T0 + 1000, INCIDENT), tuple(Phase.ALARM, T0 + 7000, INCIDENT));
                 await().atMost(Duration.ofSeconds(30)).until(() -> mqtt.latest().containsKey(MQTT_TOPIC)
                         && mqtt.latest().get(MQTT_TOPIC).phase() == Phase.ALARM);
-                await().atMost(Duration.ofSeconds(30)).until(() -> count("readings") == 22 && count("incidents") == 2);
+                await().atMost(Duration.ofSeconds(30)).until(() -> alertmanager(INCIDENT).equals(List.of("ALARM")));
+
+                // a duty officer acknowledges: the ALARM is re-published with who, and audited
+                producer.send(new ProducerRecord<>(Topics.CONTROL, INCIDENT.getBytes(StandardCharsets.UTF_8),
+                        JsonSerde.control().toBytes(ControlMessage.of(new Acknowledgement(INCIDENT, "duty-1",
+                                T0 + 8000, "on my way", "test")))));
+                producer.send(new ProducerRecord<>(Topics.CONTROL, "x".getBytes(StandardCharsets.UTF_8),
+                        "{not a control message".getBytes(StandardCharsets.UTF_8)));
+                producer.flush();
+                await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> poll(alerts, seen).size() >= 3);
+                assertThat(seen.get(2)).extracting(Alert::phase, Alert::acknowledgedBy).containsExactly(Phase.ALARM, "duty-1");
+                await().atMost(Duration.ofSeconds(30)).until(() -> count("readings") == 22 && count("incidents") == 2
+                        && countAudit() == 1);
                 assertThat(job.status()).as("the garbage record did not stop the job").isEqualTo(JobStatus.RUNNING);
                 // a checkpoint has covered everything read: its offsets are committed
                 await().atMost(Duration.ofSeconds(30)).until(() -> committedOffset() == 23);
@@ -127,7 +142,13 @@ class JobApplicationTest {
                         .until(() -> poll(alerts, seen).stream().anyMatch(a -> a.phase() == Phase.CLOSED));
                 assertThat(seen.stream().distinct()).extracting(Alert::phase, Alert::eventTime, Alert::incidentId)
                         .containsExactly(tuple(Phase.PRE_WARNING, T0 + 1000, INCIDENT), tuple(Phase.ALARM, T0 + 7000, INCIDENT),
+                                tuple(Phase.ALARM, T0 + 7000, INCIDENT), // acknowledged
                                 tuple(Phase.RECOVERING, T0 + 11000, INCIDENT), tuple(Phase.CLOSED, T0 + 21000, INCIDENT));
+                Alert closed = seen.get(seen.size() - 1);
+                assertThat(closed.acknowledgedBy()).as("the restored state kept the acknowledgement").isEqualTo("duty-1");
+                assertThat(closed.report()).extracting(r -> r.alarmAt(), r -> r.firstPreWarningAt(), r -> r.acknowledgedBy())
+                        .containsExactly(T0 + 7000, T0 + 1000, "duty-1");
+                await().atMost(Duration.ofSeconds(30)).until(() -> alertmanager(INCIDENT).isEmpty());
                 await().atMost(Duration.ofSeconds(30)).until(() -> mqtt.latest().get(MQTT_TOPIC).phase() == Phase.CLOSED);
                 await().atMost(Duration.ofSeconds(30)).until(() -> count("readings") == 50);
             }
@@ -154,6 +175,26 @@ class JobApplicationTest {
         JsonNode answer = Json.mapper().readTree(stack.influx.query("vigil", "SELECT count(value) FROM " + measurement));
         JsonNode values = answer.path("results").path(0).path("series").path(0).path("values");
         return values.isEmpty() ? 0 : values.path(0).path(1).asLong();
+    }
+
+    static long countAudit() throws Exception {
+        JsonNode answer = Json.mapper().readTree(stack.influx.query("vigil", "SELECT count(detail) FROM audit"));
+        JsonNode values = answer.path("results").path(0).path("series").path(0).path("values");
+        return values.isEmpty() ? 0 : values.path(0).path(1).asLong();
+    }
+
+    /** The phases of the incident's active alerts in Alertmanager. */
+    static List<String> alertmanager(String incident) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(stack.alertmanager.url() + "/api/v2/alerts")).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> phases = new ArrayList<>();
+        for (JsonNode a : Json.mapper().readTree(r.body())) {
+            if (a.path("labels").path("incident").asText().equals(incident)
+                    && a.path("status").path("state").asText().equals("active")) {
+                phases.add(a.path("labels").path("phase").asText());
+            }
+        }
+        return phases;
     }
 
     static long committedOffset() throws Exception {

@@ -38,6 +38,10 @@ class JobConfigTest {
                 .hasMessageStartingWith("job config: idleness: ");
         assertThatThrownBy(() -> JobConfig.defaults().toBuilder().consumerGroup(" ").build().validate())
                 .hasMessage("job config: consumerGroup: must not be empty");
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().metricsInfluxUrl("127.0.0.1:8086").build().validate())
+                .hasMessageStartingWith("job config: metricsInfluxUrl: ");
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().metricsInterval(Duration.ofMillis(5)).build().validate())
+                .hasMessageStartingWith("job config: metricsInterval: ");
     }
 
     @Test

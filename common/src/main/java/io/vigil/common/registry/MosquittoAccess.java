@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Mosquitto's {@code password_file} and {@code acl_file}, generated from the registry: a device may publish only
- * to {@code vigil/readings/{its id}} and read nothing; revoked devices get no password line, so the broker refuses
- * their CONNECT. Service accounts get what their role needs. Regenerate and reload (SIGHUP) after every change.
+ * to {@code vigil/readings/{its id}} and {@code vigil/tagreads/{its id}} (RFID readers are registered devices) and
+ * read nothing; revoked devices get no password line, so the broker refuses their CONNECT. Service accounts get
+ * what their role needs. Regenerate and reload (SIGHUP) after every change.
  */
 public final class MosquittoAccess {
     private MosquittoAccess() {}
@@ -34,10 +35,14 @@ public final class MosquittoAccess {
         for (ServiceAccount s : services) {
             b.append("\nuser ").append(s.username()).append('\n');
             switch (s.role()) {
-                case GATEWAY -> b.append("topic read ").append(readings).append("+\n")
-                        .append("topic read $share/").append(Topics.MQTT_SHARED_GROUP).append('/').append(readings)
-                        .append("+\n")
-                        .append("topic read ").append(Topics.MQTT_ACK_PREFIX).append("#\n");
+                case GATEWAY -> {
+                    // the gateway joins every route through the shared group, so each needs its $share form too
+                    for (String prefix : List.of(readings, Topics.MQTT_TAGREADS_PREFIX, Topics.MQTT_ACK_PREFIX)) {
+                        b.append("topic read ").append(prefix).append("+\n")
+                                .append("topic read $share/").append(Topics.MQTT_SHARED_GROUP).append('/')
+                                .append(prefix).append("+\n");
+                    }
+                }
                 case ALERT_PUBLISHER -> b.append("topic write ").append(Topics.MQTT_ALERTS_PREFIX).append("#\n");
                 case OFFICER_CONSOLE -> b.append("topic read ").append(Topics.MQTT_ALERTS_PREFIX).append("#\n")
                         .append("topic write ").append(Topics.MQTT_ACK_PREFIX).append("#\n");
@@ -46,7 +51,8 @@ public final class MosquittoAccess {
         for (RegisteredDevice d : registry.devices()) {
             if (!d.revoked()) {
                 b.append("\nuser ").append(d.id()).append('\n')
-                        .append("topic write ").append(readings).append(d.id()).append('\n');
+                        .append("topic write ").append(readings).append(d.id()).append('\n')
+                        .append("topic write ").append(Topics.MQTT_TAGREADS_PREFIX).append(d.id()).append('\n');
             }
         }
         return b.toString();

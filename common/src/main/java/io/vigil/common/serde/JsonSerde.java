@@ -39,6 +39,10 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         return new JsonSerde<>(io.vigil.common.incident.AuditEvent.class);
     }
 
+    public static JsonSerde<io.vigil.common.rfid.TagRead> tagReads() {
+        return new JsonSerde<>(io.vigil.common.rfid.TagRead.class);
+    }
+
     public static JsonSerde<DeadLetter> deadLetters() {
         return new JsonSerde<>(DeadLetter.class);
     }

@@ -9,7 +9,7 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 
-/** Plain CoAP (UDP) server on coapHost:coapPort with the {@code /readings/{deviceId}} resource. */
+/** Plain CoAP (UDP) server on coapHost:coapPort with the {@code /readings/{deviceId}} resource and any others given. */
 public final class CoapIngest implements AutoCloseable {
     private final CoapServer server;
     private final CoapEndpoint endpoint;
@@ -20,6 +20,11 @@ public final class CoapIngest implements AutoCloseable {
     }
 
     public static CoapIngest start(GatewayConfig config, Ingest ingest) {
+        return start(config, ingest, java.util.List.of());
+    }
+
+    /** With further resources next to {@code /readings}, such as {@code /tagreads}. */
+    public static CoapIngest start(GatewayConfig config, Ingest ingest, java.util.List<IngestResource> more) {
         Configuration coap = configuration(config.maxPayloadBytes());
         CoapServer server = new CoapServer(coap);
         CoapEndpoint endpoint = new CoapEndpoint.Builder()
@@ -27,7 +32,8 @@ public final class CoapIngest implements AutoCloseable {
                 .setInetSocketAddress(new InetSocketAddress(config.coapHost(), config.coapPort()))
                 .build();
         server.addEndpoint(endpoint);
-        server.add(new ReadingsResource(ingest));
+        server.add(IngestResource.readings(ingest));
+        more.forEach(server::add);
         server.start();
         return new CoapIngest(server, endpoint);
     }

@@ -1,8 +1,6 @@
 package io.vigil.gateway.mqtt;
 
-import io.vigil.common.Topics;
 import io.vigil.gateway.GatewayConfig;
-import io.vigil.gateway.Ingest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,14 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives device readings over MQTT through {@code mqttSubscribers} connections that all join the shared
- * subscription {@code $share/vigil/vigil/readings/+}, so every gateway instance and connection gets a share of the
- * topic tree and each message goes to one of them.
+ * The gateway's MQTT intake: {@code mqttSubscribers} connections that each join the shared subscription of every
+ * {@link MqttRoute} (readings, tag reads, acknowledgements), so every gateway instance and connection gets a share of
+ * each topic tree and each message goes to one of them.
  */
 public final class MqttIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
-    public static final String SHARED_FILTER =
-            "$share/" + Topics.MQTT_SHARED_GROUP + "/" + Topics.MQTT_READINGS_PREFIX + "+";
 
     private final List<MqttSubscriber> subscribers = new ArrayList<>();
     private final ScheduledExecutorService retries;
@@ -37,12 +33,19 @@ public final class MqttIngest implements AutoCloseable {
         });
     }
 
-    /** Connects and subscribes every connection; throws if the broker cannot be reached. */
-    public static MqttIngest start(GatewayConfig config, Ingest ingest) throws MqttException {
+    /**
+     * Opens {@code mqttSubscribers} QoS 1 connections, each subscribed to every route's shared filter; throws if the
+     * broker cannot be reached or refuses a subscription.
+     */
+    public static MqttIngest start(GatewayConfig config, List<MqttRoute> routes) throws MqttException {
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("at least one MQTT route is needed");
+        }
         MqttIngest mqtt = new MqttIngest(config);
         try {
             for (int i = 0; i < config.mqttSubscribers(); i++) {
-                MqttSubscriber s = new MqttSubscriber(config, config.mqttClientIdPrefix() + "-" + i, ingest, mqtt.retries);
+                MqttSubscriber s = new MqttSubscriber(config, config.mqttClientIdPrefix() + "-" + i, routes,
+                        mqtt.retries);
                 mqtt.subscribers.add(s);
                 s.start();
             }

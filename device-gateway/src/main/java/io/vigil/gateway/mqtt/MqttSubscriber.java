@@ -1,15 +1,8 @@
 package io.vigil.gateway.mqtt;
 
-import io.vigil.common.Protocol;
-import io.vigil.common.RejectReason;
-import io.vigil.common.Rejection;
-import io.vigil.common.Topics;
-import io.vigil.gateway.DeviceIds;
 import io.vigil.gateway.GatewayConfig;
-import io.vigil.gateway.Inbound;
-import io.vigil.gateway.Ingest;
-import io.vigil.gateway.IngestOutcome;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -31,9 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One subscriber connection. A QoS 1 message is acknowledged to the broker only after Kafka acknowledged all its
- * records; until then the broker keeps it in this connection's session and redelivers it after a reconnect or a
- * gateway restart. While Kafka fails, the message is retried here with backoff, so delivery is at least once.
+ * One subscriber connection, subscribed to the shared filter of every {@link MqttRoute}; each message goes to the
+ * {@link MessageHandler} of the route whose prefix its topic has. A QoS 1 message is acknowledged to the broker only
+ * after the handler's attempt completed, i.e. Kafka acknowledged all its records; until then the broker keeps it in
+ * this connection's session and redelivers it after a reconnect or a gateway restart. While Kafka fails, the attempt
+ * is retried here with backoff, so delivery is at least once.
  */
 final class MqttSubscriber implements MqttCallback {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriber.class);
@@ -46,9 +42,9 @@ final class MqttSubscriber implements MqttCallback {
     private final String clientId;
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
-    private final Ingest ingest;
+    private final List<MqttRoute> routes;
     private final ScheduledExecutorService retries;
-    private final Set<CompletableFuture<IngestOutcome>> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     /**
      * Bumped on every lost connection: a packet id is only meaningful on the connection that delivered it, and
      * after a reconnect the broker redelivers unacknowledged messages (possibly reusing ids), so late acks of the
@@ -57,10 +53,10 @@ final class MqttSubscriber implements MqttCallback {
     private final AtomicInteger connection = new AtomicInteger();
     private volatile boolean taking = true;
 
-    MqttSubscriber(GatewayConfig config, String clientId, Ingest ingest, ScheduledExecutorService retries)
+    MqttSubscriber(GatewayConfig config, String clientId, List<MqttRoute> routes, ScheduledExecutorService retries)
             throws MqttException {
         this.clientId = clientId;
-        this.ingest = ingest;
+        this.routes = List.copyOf(routes);
         this.retries = retries;
         // memory persistence: the default file persistence would write into the working directory, and inbound
         // QoS 1 state lives in the broker session anyway
@@ -83,13 +79,23 @@ final class MqttSubscriber implements MqttCallback {
         client.setManualAcks(true);
         client.setCallback(this);
         client.connect(options).waitForCompletion(OPERATION_TIMEOUT_MS);
-        IMqttToken sub = client.subscribe(new MqttSubscription(MqttIngest.SHARED_FILTER, 1));
+        IMqttToken sub = client.subscribe(subscriptions());
         sub.waitForCompletion(OPERATION_TIMEOUT_MS);
         int[] codes = sub.getReasonCodes();
-        if (codes == null || codes.length == 0 || codes[0] >= 0x80) {
-            throw new MqttException(codes == null || codes.length == 0 ? MqttException.REASON_CODE_CLIENT_EXCEPTION : codes[0]);
+        if (codes == null || codes.length < routes.size()) {
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION);
         }
-        LOG.info("{} subscribed to {} on {}", clientId, MqttIngest.SHARED_FILTER, client.getServerURI());
+        for (int code : codes) {
+            if (code >= 0x80) {
+                throw new MqttException(code);
+            }
+        }
+        LOG.info("{} subscribed to {} on {}", clientId,
+                routes.stream().map(MqttRoute::sharedFilter).toList(), client.getServerURI());
+    }
+
+    private MqttSubscription[] subscriptions() {
+        return routes.stream().map(r -> new MqttSubscription(r.sharedFilter(), 1)).toArray(MqttSubscription[]::new);
     }
 
     @Override
@@ -98,48 +104,60 @@ final class MqttSubscriber implements MqttCallback {
             if (!taking) {
                 return; // not acknowledged: stays in the broker session for the next start
             }
-            MqttProperties props = message.getProperties();
-            String contentType = props == null ? null : props.getContentType();
-            String deviceId = DeviceIds.ofMqttTopic(Topics.MQTT_READINGS_PREFIX, topic);
-            Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload());
-            process(in, message, connection.get(), 0);
+            MqttRoute route = routeOf(topic);
+            if (route == null) {
+                // cannot happen while only the routes' filters are subscribed; acknowledged so it does not pin the
+                // receive window
+                LOG.error("{}: no route for a message on {}; dropped", clientId, topic);
+                acknowledge(message, connection.get());
+                return;
+            }
+            process(topic, route.handler().arrived(topic, message), message, connection.get(), 0);
         } catch (RuntimeException e) {
             // an exception escaping here would make Paho drop the connection
             LOG.error("{}: could not process a message on {}", clientId, topic, e);
         }
     }
 
-    private void process(Inbound in, MqttMessage message, int onConnection, int attempt) {
-        CompletableFuture<IngestOutcome> stored = in.deviceId() == null
-                ? ingest.reject(in, Rejection.of(RejectReason.BAD_ADDRESS,
-                        "topic does not fit " + Topics.MQTT_READINGS_PREFIX + "{deviceId}: " + in.source()))
-                : ingest.ingest(in);
+    private MqttRoute routeOf(String topic) {
+        for (MqttRoute route : routes) {
+            if (topic.startsWith(route.prefix())) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    private void process(String topic, Supplier<CompletableFuture<?>> attempt, MqttMessage message, int onConnection,
+            int attempts) {
+        CompletableFuture<?> stored = attempt.get();
         inFlight.add(stored);
         stored.whenComplete((outcome, failure) -> {
             inFlight.remove(stored);
             if (failure == null) {
                 acknowledge(message, onConnection);
             } else {
-                retryLater(in, message, onConnection, attempt, failure);
+                retryLater(topic, attempt, message, onConnection, attempts, failure);
             }
         });
     }
 
-    private void retryLater(Inbound in, MqttMessage message, int onConnection, int attempt, Throwable failure) {
+    private void retryLater(String topic, Supplier<CompletableFuture<?>> attempt, MqttMessage message,
+            int onConnection, int attempts, Throwable failure) {
         if (!taking || onConnection != connection.get()) {
             return; // the broker redelivers it on the next connection
         }
-        long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempt, 10));
+        long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempts, 10));
         LOG.warn("{}: Kafka did not take the message from {} ({}); retry {} in {} ms",
-                clientId, in.source(), failure.toString(), attempt + 1, delay);
+                clientId, topic, failure.toString(), attempts + 1, delay);
         try {
             retries.schedule(() -> {
                 try {
                     if (taking && onConnection == connection.get()) {
-                        process(in, message, onConnection, attempt + 1);
+                        process(topic, attempt, message, onConnection, attempts + 1);
                     }
                 } catch (RuntimeException e) {
-                    LOG.error("{}: retry failed for {}", clientId, in.source(), e);
+                    LOG.error("{}: retry failed for {}", clientId, topic, e);
                 }
             }, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shuttingDown) {
@@ -195,7 +213,7 @@ final class MqttSubscriber implements MqttCallback {
         LOG.info("{} reconnected to {}", clientId, serverUri);
         try {
             // the session normally still holds the subscription; this restores it if the session had expired
-            client.subscribe(new MqttSubscription(MqttIngest.SHARED_FILTER, 1));
+            client.subscribe(subscriptions());
         } catch (MqttException | RuntimeException e) {
             LOG.error("{}: resubscribing failed", clientId, e);
         }

@@ -1,9 +1,9 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Phase;
-import io.vigil.common.Reading;
 import io.vigil.job.rules.Rule;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,15 +11,16 @@ import java.util.regex.Pattern;
 /**
  * Renders a rule's summary and description templates. Placeholders: {@code {device} {site} {zone} {metric}
  * {value} {unit} {limit} {level} {rule} {phase} {severity}}; {@code {limit}} is the rule's ALARM limit,
- * {@code {level}} the level crossed by this transition (warn, limit or clear). Unknown placeholders stay as written.
+ * {@code {level}} the level crossed by this transition (warn, limit or clear), {@code {eta}} the predicted time of
+ * crossing (ISO-8601 UTC, empty without a forecast), {@code {department}}. Unknown placeholders stay as written.
  */
 public final class AlertText {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)}");
 
     private AlertText() {}
 
-    public static String render(String template, Rule rule, Reading reading, Phase phase, String severity,
-                                double limit, double level) {
+    public static String render(String template, Rule rule, Signal reading, Phase phase, String severity,
+                                double limit, double level, Long eta, String department) {
         Map<String, String> values = Map.ofEntries(
                 Map.entry("device", reading.deviceId()),
                 Map.entry("site", reading.site()),
@@ -27,6 +28,8 @@ public final class AlertText {
                 Map.entry("metric", reading.metric()),
                 Map.entry("value", number(reading.value())),
                 Map.entry("unit", reading.unit() == null ? "" : reading.unit()),
+                Map.entry("eta", eta == null ? "" : Instant.ofEpochMilli(eta).toString()),
+                Map.entry("department", department == null ? "" : department),
                 Map.entry("limit", number(limit)),
                 Map.entry("level", number(level)),
                 Map.entry("rule", rule.id()),

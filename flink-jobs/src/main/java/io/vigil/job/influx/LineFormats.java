@@ -2,6 +2,8 @@ package io.vigil.job.influx;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
+import io.vigil.common.incident.AuditEvent;
+import io.vigil.common.incident.IncidentReport;
 import java.util.concurrent.TimeUnit;
 import org.influxdb.dto.Point;
 
@@ -12,6 +14,7 @@ import org.influxdb.dto.Point;
 public final class LineFormats {
     public static final String READINGS = "readings";
     public static final String INCIDENTS = "incidents";
+    public static final String AUDIT = "audit";
 
     private LineFormats() {}
 
@@ -48,8 +51,52 @@ public final class LineFormats {
             }
             p.addField("severity", a.severity() == null ? "" : a.severity());
             p.addField("summary", a.summary() == null ? "" : a.summary());
+            tag(p, "department", a.department());
+            p.addField("escalation", a.escalation());
+            p.addField("started_at", a.startedAt());
+            if (a.eta() != null) {
+                p.addField("eta", a.eta());
+            }
+            if (a.acknowledgedBy() != null) {
+                p.addField("acknowledged_by", a.acknowledgedBy());
+            }
+            IncidentReport r = a.report();
+            if (r != null) {
+                p.addField("devices", String.join(",", r.devices()));
+                optional(p, "first_pre_warning_at", r.firstPreWarningAt());
+                optional(p, "alarm_at", r.alarmAt());
+                optional(p, "lead_time_ms", r.leadTimeMs());
+                if (Double.isFinite(r.peakValue())) {
+                    p.addField("peak_value", r.peakValue());
+                }
+                p.addField("peak_at", r.peakAt());
+                p.addField("closed_at", r.closedAt());
+                p.addField("duration_ms", r.durationMs());
+                optional(p, "acknowledged_at", r.acknowledgedAt());
+                optional(p, "time_to_acknowledge_ms", r.timeToAcknowledgeMs());
+                p.addField("readings", r.readings());
+            }
             return p.build().lineProtocol(TimeUnit.MILLISECONDS);
         };
+    }
+
+    /** {@code audit,kind=..,subject=.. by=..,source=..,detail=..}: who did what to which incident or rule set. */
+    public static LineFormat<AuditEvent> audit() {
+        return e -> {
+            Point.Builder p = Point.measurement(AUDIT).time(e.at(), TimeUnit.MILLISECONDS);
+            tag(p, "kind", e.kind());
+            tag(p, "subject", e.subject());
+            p.addField("by", e.by() == null ? "" : e.by());
+            p.addField("source", e.source() == null ? "" : e.source());
+            p.addField("detail", e.detail() == null ? "" : e.detail());
+            return p.build().lineProtocol(TimeUnit.MILLISECONDS);
+        };
+    }
+
+    private static void optional(Point.Builder p, String field, Long value) {
+        if (value != null) {
+            p.addField(field, value);
+        }
     }
 
     private static void tag(Point.Builder p, String name, String value) {

@@ -2,23 +2,91 @@ package io.vigil.job.rules;
 
 import io.vigil.common.Reading;
 import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
 
 /**
- * One alerting rule: which series it watches ({@code metric}, device and zone globs), what it watches for
- * ({@code condition}) and how its alerts read ({@code severity}, {@code summary}, {@code description} templates with
- * {@code {device}}-style placeholders, see {@link io.vigil.job.detect.AlertText}).
+ * One alerting rule: which series it watches ({@code metric}, device and zone globs), which detectors watch them
+ * ({@code conditions}, merged by the incident lifecycle) and how its alerts read ({@code severity},
+ * {@code summary}, {@code description} templates with {@code {device}}-style placeholders, see
+ * {@link io.vigil.job.detect.AlertText}).
+ *
+ * @param department    who handles its incidents, or null to look the zone up in the file's {@code departments}
+ * @param escalateAfter an unacknowledged ALARM is re-notified with a higher escalation level this often; null = never
  */
 public record Rule(
         String id,
         String metric,
         Glob devices,
         Glob zones,
-        Condition condition,
+        List<Condition> conditions,
         String severity,
         String summary,
-        String description) implements Serializable {
+        String description,
+        String department,
+        Duration escalateAfter) implements Serializable {
+
+    public Rule {
+        conditions = List.copyOf(conditions);
+    }
+
+    /** A single-detector rule without department or escalation. */
+    public Rule(String id, String metric, Glob devices, Glob zones, Condition condition, String severity,
+                String summary, String description) {
+        this(id, metric, devices, zones, List.of(condition), severity, summary, description, null, null);
+    }
 
     public boolean matches(Reading reading) {
         return metric.equals(reading.metric()) && devices.matches(reading.deviceId()) && zones.matches(reading.zone());
+    }
+
+    /** This rule's detector of the given kind, or null. */
+    public <C extends Condition> C condition(Class<C> kind) {
+        for (Condition c : conditions) {
+            if (kind.isInstance(c)) {
+                return kind.cast(c);
+            }
+        }
+        return null;
+    }
+
+    public boolean has(String kind) {
+        return conditions.stream().anyMatch(c -> c.kind().equals(kind));
+    }
+
+    public Threshold threshold() {
+        return condition(Threshold.class);
+    }
+
+    /** How long an ALARM level must hold before ALARM: the threshold's {@code for}; 0 without a threshold. */
+    public Duration holdFor() {
+        Threshold t = threshold();
+        return t == null ? Duration.ZERO : t.holdFor();
+    }
+
+    public Duration clearFor() {
+        Threshold t = threshold();
+        return t == null ? Duration.ZERO : t.clearFor();
+    }
+
+    /** True if a detector can raise a PRE_WARNING (a threshold's warn level, a forecast, a warning rate). */
+    public boolean warns() {
+        for (Condition c : conditions) {
+            if (c instanceof Threshold t && t.hasWarn() || c instanceof PredictedCrossing
+                    || c instanceof RateOfChange r && !r.alarm()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Which side is bad for the peak of a report: the threshold's or forecast's direction, else above. */
+    public Direction direction() {
+        Threshold t = threshold();
+        if (t != null) {
+            return t.direction();
+        }
+        PredictedCrossing f = condition(PredictedCrossing.class);
+        return f != null ? f.direction() : Direction.ABOVE;
     }
 }

@@ -10,8 +10,15 @@ import java.util.List;
 public final class RuleSet implements Serializable {
     private static final long serialVersionUID = 1L;
     private final LinkedHashMap<String, Rule> byId = new LinkedHashMap<>();
+    private final LinkedHashMap<Glob, String> departments = new LinkedHashMap<>();
 
     public RuleSet(List<Rule> rules) {
+        this(rules, java.util.Map.of());
+    }
+
+    /** @param departments zone glob → department, first match wins (in the given order) */
+    public RuleSet(List<Rule> rules, java.util.Map<Glob, String> departments) {
+        this.departments.putAll(departments);
         for (Rule r : rules) {
             if (byId.putIfAbsent(r.id(), r) != null) {
                 throw new IllegalArgumentException("duplicate rule id " + r.id());
@@ -40,6 +47,19 @@ public final class RuleSet implements Serializable {
             }
         }
         return out;
+    }
+
+    /** The rule's own department, else the first {@code departments} entry matching the zone, else null. */
+    public String departmentOf(Rule rule, String zone) {
+        if (rule.department() != null) {
+            return rule.department();
+        }
+        for (var e : departments.entrySet()) {
+            if (e.getKey().matches(zone)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     public int size() {

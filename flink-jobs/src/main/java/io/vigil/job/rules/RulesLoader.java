@@ -28,8 +28,16 @@ public final class RulesLoader {
     private static final Pattern ID = Pattern.compile("[a-z0-9-]+");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> RULE_FIELDS = Set.of("id", "metric", "devices", "zones", "severity", "summary",
-            "description", Threshold.KIND);
+            "description", "department", "escalate_after", Threshold.KIND, RateOfChange.KIND, PredictedCrossing.KIND,
+            NoData.KIND, Flatline.KIND, Range.KIND);
+    private static final List<String> KINDS = List.of(Threshold.KIND, RateOfChange.KIND, PredictedCrossing.KIND,
+            NoData.KIND, Flatline.KIND, Range.KIND);
     private static final Set<String> THRESHOLD_FIELDS = Set.of("above", "below", "warn", "clear", "for", "clear_for");
+    private static final Set<String> RATE_FIELDS = Set.of("rise", "fall", "within", "raises");
+    private static final Set<String> FORECAST_FIELDS = Set.of("above", "below", "horizon", "window", "min_readings");
+    private static final Set<String> NO_DATA_FIELDS = Set.of("expected_every", "factor");
+    private static final Set<String> FLATLINE_FIELDS = Set.of("epsilon", "for");
+    private static final Set<String> RANGE_FIELDS = Set.of("min", "max");
     static final String DEFAULT_SEVERITY = "critical";
     static final String DEFAULT_SUMMARY = "{rule}: {metric} at {device} in {zone}";
     static final String DEFAULT_DESCRIPTION = "{device} reads {value} {unit}, limit {limit} {unit}";
@@ -69,13 +77,21 @@ public final class RulesLoader {
             throw new InvalidRulesException(file, 0, "(file)", e.toString());
         }
         expect(root, YamlNode.Kind.MAP, "a mapping with a 'rules' list");
-        rejectUnknown(root, Set.of("rules"));
+        rejectUnknown(root, Set.of("rules", "departments"));
+        Map<Glob, String> departments = new java.util.LinkedHashMap<>();
+        YamlNode deps = root.fields.get("departments");
+        if (deps != null) {
+            expect(deps, YamlNode.Kind.MAP, "a mapping of zone pattern to department");
+            for (Map.Entry<String, YamlNode> e : deps.fields.entrySet()) {
+                departments.put(new Glob(e.getKey()), text(e.getValue()));
+            }
+        }
         YamlNode list = root.fields.get("rules");
         if (list == null) {
             throw fail(root, "rules", "missing: the file must contain a 'rules' list");
         }
         if (list.kind == YamlNode.Kind.SCALAR && list.text == null) {
-            return new RuleSet(List.of());
+            return new RuleSet(List.of(), departments);
         }
         expect(list, YamlNode.Kind.LIST, "a list of rules");
         List<Rule> rules = new ArrayList<>();
@@ -89,7 +105,7 @@ public final class RulesLoader {
             }
             rules.add(rule);
         }
-        return new RuleSet(rules);
+        return new RuleSet(rules, departments);
     }
 
     private Rule rule(YamlNode node) {
@@ -103,11 +119,136 @@ public final class RulesLoader {
         String metric = text(required(node, "metric"));
         Glob devices = optionalText(node, "devices").map(Glob::new).orElse(Glob.ANY);
         Glob zones = optionalText(node, "zones").map(Glob::new).orElse(Glob.ANY);
-        Condition condition = threshold(required(node, Threshold.KIND));
-        return new Rule(id, metric, devices, zones, condition,
+        List<Condition> conditions = new ArrayList<>();
+        for (String kind : KINDS) {
+            YamlNode block = node.fields.get(kind);
+            if (block != null) {
+                conditions.add(condition(kind, block));
+            }
+        }
+        if (conditions.isEmpty()) {
+            throw fail(node, join(node.path, Threshold.KIND), "missing detector: give at least one of " + KINDS);
+        }
+        YamlNode escalate = node.fields.get("escalate_after");
+        Duration escalateAfter = escalate == null ? null : duration(node, "escalate_after");
+        if (escalateAfter != null && escalateAfter.isZero()) {
+            throw fail(escalate, escalate.path, "must be longer than 0");
+        }
+        return new Rule(id, metric, devices, zones, conditions,
                 optionalText(node, "severity").orElse(DEFAULT_SEVERITY),
                 optionalText(node, "summary").orElse(DEFAULT_SUMMARY),
-                optionalText(node, "description").orElse(DEFAULT_DESCRIPTION));
+                optionalText(node, "description").orElse(DEFAULT_DESCRIPTION),
+                optionalText(node, "department").orElse(null), escalateAfter);
+    }
+
+    private Condition condition(String kind, YamlNode node) {
+        return switch (kind) {
+            case Threshold.KIND -> threshold(node);
+            case RateOfChange.KIND -> rate(node);
+            case PredictedCrossing.KIND -> forecast(node);
+            case NoData.KIND -> noData(node);
+            case Flatline.KIND -> flatline(node);
+            default -> range(node);
+        };
+    }
+
+    private RateOfChange rate(YamlNode node) {
+        expect(node, YamlNode.Kind.MAP, "a mapping with rise or fall, within and optionally raises");
+        rejectUnknown(node, RATE_FIELDS);
+        YamlNode bound = oneOf(node, "rise", "fall");
+        double delta = positive(bound);
+        Duration window = positiveDuration(node, "within");
+        String raises = optionalText(node, "raises").orElse("pre_warning");
+        if (!raises.equals("pre_warning") && !raises.equals("alarm")) {
+            YamlNode r = node.fields.get("raises");
+            throw fail(r, r.path, "expected pre_warning or alarm, got " + r.describe());
+        }
+        return new RateOfChange(bound.path.endsWith("rise") ? Direction.ABOVE : Direction.BELOW, delta, window,
+                raises.equals("alarm"));
+    }
+
+    private PredictedCrossing forecast(YamlNode node) {
+        expect(node, YamlNode.Kind.MAP, "a mapping with above or below, horizon, window and optionally min_readings");
+        rejectUnknown(node, FORECAST_FIELDS);
+        YamlNode bound = oneOf(node, "above", "below");
+        double limit = number(bound);
+        Duration horizon = positiveDuration(node, "horizon");
+        Duration window = positiveDuration(node, "window");
+        int min = 5;
+        YamlNode minNode = node.fields.get("min_readings");
+        if (minNode != null) {
+            double n = number(minNode);
+            if (n < 3 || n != Math.rint(n)) {
+                throw fail(minNode, minNode.path, "expected a whole number of at least 3, got " + minNode.describe());
+            }
+            min = (int) n;
+        }
+        return new PredictedCrossing(bound.path.endsWith("above") ? Direction.ABOVE : Direction.BELOW, limit, horizon,
+                window, min);
+    }
+
+    private NoData noData(YamlNode node) {
+        expect(node, YamlNode.Kind.MAP, "a mapping with expected_every and optionally factor");
+        rejectUnknown(node, NO_DATA_FIELDS);
+        Duration every = positiveDuration(node, "expected_every");
+        YamlNode f = node.fields.get("factor");
+        double factor = f == null ? 3 : number(f);
+        if (factor < 1) {
+            throw fail(f, f.path, "must be at least 1 (a device is offline only after missing its interval)");
+        }
+        return new NoData(every, factor);
+    }
+
+    private Flatline flatline(YamlNode node) {
+        expect(node, YamlNode.Kind.MAP, "a mapping with for and optionally epsilon");
+        rejectUnknown(node, FLATLINE_FIELDS);
+        YamlNode e = node.fields.get("epsilon");
+        double epsilon = e == null ? 0 : number(e);
+        if (epsilon < 0) {
+            throw fail(e, e.path, "must not be negative");
+        }
+        return new Flatline(epsilon, positiveDuration(node, "for"));
+    }
+
+    private Range range(YamlNode node) {
+        expect(node, YamlNode.Kind.MAP, "a mapping with min and max");
+        rejectUnknown(node, RANGE_FIELDS);
+        double min = number(required(node, "min"));
+        YamlNode maxNode = required(node, "max");
+        double max = number(maxNode);
+        if (max <= min) {
+            throw fail(maxNode, maxNode.path, "must be greater than min " + format(min));
+        }
+        return new Range(min, max);
+    }
+
+    private YamlNode oneOf(YamlNode node, String a, String b) {
+        YamlNode na = node.fields.get(a);
+        YamlNode nb = node.fields.get(b);
+        if (na != null && nb != null) {
+            throw fail(nb, nb.path, "give either " + a + " or " + b + ", not both");
+        }
+        if (na == null && nb == null) {
+            throw fail(node, node.path + "." + a, "missing: give " + a + " or " + b);
+        }
+        return na != null ? na : nb;
+    }
+
+    private double positive(YamlNode node) {
+        double v = number(node);
+        if (v <= 0) {
+            throw fail(node, node.path, "must be greater than 0");
+        }
+        return v;
+    }
+
+    private Duration positiveDuration(YamlNode map, String field) {
+        YamlNode node = required(map, field);
+        Duration d = duration(map, field);
+        if (d.isZero()) {
+            throw fail(node, node.path, "must be longer than 0");
+        }
+        return d;
     }
 
     private Threshold threshold(YamlNode node) {

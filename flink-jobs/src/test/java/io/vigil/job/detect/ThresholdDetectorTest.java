@@ -15,11 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
+/** The threshold detector and the incident lifecycle together: the phases a threshold rule goes through. */
 class ThresholdDetectorTest {
     static final String RULE = "river-level-high";
     /** The demo rule: above 4.0, warn 3.6, clear 3.8, for 5 s, clear_for 10 s. */
@@ -168,8 +166,7 @@ class ThresholdDetectorTest {
 
     @Test
     void silentSeriesIsForgotten() throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new ThresholdDetector(RuleSet.of(RIVER), Duration.ofMinutes(1)), RuleReading::key, Types.STRING);
+        var h = new Chain(RuleSet.of(RIVER), Duration.ofMinutes(1), new ThresholdDetector(RuleSet.of(RIVER)));
         feedSorted(h, RULE, 4.5, 4.5, 4.5, 4.5, 4.5, 4.5);
         assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.PRE_WARNING, Phase.ALARM);
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
@@ -192,13 +189,12 @@ class ThresholdDetectorTest {
                 .containsExactly(tuple("gauge-1", Phase.PRE_WARNING));
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, RuleReading, Alert> harness(Rule rule) throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ThresholdDetector(RuleSet.of(rule)),
-                RuleReading::key, Types.STRING);
+    static Chain harness(Rule rule) throws Exception {
+        return Chain.threshold(RuleSet.of(rule));
     }
 
     /** One reading per second from t = 0, each followed by a watermark at its time, then end of input. */
-    static void feedSorted(KeyedOneInputStreamOperatorTestHarness<String, RuleReading, Alert> h, String ruleId,
+    static void feedSorted(Chain h, String ruleId,
                            double... values) throws Exception {
         for (int i = 0; i < values.length; i++) {
             h.processElement(in(ruleId, i * 1000L, values[i]), i * 1000L);

@@ -10,6 +10,7 @@ import io.vigil.common.Reading;
 import io.vigil.common.serde.Json;
 import io.vigil.stack.InfluxServer;
 import io.vigil.stack.LocalStack;
+import io.vigil.job.http.HttpOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,13 +121,13 @@ class InfluxSinkTest {
 
     @Test
     void outcomesAreClassifiedByStatus() {
-        assertThat(InfluxWriter.Outcome.of(204)).isEqualTo(InfluxWriter.Outcome.OK);
-        assertThat(InfluxWriter.Outcome.of(500)).isEqualTo(InfluxWriter.Outcome.RETRY);
-        assertThat(InfluxWriter.Outcome.of(503)).isEqualTo(InfluxWriter.Outcome.RETRY);
-        assertThat(InfluxWriter.Outcome.of(429)).isEqualTo(InfluxWriter.Outcome.RETRY);
-        assertThat(InfluxWriter.Outcome.of(400)).isEqualTo(InfluxWriter.Outcome.FATAL);
-        assertThat(InfluxWriter.Outcome.of(404)).isEqualTo(InfluxWriter.Outcome.FATAL);
-        assertThat(InfluxWriter.Outcome.of((java.net.http.HttpResponse<?>) null)).isEqualTo(InfluxWriter.Outcome.RETRY);
+        assertThat(HttpOutcome.of(204)).isEqualTo(HttpOutcome.OK);
+        assertThat(HttpOutcome.of(500)).isEqualTo(HttpOutcome.RETRY);
+        assertThat(HttpOutcome.of(503)).isEqualTo(HttpOutcome.RETRY);
+        assertThat(HttpOutcome.of(429)).isEqualTo(HttpOutcome.RETRY);
+        assertThat(HttpOutcome.of(400)).isEqualTo(HttpOutcome.FATAL);
+        assertThat(HttpOutcome.of(404)).isEqualTo(HttpOutcome.FATAL);
+        assertThat(HttpOutcome.of((java.net.http.HttpResponse<?>) null)).isEqualTo(HttpOutcome.RETRY);
     }
 
     static void runJob(List<Reading> readings, InfluxSettings settings) throws Exception {

@@ -98,6 +98,6 @@ class MqttAlertSinkTest {
     static Alert alert(String device, Phase phase, long t) {
         return new Alert("river-level-high:" + device + ":water_level:1000", "river-level-high", device, "delta",
                 "river-north", "water_level", phase, "critical", 4.2, 4.0, t, 1000, "River level high at river-north",
-                device + " reads 4.2 m");
+                device + " reads 4.2 m", "water-authority", null, null, 0, null);
     }
 }

@@ -38,7 +38,7 @@ class RulesLoaderTest {
     void loadsTheDemoRulesFile() {
         RuleSet rules = RulesLoader.load(Path.of("..", "config", "rules.yaml"));
         Rule rule = rules.rule("river-level-high");
-        assertThat(rule.condition()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.8,
+        assertThat(rule.threshold()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.8,
                 Duration.ofSeconds(5), Duration.ofSeconds(10)));
         assertThat(rule.severity()).isEqualTo("critical");
     }
@@ -64,12 +64,12 @@ class RulesLoaderTest {
 
         assertThat(rules.rules()).extracting(Rule::id).containsExactly("river-level-high", "reservoir-low");
         Rule high = rules.rule("river-level-high");
-        assertThat(high.condition()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.8,
+        assertThat(high.threshold()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.8,
                 Duration.ofSeconds(10), Duration.ofMinutes(1)));
         assertThat(high.summary()).isEqualTo("River level high at {zone}");
         assertThat(high.description()).isEqualTo(RulesLoader.DEFAULT_DESCRIPTION);
         Rule low = rules.rule("reservoir-low");
-        assertThat(low.condition()).isEqualTo(new Threshold(Direction.BELOW, 1.0, null, 1.0, Duration.ZERO, Duration.ZERO));
+        assertThat(low.threshold()).isEqualTo(new Threshold(Direction.BELOW, 1.0, null, 1.0, Duration.ZERO, Duration.ZERO));
         assertThat(low.severity()).isEqualTo(RulesLoader.DEFAULT_SEVERITY);
 
         assertThat(rules.matching(reading("gauge-1", "river-north", "water_level"))).containsExactly(high);
@@ -146,6 +146,60 @@ class RulesLoaderTest {
                     assertThat(e.field()).isEqualTo("(syntax)");
                     assertThat(e.line()).isGreaterThanOrEqualTo(3);
                 });
+    }
+
+    static final String DETECTORS = """
+            departments:
+              "river-*": water-authority
+            rules:
+              - id: flood
+                metric: water_level
+                forecast: {above: 4.0, horizon: 30m, window: 10m, min_readings: 6}
+                threshold: {above: 4.0, clear: 3.8}
+                rate: {rise: 0.3, within: 10m, raises: alarm}
+                escalate_after: 5m
+              - id: gauge-health
+                metric: water_level
+                department: maintenance
+                no_data: {expected_every: 1m, factor: 5}
+                flatline: {epsilon: 0.001, for: 30m}
+                range: {min: -1, max: 20}
+            """;
+
+    @Test
+    void readsEveryDetectorKindDepartmentsAndEscalation() {
+        RuleSet rules = RulesLoader.parse(DETECTORS, "rules.yaml");
+        Rule flood = rules.rule("flood");
+        assertThat(flood.conditions()).containsExactly(
+                new Threshold(Direction.ABOVE, 4.0, null, 3.8, Duration.ZERO, Duration.ZERO),
+                new RateOfChange(Direction.ABOVE, 0.3, Duration.ofMinutes(10), true),
+                new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30), Duration.ofMinutes(10), 6));
+        assertThat(flood.escalateAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(rules.departmentOf(flood, "river-north")).isEqualTo("water-authority");
+        assertThat(rules.departmentOf(flood, "lake")).isNull();
+        Rule health = rules.rule("gauge-health");
+        assertThat(health.conditions()).containsExactly(new NoData(Duration.ofMinutes(1), 5),
+                new Flatline(0.001, Duration.ofMinutes(30)), new Range(-1, 20));
+        assertThat(rules.departmentOf(health, "river-north")).isEqualTo("maintenance");
+        assertThat(health.escalateAfter()).isNull();
+    }
+
+    @Test
+    void detectorErrorsNameLineAndField() {
+        assertInvalid(DETECTORS.replace("horizon: 30m, ", ""), 6, "rules[0].forecast.horizon", "missing required field");
+        assertInvalid(DETECTORS.replace("max: 20", "max: -2"), 15, "rules[1].range.max", "must be greater than min -1");
+        assertInvalid(DETECTORS.replace("raises: alarm", "raises: panic"), 8, "rules[0].rate.raises",
+                "expected pre_warning or alarm, got \"panic\"");
+        assertInvalid(DETECTORS.replace("factor: 5", "factor: 0.5"), 13, "rules[1].no_data.factor",
+                "must be at least 1 (a device is offline only after missing its interval)");
+        assertInvalid(DETECTORS.replace("escalate_after: 5m", "escalate_after: soon"), 9, "rules[0].escalate_after",
+                "expected a duration like 500ms, 10s, 5m, 1h or 1d, got \"soon\"");
+    }
+
+    @Test
+    void aRuleNeedsADetector() {
+        assertInvalid("rules:\n  - id: x\n    metric: m\n", 2, "rules[0].threshold",
+                "missing detector: give at least one of [threshold, rate, forecast, no_data, flatline, range]");
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.vigil.gateway.Ingest;
 import io.vigil.gateway.IngestOutcome;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
@@ -20,18 +22,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /readings/{deviceId}}. Every path below {@code /readings} resolves here (devices are not resources
- * of their own), so a malformed device path is dead-lettered as BAD_ADDRESS instead of vanishing in a 4.04.
+ * {@code POST /{name}/{deviceId}}: {@code /readings/{deviceId}} and {@code /tagreads/{readerId}}. Every path below
+ * {@code /{name}} resolves here (devices are not resources of their own), so a malformed device path is
+ * dead-lettered as BAD_ADDRESS instead of vanishing in a 4.04.
  */
-final class ReadingsResource extends CoapResource {
-    static final String NAME = "readings";
-    private static final Logger LOG = LoggerFactory.getLogger(ReadingsResource.class);
+public final class IngestResource extends CoapResource {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestResource.class);
+    private final String name;
     private final Ingest ingest;
+    private final Function<Inbound, CompletableFuture<IngestOutcome>> store;
+    private final IntFunction<String> mediaTypeOfFormat;
+    private final boolean personalData;
 
-    ReadingsResource(Ingest ingest) {
-        super(NAME);
+    /**
+     * @param mediaTypeOfFormat the media type of an accepted CoAP Content-Format, null for any other
+     * @param personalData      payloads may hold personal data: dead letters of refused addresses keep no bytes
+     */
+    public IngestResource(String name, Ingest ingest, Function<Inbound, CompletableFuture<IngestOutcome>> store,
+                          IntFunction<String> mediaTypeOfFormat, boolean personalData) {
+        super(name);
+        this.name = name;
         this.ingest = ingest;
-        getAttributes().setTitle("POST readings to /readings/{deviceId}");
+        this.store = store;
+        this.mediaTypeOfFormat = mediaTypeOfFormat;
+        this.personalData = personalData;
+        getAttributes().setTitle("POST to /" + name + "/{deviceId}");
+    }
+
+    static IngestResource readings(Ingest ingest) {
+        return new IngestResource("readings", ingest, ingest::ingest, Payloads::mediaTypeOfCoapFormat, false);
     }
 
     @Override
@@ -64,18 +83,19 @@ final class ReadingsResource extends CoapResource {
         String source = "/" + options.getUriPathString();
         String deviceId = path.size() == 2 && DeviceIds.isValid(path.get(1)) ? path.get(1) : null;
         boolean declared = options.hasContentFormat();
-        String mediaType = declared ? Payloads.mediaTypeOfCoapFormat(options.getContentFormat()) : null;
+        String mediaType = declared ? mediaTypeOfFormat.apply(options.getContentFormat()) : null;
         Inbound in = Inbound.now(Protocol.COAP, source, deviceId,
                 declared && mediaType == null ? MediaTypeRegistry.toString(options.getContentFormat()) : mediaType,
                 exchange.getRequestPayload());
+        Inbound kept = personalData ? in.withoutPayload() : in;
         if (deviceId == null) {
-            return ingest.reject(in, Rejection.of(RejectReason.BAD_ADDRESS,
-                    "path does not fit /" + NAME + "/{deviceId}: " + source));
+            return ingest.reject(kept, Rejection.of(RejectReason.BAD_ADDRESS,
+                    "path does not fit /" + name + "/{deviceId}: " + source));
         }
         if (declared && mediaType == null) {
-            return ingest.reject(in, Rejection.of(RejectReason.UNSUPPORTED_FORMAT,
+            return ingest.reject(kept, Rejection.of(RejectReason.UNSUPPORTED_FORMAT,
                     "content format " + options.getContentFormat() + " (" + in.contentType() + ") is not accepted"));
         }
-        return ingest.ingest(in);
+        return store.apply(in);
     }
 }

@@ -1,0 +1,51 @@
+package io.vigil.gateway.mqtt;
+
+import io.vigil.common.Protocol;
+import io.vigil.common.RejectReason;
+import io.vigil.common.Rejection;
+import io.vigil.common.Topics;
+import io.vigil.gateway.DeviceIds;
+import io.vigil.gateway.Inbound;
+import io.vigil.gateway.Ingest;
+import io.vigil.gateway.IngestOutcome;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * One topic tree the gateway takes in, {@code {prefix}+}, joined through the shared subscription group, and the
+ * {@link MessageHandler} for its messages. Every subscriber connection subscribes every route.
+ */
+public record MqttRoute(String prefix, MessageHandler handler) {
+
+    public String sharedFilter() {
+        return "$share/" + Topics.MQTT_SHARED_GROUP + "/" + prefix + "+";
+    }
+
+    /** Device readings: {@code vigil/readings/{deviceId}}. */
+    public static MqttRoute readings(Ingest ingest) {
+        return devices(Topics.MQTT_READINGS_PREFIX, ingest, ingest::ingest, false);
+    }
+
+    /**
+     * Payloads from devices on {@code {prefix}{deviceId}}, handed to {@code store} (the future completes when Kafka
+     * has the records). A topic without a valid device id is dead-lettered as BAD_ADDRESS; with
+     * {@code personalData} that dead letter keeps no payload bytes.
+     */
+    public static MqttRoute devices(String prefix, Ingest ingest,
+            Function<Inbound, CompletableFuture<IngestOutcome>> store, boolean personalData) {
+        return new MqttRoute(prefix, (topic, message) -> {
+            MqttProperties props = message.getProperties();
+            String contentType = props == null ? null : props.getContentType();
+            String deviceId = DeviceIds.ofMqttTopic(prefix, topic);
+            Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload());
+            if (deviceId == null) {
+                Inbound kept = personalData ? in.withoutPayload() : in;
+                Rejection rejection = Rejection.of(RejectReason.BAD_ADDRESS,
+                        "topic does not fit " + prefix + "{deviceId}: " + topic);
+                return () -> ingest.reject(kept, rejection);
+            }
+            return () -> store.apply(in);
+        });
+    }
+}

@@ -1,0 +1,131 @@
+package io.vigil.job.detect;
+
+import io.vigil.common.Reading;
+import io.vigil.job.rules.Rule;
+import io.vigil.job.rules.RuleSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The common part of every detector (key {@code ruleId|deviceId/metric}): a reading is buffered until the
+ * watermark passes its timestamp, then readings are evaluated in timestamp order (ties in arrival order). Live
+ * input, replays and restarts therefore give the same signals. A reading already behind the watermark is late:
+ * counted, not evaluated, since evaluating it would reorder history.
+ *
+ * <p>A detector with state names how long a silent series keeps it ({@link #forgetAfter}); the state is then
+ * {@link #clear cleared}, so silent series do not pile up.
+ */
+public abstract class EventTimeDetector extends KeyedProcessFunction<String, RuleReading, Signal> {
+    private static final long serialVersionUID = 1L;
+    protected final RuleSet rules;
+    private transient MapState<Long, List<Reading>> pending;
+    private transient ValueState<Long> forgetAt;
+    private transient Counter late;
+
+    protected EventTimeDetector(RuleSet rules) {
+        this.rules = rules;
+    }
+
+    /** The rule kind this detector serves, e.g. {@code threshold}. */
+    public abstract String kind();
+
+    /** Evaluates one reading, in event-time order. */
+    protected abstract void onReading(Rule rule, Reading r, Context ctx, Collector<Signal> out) throws Exception;
+
+    /** A detector's own timer fired (not a pending reading, not the forget timer). */
+    protected void onDetectorTimer(Rule rule, long ts, OnTimerContext ctx, Collector<Signal> out) throws Exception {}
+
+    /** How long the state of a silent series is kept, or null to keep it (stateless detectors: null). */
+    protected Duration forgetAfter(Rule rule) {
+        return null;
+    }
+
+    /** Drops this key's detector state. */
+    protected void clear() {}
+
+    protected void openState() {}
+
+    @Override
+    public final void open(OpenContext openContext) {
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
+                Types.LIST(TypeInformation.of(Reading.class))));
+        forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-at", Types.LONG));
+        late = getRuntimeContext().getMetricGroup().counter("lateReadings");
+        openState();
+    }
+
+    @Override
+    public final void processElement(RuleReading in, Context ctx, Collector<Signal> out) throws Exception {
+        long ts = in.reading().eventTime();
+        if (ts <= ctx.timerService().currentWatermark()) {
+            late.inc();
+            return;
+        }
+        List<Reading> due = pending.get(ts);
+        if (due == null) {
+            due = new ArrayList<>(1);
+            ctx.timerService().registerEventTimeTimer(ts);
+        }
+        due.add(in.reading());
+        pending.put(ts, due);
+    }
+
+    @Override
+    public final void onTimer(long ts, OnTimerContext ctx, Collector<Signal> out) throws Exception {
+        Rule rule = rules.rule(RuleReading.ruleIdOf(ctx.getCurrentKey()));
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            List<Reading> due = pending.get(ts);
+            if (due != null) {
+                pending.remove(ts);
+                if (rule != null) {
+                    for (Reading r : due) {
+                        onReading(rule, r, ctx, out);
+                    }
+                    rearmForget(rule, ts, ctx);
+                }
+                return;
+            }
+            Long forget = forgetAt.value();
+            if (forget != null && forget == ts) {
+                forgetAt.clear();
+                clear();
+                return;
+            }
+        }
+        if (rule != null) {
+            onDetectorTimer(rule, ts, ctx, out);
+        }
+    }
+
+    private void rearmForget(Rule rule, long lastSeen, OnTimerContext ctx) throws Exception {
+        Duration after = forgetAfter(rule);
+        if (after == null) {
+            return;
+        }
+        Long armed = forgetAt.value();
+        long at = lastSeen + after.toMillis();
+        if (armed != null && armed != at) {
+            ctx.timerService().deleteEventTimeTimer(armed);
+        }
+        ctx.timerService().registerEventTimeTimer(at);
+        forgetAt.update(at);
+    }
+
+    protected static Signal signal(Rule rule, String kind, Reading r, Level level, boolean cleared, double limit,
+                                   Long eta) {
+        return new Signal(rule.id(), kind, r.deviceId(), r.site(), r.zone(), r.metric(), r.unit(), level, cleared,
+                r.value(), limit, eta, r.eventTime(), false, r.receiveTime());
+    }
+}

@@ -1,0 +1,42 @@
+package io.vigil.job.detect;
+
+/**
+ * What one detector of one rule says about one series at one event time; the incident lifecycle merges the
+ * signals of a rule's detectors into phases.
+ *
+ * @param detector  the detector kind, e.g. {@code threshold}
+ * @param cleared   false while this detector holds an ALARM open (e.g. not yet past a threshold's clear level);
+ *                  an ALARM recovers only once every detector says true. Pre-warning-only detectors always say true
+ * @param limit     the level this signal refers to (the crossed limit, or the predicted one)
+ * @param eta       predicted time the limit is crossed (epoch ms), or null
+ * @param immediate true for a signal raised on processing time (a whole site silent, the watermark stalled): the
+ *                  lifecycle applies it at once instead of waiting for the watermark
+ * @param receiveTime when the gateway received the reading behind the signal (epoch ms), for the pipeline's
+ *                  end-to-end latency; 0 when no reading is behind it (a device gone silent)
+ */
+public record Signal(
+        String ruleId,
+        String detector,
+        String deviceId,
+        String site,
+        String zone,
+        String metric,
+        String unit,
+        Level level,
+        boolean cleared,
+        double value,
+        double limit,
+        Long eta,
+        long eventTime,
+        boolean immediate,
+        long receiveTime) {
+
+    /** The incident lifecycle's key: {@code rule:device:metric}, the incident id without its start time. */
+    public String seriesKey() {
+        return seriesKey(ruleId, deviceId, metric);
+    }
+
+    public static String seriesKey(String ruleId, String deviceId, String metric) {
+        return ruleId + ":" + deviceId + ":" + metric;
+    }
+}

@@ -1,0 +1,21 @@
+package io.vigil.job.http;
+
+import java.net.http.HttpResponse;
+
+/** What to do after an HTTP request to InfluxDB or Alertmanager: the one place HTTP outcomes are classified. */
+public enum HttpOutcome {
+    OK, RETRY, FATAL;
+
+    /** {@code response} is null when no answer came (connection refused, reset or timed out): retry. */
+    public static HttpOutcome of(HttpResponse<?> response) {
+        return response == null ? RETRY : of(response.statusCode());
+    }
+
+    public static HttpOutcome of(int status) {
+        if (status / 100 == 2) {
+            return OK;
+        }
+        // 429: throttled; 5xx includes InfluxDB's overload answer 500 "engine: error syncing wal"
+        return status == 429 || status / 100 == 5 ? RETRY : FATAL;
+    }
+}
