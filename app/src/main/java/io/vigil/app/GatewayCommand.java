@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import io.vigil.gateway.GatewayApplication;
 import io.vigil.gateway.GatewayConfig;
+import io.vigil.gateway.GatewaySecurity;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -21,6 +22,11 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--coap-port", description = "CoAP port (default 5683; 0 = any free port).") Integer coapPort;
     @Option(names = "--ack-port", description = "Loopback HTTP port for POST /incidents/{id}/ack (default 8089; 0 = any free port).") Integer ackPort;
     @Option(names = "--max-payload", description = "Largest payload in bytes (default 65536).") Integer maxPayload;
+    @Option(names = "--registry", description = "Device registry file; without it any device is accepted (development).") java.nio.file.Path registry;
+    @Option(names = "--mqtt-user", description = "The gateway's broker user name.") String mqttUser;
+    @Option(names = "--mqtt-password-file", description = "File whose first line is the gateway's broker password.") java.nio.file.Path mqttPasswordFile;
+    @Option(names = "--rate-limit", description = "Payloads per second per device (default 50; 0 = off).") Double rateLimit;
+    @Option(names = "--rate-burst", description = "Payloads a quiet device may send at once (default 200).") Integer rateBurst;
     @Option(names = "--metrics-influx-url", description = "Write the gateway's metrics to this InfluxDB, database vigil (default: off).") String metricsInfluxUrl;
 
     @Override
@@ -35,6 +41,19 @@ final class GatewayCommand implements Callable<Integer> {
                     coapPort != null ? coapPort : config.coapPort());
         }
         if (maxPayload != null) config = config.withMaxPayloadBytes(maxPayload);
+        GatewaySecurity security = config.security();
+        if (registry != null) security = security.withRegistry(registry);
+        if (mqttUser != null) {
+            if (mqttPasswordFile == null) {
+                throw new IllegalArgumentException("--mqtt-user needs --mqtt-password-file");
+            }
+            security = security.withMqttLogin(mqttUser, java.nio.file.Files.readAllLines(mqttPasswordFile).get(0).strip());
+        }
+        if (rateLimit != null || rateBurst != null) {
+            security = security.withRateLimit(rateLimit != null ? rateLimit : security.ratePerSecond(),
+                    rateBurst != null ? rateBurst : security.rateBurst());
+        }
+        config = config.withSecurity(security);
         if (ackPort != null) config = config.withAckPort(ackPort);
         if (metricsInfluxUrl != null) config = config.withMetricsInflux(metricsInfluxUrl, config.metricsDatabase(), config.metricsStep());
         GatewayApplication gateway = GatewayApplication.start(config);

@@ -31,7 +31,7 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--out-of-orderness", converter = DurationConverter.class,
             description = "How late a reading may arrive and still be evaluated (default 5s).") Duration outOfOrderness;
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
-            description = "Checkpoint interval (default 10s).") Duration checkpointInterval;
+            description = "Checkpoint interval (default 2s; alerts reach vigil.alerts at each checkpoint).") Duration checkpointInterval;
 
     @Override
     public Integer call() throws Exception {

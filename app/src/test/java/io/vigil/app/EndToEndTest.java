@@ -250,6 +250,8 @@ class EndToEndTest {
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
             p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + t);
+            // alerts are written in Kafka transactions (exactly once across restarts): read what is committed
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
             c.subscribe(List.of(t));

@@ -23,5 +23,17 @@ public enum RejectReason {
     /** The device id in the payload differs from the one the transport identified. */
     DEVICE_MISMATCH,
     /** The topic or URI does not follow the documented scheme. */
-    BAD_ADDRESS
+    BAD_ADDRESS,
+    /** The device is not in the device registry. */
+    UNKNOWN_DEVICE,
+    /** The device is in the registry but revoked. */
+    DEVICE_REVOKED,
+    /** The device sent more payloads than its rate limit allows. */
+    RATE_LIMITED,
+    /** The registry does not allow this device to report this metric. */
+    METRIC_NOT_ALLOWED,
+    /** The value lies outside the metric's configured physical range. */
+    OUT_OF_RANGE,
+    /** The same device, metric and event time was already accepted recently. */
+    DUPLICATE
 }

@@ -14,9 +14,13 @@ import io.vigil.gateway.mqtt.MqttIngest;
 import io.vigil.gateway.mqtt.MqttRoute;
 import io.vigil.gateway.rfid.RfidGatewayConfig;
 import io.vigil.gateway.rfid.TagReadIngest;
+import io.vigil.common.registry.DeviceRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +62,8 @@ public final class GatewayApplication implements AutoCloseable {
         GatewayMetrics metrics = MetricsRegistries.forConfig(config);
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
-            Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config);
+            Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config,
+                    new Admission(registry(config), config.security()));
             AcknowledgementPublisher acks = new AcknowledgementPublisher(new KafkaSender(app.producer, metrics));
             List<MqttRoute> routes = new ArrayList<>(List.of(MqttRoute.readings(ingest),
                     new MqttRoute(Topics.MQTT_ACK_PREFIX, new AcknowledgementMqtt(acks, ingest))));
@@ -80,6 +85,16 @@ public final class GatewayApplication implements AutoCloseable {
                 config.mqttClientIdPrefix(), config.mqttUrl(), config.mqttSubscribers(), config.coapHost(),
                 app.coapPort(), app.ackPort(), config.kafkaBootstrap());
         return app;
+    }
+
+    /** The registry, re-read when its file changes so a revocation takes effect without a restart; null: open. */
+    private static Supplier<DeviceRegistry> registry(GatewayConfig config) throws IOException {
+        Path file = config.security().registryFile();
+        if (file == null) {
+            LOG.warn("no device registry configured: accepting any device id (development mode)");
+            return null;
+        }
+        return RegistryFile.watch(file);
     }
 
     public GatewayConfig config() {

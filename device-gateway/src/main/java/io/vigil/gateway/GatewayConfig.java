@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param metricsInfluxUrl   InfluxDB (v1 API) the gateway's metrics are written to; null: metrics stay in-process
  * @param metricsDatabase    InfluxDB database of the metrics
  * @param metricsStep        how often the metrics are written; counters report what happened in each step
+ * @param security           device registry, broker login, rate limit and reading checks
  */
 public record GatewayConfig(
         String mqttUrl,
@@ -45,7 +46,8 @@ public record GatewayConfig(
         int ackPort,
         String metricsInfluxUrl,
         String metricsDatabase,
-        Duration metricsStep) {
+        Duration metricsStep,
+        GatewaySecurity security) {
 
     public static final String CLIENT_ID_PREFIX = "vigil-gateway-";
 
@@ -66,6 +68,7 @@ public record GatewayConfig(
         b.metricsInfluxUrl = null;
         b.metricsDatabase = "vigil";
         b.metricsStep = Duration.ofSeconds(10);
+        b.security = GatewaySecurity.defaults();
         return b.build();
     }
 
@@ -90,6 +93,8 @@ public record GatewayConfig(
                 "metricsInfluxUrl must be null or a URL like http://host:8086");
         require(metricsDatabase != null && !metricsDatabase.isBlank(), "metricsDatabase must be set");
         require(metricsStep != null && metricsStep.toMillis() >= 1000, "metricsStep must be at least 1 s");
+        require(security != null, "security must be set");
+        security.validate();
         return this;
     }
 
@@ -150,6 +155,10 @@ public record GatewayConfig(
         return toBuilder().metricsInfluxUrl(url).metricsDatabase(database).metricsStep(step).build();
     }
 
+    public GatewayConfig withSecurity(GatewaySecurity v) {
+        return toBuilder().security(v).build();
+    }
+
     /** Field-by-field changes; {@link #build()} does not validate ({@link GatewayApplication#start} does). */
     public static final class Builder {
         private String mqttUrl;
@@ -167,6 +176,7 @@ public record GatewayConfig(
         private String metricsInfluxUrl;
         private String metricsDatabase;
         private Duration metricsStep;
+        private GatewaySecurity security;
 
         private Builder() {}
 
@@ -186,6 +196,7 @@ public record GatewayConfig(
             metricsInfluxUrl = c.metricsInfluxUrl;
             metricsDatabase = c.metricsDatabase;
             metricsStep = c.metricsStep;
+            security = c.security;
         }
 
         public Builder mqttUrl(String v) { mqttUrl = v; return this; }
@@ -203,11 +214,12 @@ public record GatewayConfig(
         public Builder metricsInfluxUrl(String v) { metricsInfluxUrl = v; return this; }
         public Builder metricsDatabase(String v) { metricsDatabase = v; return this; }
         public Builder metricsStep(Duration v) { metricsStep = v; return this; }
+        public Builder security(GatewaySecurity v) { security = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
                     coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, ackPort,
-                    metricsInfluxUrl, metricsDatabase, metricsStep);
+                    metricsInfluxUrl, metricsDatabase, metricsStep, security);
         }
     }
 }

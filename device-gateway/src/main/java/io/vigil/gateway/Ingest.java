@@ -36,10 +36,18 @@ public final class Ingest {
     private final String readingsTopic;
     private final String deadLetterTopic;
     private final int maxPayloadBytes;
+    private final Admission admission;
     private final JsonSerde<Reading> readings = JsonSerde.readings();
     private final JsonSerde<DeadLetter> deadLetters = JsonSerde.deadLetters();
 
+    /** Open mode: no registry, but rate limit and reading checks from the config. */
     public Ingest(Producer<String, byte[]> producer, Decoder decoder, GatewayMetrics metrics, GatewayConfig config) {
+        this(producer, decoder, metrics, config, new Admission(null, config.security()));
+    }
+
+    public Ingest(Producer<String, byte[]> producer, Decoder decoder, GatewayMetrics metrics, GatewayConfig config,
+                  Admission admission) {
+        this.admission = admission;
         this.sender = new KafkaSender(producer, metrics);
         this.decoder = decoder;
         this.metrics = metrics;
@@ -61,7 +69,24 @@ public final class Ingest {
      * What one decoder made of a payload, ready for Kafka: the serialised records for {@code topic} and the parts it
      * refused. Lets other event kinds (RFID tag reads) take the same path as readings.
      */
-    public record Decoded(String topic, List<byte[]> records, List<Rejection> rejections) {}
+    public record Decoded(String topic, List<byte[]> records, List<Rejection> rejections, List<Runnable> onNotSent) {
+        /**
+         * @param onNotSent empty, or one action per record, run if Kafka does not take that record (so a retry of
+         *                  the payload is not refused as a duplicate)
+         */
+        public Decoded {
+            records = List.copyOf(records);
+            rejections = List.copyOf(rejections);
+            onNotSent = List.copyOf(onNotSent);
+            if (!onNotSent.isEmpty() && onNotSent.size() != records.size()) {
+                throw new IllegalArgumentException("onNotSent must be empty or one per record");
+            }
+        }
+
+        public Decoded(String topic, List<byte[]> records, List<Rejection> rejections) {
+            this(topic, records, rejections, List.of());
+        }
+    }
 
     /**
      * The path of {@link #ingest(Inbound)} with another decoder; the same size check, dead-lettering and acks.
@@ -80,6 +105,10 @@ public final class Ingest {
             return reject(kept, Rejection.of(RejectReason.TOO_LARGE, "payload of " + in.payload().length
                     + " bytes exceeds the limit of " + maxPayloadBytes + " bytes"));
         }
+        Rejection refused = admission.admit(in);
+        if (refused != null) {
+            return reject(kept, refused);
+        }
         Decoded result;
         try {
             result = decode.apply(in);
@@ -90,8 +119,14 @@ public final class Ingest {
                     List.of(Rejection.of(RejectReason.MALFORMED, "decoder failed: " + e)));
         }
         List<CompletableFuture<?>> acks = new ArrayList<>(result.records().size() + result.rejections().size());
-        for (byte[] record : result.records()) {
-            acks.add(send(result.topic(), in.deviceId(), record)
+        for (int i = 0; i < result.records().size(); i++) {
+            Runnable onNotSent = result.onNotSent().isEmpty() ? null : result.onNotSent().get(i);
+            acks.add(send(result.topic(), in.deviceId(), result.records().get(i))
+                    .whenComplete((ok, failure) -> {
+                        if (failure != null && onNotSent != null) {
+                            onNotSent.run();
+                        }
+                    })
                     .thenRun(() -> metrics.readingAccepted(in.protocol())));
         }
         for (Rejection rejection : result.rejections()) {
@@ -107,10 +142,18 @@ public final class Ingest {
         DecodeResult result = decoder.decode(in.payload(), in.contentType(),
                 new DecodeContext(in.deviceId(), in.protocol(), in.receivedAt()));
         List<byte[]> records = new ArrayList<>(result.readings().size());
+        List<Runnable> onNotSent = new ArrayList<>(result.readings().size());
+        List<Rejection> rejections = new ArrayList<>(result.rejections());
         for (Reading reading : result.readings()) {
-            records.add(readings.toBytes(reading));
+            Admission.Verdict verdict = admission.check(reading);
+            if (verdict.rejection() == null) {
+                records.add(readings.toBytes(verdict.reading()));
+                onNotSent.add(() -> admission.forget(reading));
+            } else {
+                rejections.add(verdict.rejection());
+            }
         }
-        return new Decoded(readingsTopic, records, result.rejections());
+        return new Decoded(readingsTopic, records, rejections, onNotSent);
     }
 
     /**

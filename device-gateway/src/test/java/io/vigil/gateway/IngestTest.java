@@ -11,11 +11,18 @@ import io.vigil.common.Rejection;
 import io.vigil.common.Topics;
 import io.vigil.common.codec.DecodeResult;
 import io.vigil.common.codec.Payloads;
+import io.vigil.common.registry.DeviceRegistry;
+import io.vigil.common.registry.RegisteredDevice;
+import io.vigil.common.registry.Secrets;
 import io.vigil.common.serde.JsonSerde;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -197,5 +204,35 @@ class IngestTest {
         ProducerRecord<String, byte[]> record = kafka.history().get(0);
         assertThat(record.key()).isNull();
         assertThat(JsonSerde.deadLetters().fromBytes(record.value()).reason()).isEqualTo(RejectReason.BAD_ADDRESS);
+    }
+
+    @Test
+    void otherEventKindsFromUnregisteredSendersAreRefusedBeforeDecodingAndKeepNoBytes() throws Exception {
+        RegisteredDevice reader = new RegisteredDevice("reader-1", "city", "gate", null, Secrets.mosquittoHash("p"),
+                Secrets.newPskKey(), Set.of(), false);
+        DeviceRegistry registry = new DeviceRegistry(List.of(reader), Map.of());
+        Ingest ingest = new Ingest(kafka, Payloads::decode, metrics, config,
+                new Admission(() -> registry, config.security()));
+        AtomicInteger decoded = new AtomicInteger();
+        Function<Inbound, Ingest.Decoded> tagDecoder = in -> {
+            decoded.incrementAndGet();
+            return new Ingest.Decoded(Topics.TAGREADS, List.of(in.payload()), List.of());
+        };
+
+        CompletableFuture<IngestOutcome> stranger = ingest.ingest(
+                new Inbound(Protocol.MQTT, "vigil/tagreads/reader-9", "reader-9", null, PAYLOAD, 2_000L),
+                tagDecoder, true);
+        kafka.completeNext();
+        CompletableFuture<IngestOutcome> registered = ingest.ingest(
+                new Inbound(Protocol.MQTT, "vigil/tagreads/reader-1", "reader-1", null, PAYLOAD, 2_000L),
+                tagDecoder, true);
+        kafka.completeNext();
+
+        assertThat(stranger.get().rejections()).extracting(Rejection::reason)
+                .containsExactly(RejectReason.UNKNOWN_DEVICE);
+        assertThat(JsonSerde.deadLetters().fromBytes(kafka.history().get(0).value()).payload()).isEmpty();
+        assertThat(registered.get()).isEqualTo(new IngestOutcome(1, List.of()));
+        assertThat(kafka.history().get(1).topic()).isEqualTo(Topics.TAGREADS);
+        assertThat(decoded).hasValue(1);
     }
 }

@@ -60,7 +60,7 @@ public record JobConfig(
                 Path.of("config", "rules.yaml"),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(10),
-                Duration.ofSeconds(10),
+                Duration.ofSeconds(2), // alerts become visible on vigil.alerts at each checkpoint (exactly-once)
                 Path.of("data", "flink-checkpoints"),
                 8081,
                 1,

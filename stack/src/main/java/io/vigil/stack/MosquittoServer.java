@@ -11,6 +11,12 @@ import java.util.List;
  */
 public final class MosquittoServer extends LocalServer {
     private final int port;
+    private Path passwordFile;
+    private Path aclFile;
+    private Tls tls;
+
+    /** A TLS listener: PEM server certificate and key, on its own loopback port. */
+    public record Tls(int port, Path certFile, Path keyFile) {}
 
     public MosquittoServer(Path dir, int port) {
         super("mosquitto", dir);
@@ -25,14 +31,60 @@ public final class MosquittoServer extends LocalServer {
         return "tcp://127.0.0.1:" + port;
     }
 
+    /**
+     * Turns off anonymous access: clients must log in with a user of {@code passwordFile} (mosquitto_passwd
+     * format) and may use only the topics {@code aclFile} grants. Call before {@link #start()}.
+     */
+    public synchronized MosquittoServer withAccess(Path passwordFile, Path aclFile) {
+        this.passwordFile = passwordFile;
+        this.aclFile = aclFile;
+        return this;
+    }
+
+    /** Adds a TLS listener (same access rules). Call before {@link #start()}. */
+    public synchronized MosquittoServer withTls(Tls tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    public synchronized boolean authenticated() {
+        return passwordFile != null;
+    }
+
+    /** The TLS listener's URL, or null if there is none. */
+    public synchronized String tlsUrl() {
+        return tls == null ? null : "ssl://127.0.0.1:" + tls.port();
+    }
+
+    /** Makes the broker re-read its password and ACL files (SIGHUP), e.g. after a device was revoked. */
+    public void reloadAccess() throws IOException, InterruptedException {
+        long pid = pid();
+        if (pid < 0) {
+            throw new IllegalStateException("mosquitto is not running");
+        }
+        Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -HUP " + pid + " failed");
+        }
+    }
+
     @Override
     protected void prepare() throws IOException {
         Files.createDirectories(dir.resolve("data"));
+        List<String> access = passwordFile == null
+                ? List.of("# development set-up: anonymous clients on loopback only", "allow_anonymous true")
+                : List.of("allow_anonymous false", "password_file " + passwordFile.toAbsolutePath(),
+                        "acl_file " + aclFile.toAbsolutePath());
+        List<String> listeners = new java.util.ArrayList<>(List.of("listener " + port + " 127.0.0.1"));
+        if (tls != null) {
+            listeners.addAll(List.of("listener " + tls.port() + " 127.0.0.1",
+                    "certfile " + tls.certFile().toAbsolutePath(), "keyfile " + tls.keyFile().toAbsolutePath()));
+        }
         String conf = String.join("\n",
-                "# written by Vigil; development set-up: anonymous clients on loopback only",
+                "# written by Vigil",
                 "user root",
-                "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
+                String.join("\n", access),
+                String.join("\n", listeners),
                 "persistence true",
                 "persistence_location " + dir.resolve("data") + "/",
                 "autosave_interval 10",

@@ -36,6 +36,9 @@ public final class CoapResponses {
             case TOO_LARGE -> new Reply(ResponseCode.REQUEST_ENTITY_TOO_LARGE, text);
             case UNSUPPORTED_FORMAT -> new Reply(ResponseCode.UNSUPPORTED_CONTENT_FORMAT, text);
             case BAD_ADDRESS -> new Reply(ResponseCode.NOT_FOUND, text);
+            case UNKNOWN_DEVICE, DEVICE_REVOKED -> new Reply(ResponseCode.UNAUTHORIZED, text);
+            case DEVICE_MISMATCH, METRIC_NOT_ALLOWED -> new Reply(ResponseCode.FORBIDDEN, text);
+            case RATE_LIMITED -> new Reply(ResponseCode.TOO_MANY_REQUESTS, text);
             default -> new Reply(ResponseCode.BAD_REQUEST, text);
         };
     }

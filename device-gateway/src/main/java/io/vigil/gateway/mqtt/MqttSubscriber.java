@@ -69,6 +69,10 @@ final class MqttSubscriber implements MqttCallback {
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
         options.setReceiveMaximum(RECEIVE_MAXIMUM);
+        if (config.security().mqttUsername() != null) {
+            options.setUserName(config.security().mqttUsername());
+            options.setPassword(config.security().mqttPassword().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     void start() throws MqttException {

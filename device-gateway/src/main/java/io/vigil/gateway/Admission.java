@@ -1,0 +1,183 @@
+package io.vigil.gateway;
+
+import io.vigil.common.Reading;
+import io.vigil.common.RejectReason;
+import io.vigil.common.Rejection;
+import io.vigil.common.registry.DeviceRegistry;
+import io.vigil.common.registry.MetricRange;
+import io.vigil.common.registry.RegisteredDevice;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's checks around decoding. Before: is the device registered and enabled, and within its rate limit
+ * (so a flooding device costs no decoding). After, per reading: may the device report this metric, is the value
+ * physically possible, is the time plausible, was it already accepted. Site and zone always come from the
+ * registry: a device speaks only for itself, whatever its payload says.
+ */
+public final class Admission {
+    /** Open mode keeps a bucket per device id seen; beyond this many the buckets start afresh, bounding memory. */
+    private static final int MAX_OPEN_MODE_BUCKETS = 100_000;
+
+    private final Supplier<DeviceRegistry> registry;
+    private final GatewaySecurity security;
+    private final LongSupplier nanoClock;
+    private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final RecentKeys recent;
+
+    /** @param registry the current registry, or null to accept any device (development) */
+    public Admission(Supplier<DeviceRegistry> registry, GatewaySecurity security, LongSupplier nanoClock) {
+        this.registry = registry;
+        this.security = security;
+        this.nanoClock = nanoClock;
+        this.recent = new RecentKeys(security.duplicateWindow());
+    }
+
+    public Admission(Supplier<DeviceRegistry> registry, GatewaySecurity security) {
+        this(registry, security, System::nanoTime);
+    }
+
+    /** A reading that passed, with site and zone from the registry, or why it did not. */
+    public record Verdict(Reading reading, Rejection rejection) {}
+
+    /** Checks a payload before decoding; null when it may be decoded. */
+    public Rejection admit(Inbound in) {
+        if (registry != null) {
+            Optional<RegisteredDevice> device = registry.get().find(in.deviceId());
+            if (device.isEmpty()) {
+                return Rejection.of(RejectReason.UNKNOWN_DEVICE, "device '" + in.deviceId() + "' is not registered");
+            }
+            if (device.get().revoked()) {
+                return Rejection.of(RejectReason.DEVICE_REVOKED, "device '" + in.deviceId() + "' is revoked");
+            }
+        }
+        if (security.ratePerSecond() > 0 && !bucketOf(in.deviceId()).take(nanoClock.getAsLong())) {
+            return Rejection.of(RejectReason.RATE_LIMITED, "device '" + in.deviceId() + "' exceeds "
+                    + security.ratePerSecond() + " payloads/s (burst " + security.rateBurst() + ")");
+        }
+        return null;
+    }
+
+    public Verdict check(Reading r) {
+        Reading reading = r;
+        DeviceRegistry current = registry == null ? null : registry.get();
+        if (current != null) {
+            Optional<RegisteredDevice> found = current.find(r.deviceId());
+            if (found.isEmpty()) {
+                // revoked or removed between admit and check: refuse rather than attribute it to nowhere
+                return refuse(RejectReason.UNKNOWN_DEVICE, "device '" + r.deviceId() + "' is not registered");
+            }
+            RegisteredDevice device = found.get();
+            // SenML names often carry the sender ("gauge-7/level"); the decoder strips the device's own id, so a
+            // name still led by another registered device is a device speaking for someone else
+            int slash = r.metric().indexOf('/');
+            if (slash > 0 && current.find(r.metric().substring(0, slash)).isPresent()) {
+                return refuse(RejectReason.DEVICE_MISMATCH, "name '" + r.metric() + "' names device '"
+                        + r.metric().substring(0, slash) + "' but the sender is '" + r.deviceId() + "'");
+            }
+            if (!device.allowsMetric(r.metric())) {
+                return refuse(RejectReason.METRIC_NOT_ALLOWED, "device '" + r.deviceId() + "' may not report '"
+                        + r.metric() + "'; allowed: " + device.metrics());
+            }
+            Optional<MetricRange> range = current.range(r.metric());
+            if (range.isPresent() && !range.get().contains(r.value())) {
+                return refuse(RejectReason.OUT_OF_RANGE, "'" + r.metric() + "' = " + r.value() + " is outside "
+                        + range.get().min() + ".." + range.get().max());
+            }
+            reading = new Reading(r.deviceId(), device.site(), device.zone(), r.metric(), r.value(), r.unit(),
+                    r.eventTime(), r.receiveTime(), r.protocol());
+        }
+        if (!Double.isFinite(r.value())) {
+            return refuse(RejectReason.INVALID_VALUE, "value is " + r.value());
+        }
+        long ahead = r.eventTime() - r.receiveTime();
+        if (ahead > security.maxClockAhead().toMillis()) {
+            return refuse(RejectReason.INVALID_TIME, "time is " + ahead + " ms ahead of the gateway clock (limit "
+                    + security.maxClockAhead() + ")");
+        }
+        if (-ahead > security.maxAge().toMillis()) {
+            return refuse(RejectReason.INVALID_TIME, "time is " + (-ahead) + " ms in the past (limit "
+                    + security.maxAge() + ")");
+        }
+        // Without a device time the gateway stamps the receive time; such readings cannot be told apart as repeats.
+        if (r.eventTime() != r.receiveTime() && !recent.add(key(r))) {
+            return refuse(RejectReason.DUPLICATE, "'" + r.metric() + "' at " + r.eventTime()
+                    + " was already accepted from this device");
+        }
+        return new Verdict(reading, null);
+    }
+
+    /** Kafka did not take the reading: forget it, so the transport's retry is not refused as a duplicate. */
+    public void forget(Reading r) {
+        recent.remove(key(r));
+    }
+
+    private static Verdict refuse(RejectReason reason, String detail) {
+        return new Verdict(null, Rejection.of(reason, detail));
+    }
+
+    private static String key(Reading r) {
+        return r.deviceId() + '\u0000' + r.metric() + '\u0000' + r.eventTime();
+    }
+
+    private TokenBucket bucketOf(String deviceId) {
+        if (registry == null && buckets.size() > MAX_OPEN_MODE_BUCKETS && !buckets.containsKey(deviceId)) {
+            buckets.clear();
+        }
+        return buckets.computeIfAbsent(deviceId,
+                id -> new TokenBucket(security.ratePerSecond(), security.rateBurst(), nanoClock.getAsLong()));
+    }
+
+    /** Tokens refill continuously at {@code rate}/s up to {@code burst}; each payload takes one. */
+    static final class TokenBucket {
+        private final double ratePerNano;
+        private final double burst;
+        private double tokens;
+        private long last;
+
+        TokenBucket(double ratePerSecond, int burst, long now) {
+            this.ratePerNano = ratePerSecond / 1e9;
+            this.burst = burst;
+            this.tokens = burst;
+            this.last = now;
+        }
+
+        synchronized boolean take(long now) {
+            tokens = Math.min(burst, tokens + Math.max(0, now - last) * ratePerNano);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** A bounded set of recently accepted keys; the oldest falls out first. */
+    static final class RecentKeys {
+        private final int capacity;
+        private final Map<String, Boolean> keys;
+
+        RecentKeys(int capacity) {
+            this.capacity = capacity;
+            this.keys = new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > RecentKeys.this.capacity;
+                }
+            };
+        }
+
+        synchronized boolean add(String key) {
+            return capacity == 0 || keys.putIfAbsent(key, Boolean.TRUE) == null;
+        }
+
+        synchronized void remove(String key) {
+            keys.remove(key);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.vigil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.common.Reading;
+import io.vigil.common.RejectReason;
+import io.vigil.common.Topics;
+import io.vigil.common.codec.Payloads;
+import io.vigil.common.registry.DeviceRegistry;
+import io.vigil.common.registry.MosquittoAccess;
+import io.vigil.common.registry.RegisteredDevice;
+import io.vigil.common.registry.Secrets;
+import io.vigil.common.registry.ServiceAccount;
+import io.vigil.stack.FreePorts;
+import io.vigil.stack.KafkaServer;
+import io.vigil.stack.MosquittoServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway with a registry behind an authenticating broker, on real Mosquitto and Kafka. */
+class SecuredGatewayTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String GATEWAY_PASSWORD = Secrets.newPassword();
+    private static final String G1_PASSWORD = Secrets.newPassword();
+    private static final String G2_PASSWORD = Secrets.newPassword();
+
+    @TempDir
+    static Path dir;
+    static MosquittoServer mosquitto;
+    static KafkaServer kafkaServer;
+    static GatewayApplication gateway;
+    static KafkaTopicsReader kafka;
+    static Path registryFile;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DeviceRegistry registry = DeviceRegistry.empty()
+                .with(new RegisteredDevice("g1", "city", "riverside", null, Secrets.mosquittoHash(G1_PASSWORD),
+                        Secrets.newPskKey(), Set.of(), false))
+                .with(new RegisteredDevice("g2", "city", "harbour", null, Secrets.mosquittoHash(G2_PASSWORD),
+                        Secrets.newPskKey(), Set.of(), false));
+        registryFile = dir.resolve("devices.yaml");
+        registry.save(registryFile);
+        List<Path> access = MosquittoAccess.write(registry, List.of(new ServiceAccount("vigil-gateway",
+                Secrets.mosquittoHash(GATEWAY_PASSWORD), ServiceAccount.Role.GATEWAY)), dir.resolve("access"));
+        mosquitto = new MosquittoServer(dir.resolve("mosquitto"), FreePorts.tcp()).withAccess(access.get(0), access.get(1));
+        mosquitto.start();
+        kafkaServer = new KafkaServer(dir.resolve("kafka"), FreePorts.tcp(), FreePorts.tcp());
+        kafkaServer.start();
+        kafkaServer.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        gateway = GatewayApplication.start(GatewayConfig.defaults()
+                .withInstanceId("secured")
+                .withMqttUrl(mosquitto.url())
+                .withKafkaBootstrap(kafkaServer.bootstrapServers())
+                .withCoap("127.0.0.1", 0)
+                .withAckPort(0)
+                .withSecurity(GatewaySecurity.defaults().withRegistry(registryFile)
+                        .withMqttLogin("vigil-gateway", GATEWAY_PASSWORD)));
+        kafka = new KafkaTopicsReader(kafkaServer.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (kafkaServer != null) {
+            kafkaServer.close();
+        }
+        if (mosquitto != null) {
+            mosquitto.close();
+        }
+    }
+
+    private static MqttClient device(String id, String password) throws Exception {
+        MqttClient c = new MqttClient(mosquitto.url(), id + "-" + System.nanoTime(), new MemoryPersistence());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setUserName(id);
+        o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        c.connect(o);
+        return c;
+    }
+
+    @Test
+    void readingsTakeSiteAndZoneFromTheRegistryAndSpoofedDeviceFieldsAreDeadLettered() throws Exception {
+        MqttClient g1 = device("g1", G1_PASSWORD);
+        try {
+            Devices.publish(g1, "vigil/readings/g1",
+                    "{\"metric\":\"level\",\"value\":1.5,\"zone\":\"elsewhere\",\"site\":\"nowhere\"}", Payloads.JSON);
+            Devices.publish(g1, "vigil/readings/g1", "{\"device\":\"g2\",\"metric\":\"level\",\"value\":9}", Payloads.JSON);
+            Devices.publish(g1, "vigil/readings/g1", "[{\"bn\":\"g2/\",\"n\":\"level\",\"v\":9}]", Payloads.SENML_JSON);
+        } finally {
+            g1.disconnect();
+            g1.close();
+        }
+        await().atMost(WAIT).until(() -> kafka.poll().deadLetters(d -> "g1".equals(d.deviceId())).size() >= 2
+                && !kafka.readingsOf("g1").isEmpty());
+        Reading r = kafka.readingsOf("g1").get(0);
+        assertThat(r.zone()).isEqualTo("riverside");
+        assertThat(r.site()).isEqualTo("city");
+        assertThat(kafka.readingsOf("g1")).hasSize(1);
+        assertThat(kafka.deadLetters(d -> "g1".equals(d.deviceId())))
+                .extracting(d -> d.value().reason()).containsOnly(RejectReason.DEVICE_MISMATCH);
+        assertThat(gateway.metrics().rejections(RejectReason.DEVICE_MISMATCH)).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void coapFromAnUnregisteredDeviceIsRefusedAndDeadLettered() throws Exception {
+        CoapClient coap = Devices.coapClient(gateway.coapPort());
+        try {
+            CoapResponse response = Devices.post(coap, gateway.coapPort(), "/readings/stranger",
+                    "{\"metric\":\"level\",\"value\":1}".getBytes(StandardCharsets.UTF_8), 50);
+            assertThat(response.getCode()).isEqualTo(ResponseCode.UNAUTHORIZED);
+        } finally {
+            coap.shutdown();
+            coap.getEndpoint().destroy();
+        }
+        await().atMost(WAIT).until(() -> !kafka.poll().deadLetters(d -> "stranger".equals(d.deviceId())).isEmpty());
+        assertThat(kafka.deadLetters(d -> "stranger".equals(d.deviceId())).get(0).value().reason())
+                .isEqualTo(RejectReason.UNKNOWN_DEVICE);
+    }
+
+    @Test
+    void aRevocationInTheRegistryFileTakesEffectWithoutARestart() throws Exception {
+        DeviceRegistry.load(registryFile).revoke("g2").save(registryFile);
+        MqttClient g2 = device("g2", G2_PASSWORD); // the broker's files were not regenerated: the gateway must refuse
+        try {
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                Devices.publish(g2, "vigil/readings/g2", "{\"metric\":\"level\",\"value\":2}", Payloads.JSON);
+                return !kafka.poll().deadLetters(d -> "g2".equals(d.deviceId())
+                        && d.reason() == RejectReason.DEVICE_REVOKED).isEmpty();
+            });
+        } finally {
+            g2.disconnect();
+            g2.close();
+        }
+    }
+}
