@@ -1,5 +1,6 @@
 package io.vigil.common.rfid;
 
+import io.vigil.common.config.YamlNode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -54,42 +55,42 @@ public final class SiteLoader {
     }
 
     private Site parse(String yaml) {
-        SiteYaml root;
+        YamlNode root;
         try (JsonParser p = YAML.createParser(yaml)) {
             if (p.nextToken() == null) {
                 throw new InvalidSiteException(file, 1, "site", "the file is empty");
             }
-            root = SiteYaml.read(p, "", file, 0);
+            root = YamlNode.read(p, "", file, 0, InvalidSiteException::new);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new InvalidSiteException(file, line, "(syntax)", e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidSiteException(file, 0, "(file)", e.toString());
         }
-        expect(root, SiteYaml.Kind.MAP, "a mapping with 'readers', 'zones' and 'groups'");
+        expect(root, YamlNode.Kind.MAP, "a mapping with 'readers', 'zones' and 'groups'");
         rejectUnknown(root, TOP);
         String siteId = root.fields.containsKey("site") ? id(root.fields.get("site")) : "default";
 
         Map<String, Site.Zone> zones = new LinkedHashMap<>();
-        List<SiteYaml> zoneNodes = list(root, "zones", true);
-        for (SiteYaml z : zoneNodes) {
+        List<YamlNode> zoneNodes = list(root, "zones", true);
+        for (YamlNode z : zoneNodes) {
             Site.Zone zone = zone(z);
             if (zones.put(zone.id(), zone) != null) {
                 throw fail(z.fields.get("id"), "zone '" + zone.id() + "' is declared twice");
             }
         }
         List<Site.TagGroup> groups = new ArrayList<>();
-        for (SiteYaml g : list(root, "groups", false)) {
+        for (YamlNode g : list(root, "groups", false)) {
             Site.TagGroup group = group(g, zones);
             if (groups.stream().anyMatch(other -> other.id().equals(group.id()))) {
                 throw fail(g.fields.get("id"), "group '" + group.id() + "' is declared twice");
             }
             groups.add(group);
         }
-        for (SiteYaml z : zoneNodes) {
-            SiteYaml allowed = z.fields.get("allowed");
+        for (YamlNode z : zoneNodes) {
+            YamlNode allowed = z.fields.get("allowed");
             if (allowed != null) {
-                for (SiteYaml item : allowed.items) {
+                for (YamlNode item : allowed.items) {
                     if (groups.stream().noneMatch(g -> g.id().equals(item.text))) {
                         throw fail(item, "no group '" + item.text + "' is declared");
                     }
@@ -97,8 +98,8 @@ public final class SiteLoader {
             }
         }
         Map<String, String> readPoints = new LinkedHashMap<>();
-        for (SiteYaml r : list(root, "readers", true)) {
-            expect(r, SiteYaml.Kind.MAP, "a mapping with 'reader', 'zone' and optionally 'antenna'");
+        for (YamlNode r : list(root, "readers", true)) {
+            expect(r, YamlNode.Kind.MAP, "a mapping with 'reader', 'zone' and optionally 'antenna'");
             rejectUnknown(r, READER_FIELDS);
             String reader = text(required(r, "reader"));
             if (!reader.matches("[^/+#\\s\\p{Cntrl}]{1,128}")) {
@@ -107,7 +108,7 @@ public final class SiteLoader {
             String antenna = r.fields.containsKey("antenna")
                     ? String.valueOf(integer(r.fields.get("antenna"), 1, TagEventFormats.MAX_ANTENNA))
                     : Site.ANY_ANTENNA;
-            SiteYaml zoneNode = required(r, "zone");
+            YamlNode zoneNode = required(r, "zone");
             String zone = text(zoneNode);
             if (!zones.containsKey(zone)) {
                 throw fail(zoneNode, "no zone '" + zone + "' is declared");
@@ -119,14 +120,14 @@ public final class SiteLoader {
         return new Site(siteId, Map.copyOf(readPoints), java.util.Collections.unmodifiableMap(zones), List.copyOf(groups));
     }
 
-    private Site.Zone zone(SiteYaml z) {
-        expect(z, SiteYaml.Kind.MAP, "a zone mapping with an 'id'");
+    private Site.Zone zone(YamlNode z) {
+        expect(z, YamlNode.Kind.MAP, "a zone mapping with an 'id'");
         rejectUnknown(z, ZONE_FIELDS);
         String id = id(required(z, "id"));
         int capacity = z.fields.containsKey("capacity") ? integer(z.fields.get("capacity"), 0, 1_000_000) : 0;
         double warn = DEFAULT_WARN_SHARE;
         if (z.fields.containsKey("warn_at")) {
-            SiteYaml w = z.fields.get("warn_at");
+            YamlNode w = z.fields.get("warn_at");
             if (!w.isNumber() || Double.parseDouble(w.text) <= 0 || Double.parseDouble(w.text) > 1) {
                 throw fail(w, "expected a share of capacity in (0, 1], got " + w.describe());
             }
@@ -141,9 +142,9 @@ public final class SiteLoader {
             if (!restricted) {
                 throw fail(z.fields.get("allowed"), "only a restricted zone has allowed groups");
             }
-            SiteYaml list = z.fields.get("allowed");
-            expect(list, SiteYaml.Kind.LIST, "a list of group ids");
-            for (SiteYaml item : list.items) {
+            YamlNode list = z.fields.get("allowed");
+            expect(list, YamlNode.Kind.LIST, "a list of group ids");
+            for (YamlNode item : list.items) {
                 allowed.add(id(item));
             }
         }
@@ -159,8 +160,8 @@ public final class SiteLoader {
                 hazardous, maxDwell);
     }
 
-    private Site.TagGroup group(SiteYaml g, Map<String, Site.Zone> zones) {
-        expect(g, SiteYaml.Kind.MAP, "a group mapping with an 'id'");
+    private Site.TagGroup group(YamlNode g, Map<String, Site.Zone> zones) {
+        expect(g, YamlNode.Kind.MAP, "a group mapping with an 'id'");
         rejectUnknown(g, GROUP_FIELDS);
         String id = id(required(g, "id"));
         // privacy by default: a group is personal unless the file says otherwise
@@ -172,7 +173,7 @@ public final class SiteLoader {
         }
         String home = null;
         if (g.fields.containsKey("home_zone")) {
-            SiteYaml h = g.fields.get("home_zone");
+            YamlNode h = g.fields.get("home_zone");
             home = text(h);
             if (!zones.containsKey(home)) {
                 throw fail(h, "no zone '" + home + "' is declared");
@@ -195,26 +196,26 @@ public final class SiteLoader {
         return new Site.TagGroup(id, personal, Set.copyOf(tags), List.copyOf(prefixes), home, missingAfter, hazardous);
     }
 
-    private List<SiteYaml> list(SiteYaml root, String name, boolean required) {
-        SiteYaml node = root.fields.get(name);
+    private List<YamlNode> list(YamlNode root, String name, boolean required) {
+        YamlNode node = root.fields.get(name);
         if (node == null) {
             if (required) {
                 throw fail(root, name, "missing: the file must contain a '" + name + "' list");
             }
             return List.of();
         }
-        expect(node, SiteYaml.Kind.LIST, "a list");
+        expect(node, YamlNode.Kind.LIST, "a list");
         return node.items;
     }
 
-    private List<String> strings(SiteYaml parent, String name) {
-        SiteYaml node = parent.fields.get(name);
+    private List<String> strings(YamlNode parent, String name) {
+        YamlNode node = parent.fields.get(name);
         if (node == null) {
             return List.of();
         }
-        expect(node, SiteYaml.Kind.LIST, "a list of strings");
+        expect(node, YamlNode.Kind.LIST, "a list of strings");
         List<String> out = new ArrayList<>();
-        for (SiteYaml item : node.items) {
+        for (YamlNode item : node.items) {
             String s = text(item);
             if (s.isEmpty()) {
                 throw fail(item, "must not be empty");
@@ -224,15 +225,15 @@ public final class SiteLoader {
         return out;
     }
 
-    private SiteYaml required(SiteYaml map, String name) {
-        SiteYaml node = map.fields.get(name);
+    private YamlNode required(YamlNode map, String name) {
+        YamlNode node = map.fields.get(name);
         if (node == null) {
             throw fail(map, map.path + "." + name, "missing");
         }
         return node;
     }
 
-    private String id(SiteYaml node) {
+    private String id(YamlNode node) {
         String s = text(node);
         if (!ID.matcher(s).matches()) {
             throw fail(node, "expected an id of lower-case letters, digits and '-', got " + node.describe());
@@ -240,15 +241,15 @@ public final class SiteLoader {
         return s;
     }
 
-    private String text(SiteYaml node) {
-        if (node.kind != SiteYaml.Kind.SCALAR || node.text == null) {
+    private String text(YamlNode node) {
+        if (node.kind != YamlNode.Kind.SCALAR || node.text == null) {
             throw fail(node, "expected a string, got " + node.describe());
         }
         return node.text;
     }
 
-    private int integer(SiteYaml node, int min, int max) {
-        if (node.kind == SiteYaml.Kind.SCALAR && node.text != null && node.text.matches("\\d{1,9}")) {
+    private int integer(YamlNode node, int min, int max) {
+        if (node.kind == YamlNode.Kind.SCALAR && node.text != null && node.text.matches("\\d{1,9}")) {
             int n = Integer.parseInt(node.text);
             if (n >= min && n <= max) {
                 return n;
@@ -257,18 +258,18 @@ public final class SiteLoader {
         throw fail(node, "expected an integer " + min + ".." + max + ", got " + node.describe());
     }
 
-    private boolean bool(SiteYaml map, String name, boolean otherwise) {
-        SiteYaml node = map.fields.get(name);
+    private boolean bool(YamlNode map, String name, boolean otherwise) {
+        YamlNode node = map.fields.get(name);
         if (node == null) {
             return otherwise;
         }
-        if (node.kind == SiteYaml.Kind.SCALAR && ("true".equals(node.text) || "false".equals(node.text))) {
+        if (node.kind == YamlNode.Kind.SCALAR && ("true".equals(node.text) || "false".equals(node.text))) {
             return Boolean.parseBoolean(node.text);
         }
         throw fail(node, "expected true or false, got " + node.describe());
     }
 
-    private Duration duration(SiteYaml node) {
+    private Duration duration(YamlNode node) {
         Matcher m = node.text == null ? null : DURATION.matcher(node.text);
         if (m == null || !m.matches()) {
             throw fail(node, "expected a duration like 30s, 5m or 2h, got " + node.describe());
@@ -287,25 +288,25 @@ public final class SiteLoader {
         return d;
     }
 
-    private void expect(SiteYaml node, SiteYaml.Kind kind, String what) {
+    private void expect(YamlNode node, YamlNode.Kind kind, String what) {
         if (node.kind != kind) {
             throw fail(node, "expected " + what + ", got " + node.describe());
         }
     }
 
-    private void rejectUnknown(SiteYaml map, Set<String> known) {
-        for (Map.Entry<String, SiteYaml> e : map.fields.entrySet()) {
+    private void rejectUnknown(YamlNode map, Set<String> known) {
+        for (Map.Entry<String, YamlNode> e : map.fields.entrySet()) {
             if (!known.contains(e.getKey())) {
                 throw fail(e.getValue(), "unknown field; known: " + String.join(", ", new java.util.TreeSet<>(known)));
             }
         }
     }
 
-    private InvalidSiteException fail(SiteYaml node, String problem) {
+    private InvalidSiteException fail(YamlNode node, String problem) {
         return new InvalidSiteException(file, node.line, node.path, problem);
     }
 
-    private InvalidSiteException fail(SiteYaml node, String field, String problem) {
+    private InvalidSiteException fail(YamlNode node, String field, String problem) {
         return new InvalidSiteException(file, node.line, field, problem);
     }
 }

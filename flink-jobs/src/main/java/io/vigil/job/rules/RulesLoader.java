@@ -1,5 +1,6 @@
 package io.vigil.job.rules;
 
+import io.vigil.common.config.YamlNode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -69,7 +70,7 @@ public final class RulesLoader {
             if (p.nextToken() == null) {
                 throw new InvalidRulesException(file, 1, "rules", "the file is empty");
             }
-            root = YamlNode.read(p, "", file, 0);
+            root = YamlNode.read(p, "", file, 0, InvalidRulesException::new);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new InvalidRulesException(file, line, "(syntax)", e.getOriginalMessage());
