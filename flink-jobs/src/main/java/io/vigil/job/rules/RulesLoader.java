@@ -1,9 +1,9 @@
 package io.vigil.job.rules;
 
-import io.vigil.common.config.YamlNode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.common.config.YamlNode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
