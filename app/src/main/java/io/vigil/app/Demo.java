@@ -184,8 +184,12 @@ final class Demo {
                         out.printf("ALERT %-11s %s %s/%s %s=%.2f (limit %.2f) incident %s — %s%n", a.phase(),
                                 a.ruleId(), a.zone(), a.subject(), a.metric(), a.value(), a.limit(), a.incidentId(),
                                 a.summary());
-                        if (a.phase() == Phase.ALARM) {
-                            out.println("      acknowledge: " + ackHint(a.incidentId()));
+                        if (a.acknowledgedBy() != null) {
+                            out.println("      acknowledged by " + a.acknowledgedBy()
+                                    + (a.escalation() > 0 ? ", escalation level " + a.escalation() : ""));
+                        } else if (a.phase() == Phase.ALARM) {
+                            out.println("      acknowledge: " + ackHint(a.incidentId())
+                                    + (a.escalation() > 0 ? "  (escalation level " + a.escalation() + ")" : ""));
                         }
                         if (a.phase() == Phase.CLOSED && a.report() != null) {
                             out.println(PostEventSummary.format(a.report(), "      "));
