@@ -94,14 +94,6 @@ final class ChildJvm implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        LocalServer.stopGracefully(process, Duration.ofSeconds(30));
     }
 }

@@ -10,8 +10,7 @@ import io.vigil.job.influx.InfluxSink;
 import io.vigil.job.influx.LineFormats;
 import io.vigil.job.kafka.AlertRecordSerializer;
 import io.vigil.job.kafka.AuditRecordSerializer;
-import io.vigil.job.kafka.ControlDeserializer;
-import io.vigil.job.kafka.ReadingDeserializer;
+import io.vigil.job.kafka.JsonRecordDeserializer;
 import io.vigil.job.mqtt.MqttAlertSink;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
@@ -103,7 +102,7 @@ public final class JobApplication {
                 .setTopics(config.readingsTopic())
                 .setGroupId(config.consumerGroup())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new ReadingDeserializer())
+                .setDeserializer(JsonRecordDeserializer.readings())
                 .setProperty("partition.discovery.interval.ms", "10000")
                 .setProperty("client.id.prefix", config.consumerGroup())
                 .build();
@@ -134,7 +133,7 @@ public final class JobApplication {
                 .setTopicPattern(Pattern.compile(Pattern.quote(config.controlTopic())))
                 .setGroupId(config.consumerGroup() + "-control")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new ControlDeserializer())
+                .setDeserializer(JsonRecordDeserializer.control())
                 .setProperty("partition.discovery.interval.ms", "10000")
                 .setProperty("client.id.prefix", config.consumerGroup() + "-control")
                 .build();

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class LocalServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     protected final String name;
@@ -76,7 +77,7 @@ public abstract class LocalServer implements AutoCloseable {
         process = pb.start();
         if (stopOnJvmExit) {
             Process started = process;
-            shutdownHook = new Thread(() -> stopGracefully(started), name + "-stop");
+            shutdownHook = new Thread(() -> stopGracefully(started, STOP_GRACE), name + "-stop");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         long deadline = System.nanoTime() + startTimeout().toNanos();
@@ -110,7 +111,7 @@ public abstract class LocalServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        stopGracefully(process);
+        stopGracefully(process, STOP_GRACE);
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -123,10 +124,11 @@ public abstract class LocalServer implements AutoCloseable {
         process = null;
     }
 
-    static void stopGracefully(Process p) {
+    /** SIGTERM, so the process can shut down cleanly; SIGKILL if it has not exited after {@code grace}. */
+    public static void stopGracefully(Process p, Duration grace) {
         p.destroy();
         try {
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

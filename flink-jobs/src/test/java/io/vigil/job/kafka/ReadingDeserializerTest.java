@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class ReadingDeserializerTest {
     final Map<String, SimpleCounter> counters = new HashMap<>();
     final List<Reading> out = new ArrayList<>();
-    final ReadingDeserializer deserializer = new ReadingDeserializer();
+    final JsonRecordDeserializer<Reading> deserializer = JsonRecordDeserializer.readings();
 
     @Test
     void badRecordsAreSkippedAndCountedWhileGoodOnesPass() throws Exception {
