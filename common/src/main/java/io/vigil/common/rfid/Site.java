@@ -13,19 +13,44 @@ import java.util.Set;
  *
  * @param readPoints {@code reader#antenna} (or {@code reader#*} for every antenna) to zone id
  */
-public record Site(String id, Map<String, String> readPoints, Map<String, Zone> zones, List<TagGroup> groups)
-        implements Serializable {
+public record Site(String id, Map<String, String> readPoints, Map<String, Zone> zones, List<TagGroup> groups,
+                   Evacuation evacuation) implements Serializable {
 
     public static final String ANY_ANTENNA = "*";
+
+    /** A site without an evacuation plan. */
+    public Site(String id, Map<String, String> readPoints, Map<String, Zone> zones, List<TagGroup> groups) {
+        this(id, readPoints, zones, groups, null);
+    }
+
+    /**
+     * When people must muster: an ALARM of one of the {@code triggeredBy} rules (from the readings pipeline)
+     * evacuates {@code zones}; everyone last seen inside them must then be read at an assembly point.
+     */
+    public record Evacuation(Set<String> triggeredBy, Set<String> zones) implements Serializable {}
+
+    /** The evacuation plan, if the site file has one. */
+    public Optional<Evacuation> evacuationPlan() {
+        return Optional.ofNullable(evacuation);
+    }
 
     /**
      * @param capacity      people allowed at once; 0 = not monitored for occupancy
      * @param warnShare     share of capacity at which occupancy pre-warns
      * @param allowedGroups for a restricted zone, the groups that may enter
      * @param maxDwell      for a hazardous zone, how long a person may stay; null otherwise
+     * @param horizon       occupancy pre-warns when its trend reaches capacity within this; null = no forecast
      */
     public record Zone(String id, int capacity, double warnShare, boolean restricted, Set<String> allowedGroups,
-                       boolean assemblyPoint, boolean hazardous, Duration maxDwell) implements Serializable {}
+                       boolean assemblyPoint, boolean hazardous, Duration maxDwell, Duration horizon)
+            implements Serializable {
+
+        /** A zone without an occupancy forecast. */
+        public Zone(String id, int capacity, double warnShare, boolean restricted, Set<String> allowedGroups,
+                    boolean assemblyPoint, boolean hazardous, Duration maxDwell) {
+            this(id, capacity, warnShare, restricted, allowedGroups, assemblyPoint, hazardous, maxDwell, null);
+        }
+    }
 
     /**
      * @param personal     whether its tags are worn by people: then they are pseudonymised at the gateway

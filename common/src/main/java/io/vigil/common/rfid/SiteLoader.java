@@ -26,10 +26,11 @@ public final class SiteLoader {
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,64}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-    private static final Set<String> TOP = Set.of("site", "readers", "zones", "groups");
+    private static final Set<String> TOP = Set.of("site", "readers", "zones", "groups", "evacuation");
+    private static final Set<String> EVACUATION_FIELDS = Set.of("triggered_by", "zones");
     private static final Set<String> READER_FIELDS = Set.of("reader", "antenna", "zone");
     private static final Set<String> ZONE_FIELDS = Set.of("id", "capacity", "warn_at", "restricted", "allowed",
-            "assembly_point", "hazardous", "max_dwell");
+            "assembly_point", "hazardous", "max_dwell", "horizon");
     private static final Set<String> GROUP_FIELDS = Set.of("id", "personal", "tags", "prefixes", "home_zone",
             "missing_after", "hazardous");
     static final double DEFAULT_WARN_SHARE = 0.8;
@@ -117,7 +118,42 @@ public final class SiteLoader {
                 throw fail(r, "reader '" + reader + "' antenna " + antenna + " is mapped twice");
             }
         }
-        return new Site(siteId, Map.copyOf(readPoints), java.util.Collections.unmodifiableMap(zones), List.copyOf(groups));
+        Site.Evacuation evacuation = root.fields.containsKey("evacuation")
+                ? evacuation(root.fields.get("evacuation"), zones) : null;
+        return new Site(siteId, Map.copyOf(readPoints), java.util.Collections.unmodifiableMap(zones), List.copyOf(groups),
+                evacuation);
+    }
+
+    private Site.Evacuation evacuation(YamlNode e, Map<String, Site.Zone> zones) {
+        expect(e, YamlNode.Kind.MAP, "a mapping with 'triggered_by' and optionally 'zones'");
+        rejectUnknown(e, EVACUATION_FIELDS);
+        YamlNode triggers = required(e, "triggered_by");
+        List<String> rules = strings(e, "triggered_by");
+        if (rules.isEmpty()) {
+            throw fail(triggers, "name at least one rule whose ALARM evacuates");
+        }
+        if (zones.values().stream().noneMatch(Site.Zone::assemblyPoint)) {
+            throw fail(e, "an evacuation needs a zone with 'assembly_point: true' to muster at");
+        }
+        Set<String> evacuated = new LinkedHashSet<>();
+        if (e.fields.containsKey("zones")) {
+            YamlNode list = e.fields.get("zones");
+            expect(list, YamlNode.Kind.LIST, "a list of zone ids");
+            for (YamlNode item : list.items) {
+                Site.Zone zone = zones.get(text(item));
+                if (zone == null) {
+                    throw fail(item, "no zone '" + item.text + "' is declared");
+                }
+                if (zone.assemblyPoint()) {
+                    throw fail(item, "an assembly point is where people muster, not a zone to evacuate");
+                }
+                evacuated.add(zone.id());
+            }
+        } else {
+            // no list: the whole site is evacuated
+            zones.values().stream().filter(z -> !z.assemblyPoint()).forEach(z -> evacuated.add(z.id()));
+        }
+        return new Site.Evacuation(Set.copyOf(new LinkedHashSet<>(rules)), Set.copyOf(evacuated));
     }
 
     private Site.Zone zone(YamlNode z) {
@@ -156,8 +192,15 @@ public final class SiteLoader {
             }
             maxDwell = duration(z.fields.get("max_dwell"));
         }
+        Duration horizon = null;
+        if (z.fields.containsKey("horizon")) {
+            if (capacity == 0) {
+                throw fail(z.fields.get("horizon"), "needs a 'capacity' to forecast");
+            }
+            horizon = duration(z.fields.get("horizon"));
+        }
         return new Site.Zone(id, capacity, warn, restricted, Set.copyOf(allowed), bool(z, "assembly_point", false),
-                hazardous, maxDwell);
+                hazardous, maxDwell, horizon);
     }
 
     private Site.TagGroup group(YamlNode g, Map<String, Site.Zone> zones) {

@@ -16,13 +16,14 @@ class SiteLoaderTest {
               - {reader: gate, antenna: 1, zone: plaza}
               - {reader: pump, zone: pump-room}
             zones:
-              - {id: plaza, capacity: 10, warn_at: 0.5}
+              - {id: plaza, capacity: 10, warn_at: 0.5, horizon: 10m}
               - {id: pump-room, restricted: true, allowed: [staff]}
               - {id: lab, hazardous: true, max_dwell: 5m}
               - {id: muster, assembly_point: true}
             groups:
               - {id: staff, prefixes: ["STAFF-"]}
               - {id: assets, personal: false, tags: [PUMP-1], home_zone: pump-room, missing_after: 30s}
+            evacuation: {triggered_by: [fire, gas-leak], zones: [plaza, lab]}
             """;
 
     @Test
@@ -42,6 +43,18 @@ class SiteLoaderTest {
         assertThat(assets.personal()).isFalse();
         assertThat(assets.missingAfter()).isEqualTo(Duration.ofSeconds(30));
         assertThat(site.groupOf("STRANGER")).isEmpty();
+        assertThat(site.zones().get("plaza").horizon()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(site.zones().get("lab").horizon()).isNull();
+        assertThat(site.evacuation().triggeredBy()).containsExactlyInAnyOrder("fire", "gas-leak");
+        assertThat(site.evacuation().zones()).containsExactlyInAnyOrder("plaza", "lab");
+    }
+
+    @Test
+    void anEvacuationWithoutZonesEvacuatesEveryZoneButTheAssemblyPoints() {
+        Site site = SiteLoader.parse(VALID.replace(", zones: [plaza, lab]}", "}"), "site.yaml");
+        assertThat(site.evacuation().zones()).containsExactlyInAnyOrder("plaza", "pump-room", "lab");
+        assertThat(SiteLoader.parse(VALID.replaceAll("evacuation:.*\\n", ""), "site.yaml").evacuationPlan())
+                .isEmpty();
     }
 
     @Test
@@ -63,6 +76,13 @@ class SiteLoaderTest {
             "readers: []\\nzones:\\n  - {id: a}\\ngroups:\\n  - {id: g, tags: [x], home_zone: a}\\n | 5 | groups[0].home_zone",
             "readers: []\\nzones:\\n  - {id: a, colour: red}\\n                           | 3 | zones[0].colour",
             "readers: []\\nzones:\\n  - {id: a}\\n  - {id: b, warn_at: 0.5}\\n             | 4 | zones[1].warn_at",
+            "readers: []\\nzones:\\n  - {id: a}\\n  - {id: b, horizon: 5m}\\n             | 4 | zones[1].horizon",
+            "readers: []\\nzones:\\n  - {id: a, capacity: 5, horizon: soon}\\n        | 3 | zones[0].horizon",
+            "readers: []\\nzones:\\n  - {id: a}\\nevacuation: {triggered_by: [fire]}\\n | 4 | evacuation",
+            "readers: []\\nzones:\\n  - {id: m, assembly_point: true}\\nevacuation: {zones: [m]}\\n | 4 | evacuation.triggered_by",
+            "readers: []\\nzones:\\n  - {id: m, assembly_point: true}\\nevacuation:\\n  triggered_by: [fire]\\n  zones: [m]\\n | 6 | evacuation.zones[0]",
+            "readers: []\\nzones:\\n  - {id: m, assembly_point: true}\\nevacuation:\\n  triggered_by: [fire]\\n  zones: [x]\\n | 6 | evacuation.zones[0]",
+            "readers: []\\nzones:\\n  - {id: m, assembly_point: true}\\nevacuation: {triggered_by: [], zones: [m]}\\n | 4 | evacuation.triggered_by",
     })
     void errorsNameLineAndField(String yaml, int line, String field) {
         assertThatThrownBy(() -> SiteLoader.parse(yaml.replace("\\n", "\n"), "s.yaml"))
