@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Renders a rule's summary and description templates. Placeholders: {@code {device} {site} {zone} {metric}
  * {value} {unit} {limit} {level} {rule} {phase} {severity}}; {@code {limit}} is the rule's ALARM limit,
  * {@code {level}} the level crossed by this transition (warn, limit or clear), {@code {eta}} the predicted time of
- * crossing (ISO-8601 UTC, empty without a forecast), {@code {department}}. Unknown placeholders stay as written.
+ * crossing (ISO-8601 UTC, empty without a forecast), {@code {department}}, {@code {members}} (a group signal's
+ * members, comma-separated). Unknown placeholders stay as written.
  */
 public final class AlertText {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)}");
@@ -34,7 +35,8 @@ public final class AlertText {
                 Map.entry("level", number(level)),
                 Map.entry("rule", rule.id()),
                 Map.entry("phase", phase.name()),
-                Map.entry("severity", severity));
+                Map.entry("severity", severity),
+                Map.entry("members", reading.members() == null ? "" : String.join(", ", reading.members())));
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

@@ -198,6 +198,7 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
             }
         }
         Level level = driver.level();
+        Phase before = s.phase;
         Threshold th = rule.threshold();
         double clearLevel = th != null ? th.clear() : driver.limit();
         switch (s.phase) {
@@ -251,6 +252,11 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
             }
             default -> throw new IllegalStateException("unexpected phase " + s.phase);
         }
+        if (s.phase == before && s.phase != Phase.NORMAL && driver.members() != null
+                && !driver.members().equals(s.members)) {
+            // a group changed within one phase (a muster's missing people): officers need the live list
+            emit(rule, s, driver, t, s.phase, s.last.limit(), ctx, out);
+        }
         if (s.phase != Phase.NORMAL) {
             count(rule, s, driver, t);
         }
@@ -299,6 +305,10 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         }
         count(rule, s, driver, t);
         s.phase = phase;
+        if (driver.members() != null) {
+            s.members = driver.members();
+            driver.members().stream().filter(m -> !s.everMembers.contains(m)).forEach(s.everMembers::add);
+        }
         String severity = s.reachedAlarm ? rule.severity() : PRE_WARNING_SEVERITY;
         String department = rules.departmentOf(rule, driver.zone());
         double alarmLimit = rule.threshold() != null ? rule.threshold().limit() : driver.limit();
@@ -334,8 +344,10 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         Long alarm = s.alarmAt == IncidentState.NONE ? null : s.alarmAt;
         Long ackAt = s.acknowledgedAt == IncidentState.NONE ? null : s.acknowledgedAt;
         Long toAck = ackAt == null ? null : ackAt - (alarm != null ? alarm : s.incidentStart);
+        // a group incident reports everyone it concerned (a muster: who was missing), else its one device
+        List<String> devices = s.everMembers.isEmpty() ? List.of(driver.deviceId()) : List.copyOf(s.everMembers);
         return new IncidentReport(id, rule.id(), driver.deviceId(), driver.site(), driver.zone(), department,
-                List.of(driver.deviceId()), pre, alarm, pre != null && alarm != null ? alarm - pre : null,
+                devices, pre, alarm, pre != null && alarm != null ? alarm - pre : null,
                 s.peakValue, s.peakAt, s.incidentStart, closedAt, closedAt - s.incidentStart, ackAt,
                 s.acknowledgedBy, toAck, s.readings);
     }

@@ -2,7 +2,9 @@ package io.vigil.job.detect;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +45,10 @@ public class IncidentState {
     public long escalationTimer = NONE;
     /** The last alert published, re-published with an acknowledgement or an escalation. */
     public Alert last;
+    /** For a group signal (see {@link Signal#members}): the members last published, null before any. */
+    public List<String> members;
+    /** Everyone who was a member at some point of the open incident, in order of appearance: the report's list. */
+    public List<String> everMembers = new ArrayList<>();
     /** The latest signal of each of the rule's detectors (absent = NORMAL, cleared). */
     public Map<String, Signal> latest = new HashMap<>();
 

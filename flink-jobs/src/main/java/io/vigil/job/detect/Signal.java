@@ -13,6 +13,8 @@ package io.vigil.job.detect;
  *                  lifecycle applies it at once instead of waiting for the watermark
  * @param receiveTime when the gateway received the reading behind the signal (epoch ms), for the pipeline's
  *                  end-to-end latency; 0 when no reading is behind it (a device gone silent)
+ * @param members   for a signal about a group (the people of a muster not yet accounted for), its members, already
+ *                  pseudonymised; a change re-publishes the open incident's phase. Null for other signals
  */
 public record Signal(
         String ruleId,
@@ -29,7 +31,20 @@ public record Signal(
         Long eta,
         long eventTime,
         boolean immediate,
-        long receiveTime) {
+        long receiveTime,
+        java.util.List<String> members) {
+
+    public Signal {
+        members = members == null ? null : java.util.List.copyOf(members);
+    }
+
+    /** A signal about one series, not a group. */
+    public Signal(String ruleId, String detector, String deviceId, String site, String zone, String metric, String unit,
+                  Level level, boolean cleared, double value, double limit, Long eta, long eventTime, boolean immediate,
+                  long receiveTime) {
+        this(ruleId, detector, deviceId, site, zone, metric, unit, level, cleared, value, limit, eta, eventTime,
+                immediate, receiveTime, null);
+    }
 
     /** The incident lifecycle's key: {@code rule:device:metric}, the incident id without its start time. */
     public String seriesKey() {

@@ -1,38 +1,91 @@
 package io.vigil.job.rfid;
 
 import io.vigil.common.Alert;
+import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.TagRead;
+import io.vigil.job.detect.IncidentLifecycle;
+import io.vigil.job.detect.Signal;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 /**
  * The RFID pipeline, separate from the readings pipeline of {@link io.vigil.job.VigilJob}: tag reads → presence per
- * tag → occupancy per zone → alerts to the same alert sinks. Operator uids are fixed for restores.
+ * tag → the warning detectors (occupancy per zone; intrusion and hazardous material per transition; dwell and
+ * missing assets per tag; mustering per site) → signals → its own {@link IncidentLifecycle} with the
+ * {@link RfidRules} → alerts to the same alert sinks. Same operator type, phases, incident ids and reports as the
+ * readings' incidents; its own instance, so the two pipelines' rule sets and watermarks stay apart. Operator uids
+ * are fixed for restores.
  */
 public final class RfidJob {
     private RfidJob() {}
 
-    /** Adds the pipeline to {@code env}; returns the RFID alert stream (already connected to {@code alertSinks}). */
+    /** The pipeline without evacuation triggers: no mustering. */
     public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<TagRead, ?, ?> tagReads,
                                           WatermarkStrategy<TagRead> watermarks, Sink<PresenceEvent> presenceSink,
                                           List<Sink<Alert>> alertSinks, Site site, PresenceSettings presence,
                                           Duration closeAfter) {
+        return build(env, tagReads, watermarks, presenceSink, alertSinks, site, presence, closeAfter, null);
+    }
+
+    /**
+     * Adds the pipeline to {@code env}; returns the RFID alert stream (already connected to {@code alertSinks}).
+     *
+     * @param closeAfter an occupancy incident stays RECOVERING this long below its warning level before CLOSED
+     * @param triggers   alerts that may start an evacuation (the readings pipeline's alert stream); with the site's
+     *                   {@code evacuation} plan they drive the muster. Null, or a site without a plan: no mustering
+     */
+    public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<TagRead, ?, ?> tagReads,
+                                          WatermarkStrategy<TagRead> watermarks, Sink<PresenceEvent> presenceSink,
+                                          List<Sink<Alert>> alertSinks, Site site, PresenceSettings presence,
+                                          Duration closeAfter, DataStream<Alert> triggers) {
         DataStream<PresenceEvent> transitions = env.fromSource(tagReads, watermarks, "tagreads").uid("tagreads-source")
                 .keyBy(TagRead::tagId)
                 .process(new PresenceTracker(site, presence)).name("rfid-presence").uid("rfid-presence");
         transitions.sinkTo(presenceSink).name("rfid-presence-sink").uid("rfid-presence-sink");
-        DataStream<Alert> alerts = transitions
-                .flatMap((PresenceEvent e, org.apache.flink.util.Collector<OccupancyChange> out) ->
-                        OccupancyChange.of(e).forEach(out::collect))
+
+        DataStream<Signal> occupancy = transitions
+                .flatMap((PresenceEvent e, Collector<OccupancyChange> out) -> OccupancyChange.of(e).forEach(out::collect))
                 .returns(OccupancyChange.class).name("rfid-occupancy-changes").uid("rfid-occupancy-changes")
                 .keyBy(OccupancyChange::zone)
                 .process(new ZoneOccupancy(site, closeAfter)).name("rfid-zone-occupancy").uid("rfid-zone-occupancy");
+        DataStream<Signal> transitionWarnings = transitions.flatMap(new PresenceWarnings(site))
+                .name("rfid-intrusion-hazmat").uid("rfid-intrusion-hazmat");
+        DataStream<Signal> dwell = transitions.keyBy(PresenceEvent::tagId)
+                .process(new DwellWatch(site)).name("rfid-dwell").uid("rfid-dwell");
+        DataStream<Signal> missing = transitions.keyBy(PresenceEvent::tagId)
+                .process(new MissingAssetWatch(site)).name("rfid-missing-asset").uid("rfid-missing-asset");
+        DataStream<Signal> signals = occupancy.union(transitionWarnings, dwell, missing);
+        if (triggers != null && site.evacuationPlan().isPresent()) {
+            String siteId = site.id();
+            DataStream<Alert> evacuations = triggers
+                    .filter(a -> site.evacuation().triggeredBy().contains(a.ruleId()))
+                    .name("rfid-evacuation-triggers").uid("rfid-evacuation-triggers")
+                    .assignTimestampsAndWatermarks(neverHoldsBack()).name("rfid-evacuation-time")
+                    .uid("rfid-evacuation-time");
+            DataStream<Signal> muster = transitions.keyBy(e -> siteId)
+                    .connect(evacuations.keyBy(a -> siteId))
+                    .process(new Mustering(site)).name("rfid-muster").uid("rfid-muster");
+            signals = signals.union(muster);
+        }
+
+        // RFID rules are not acknowledged through this lifecycle yet: an empty stream following the signals' time
+        DataStream<Acknowledgement> noAcks = signals.flatMap(new Nothing<Signal, Acknowledgement>())
+                .returns(Acknowledgement.class).name("rfid-no-acks").uid("rfid-no-acks");
+        DataStream<Alert> alerts = signals.keyBy(Signal::seriesKey)
+                .connect(noAcks.keyBy(a -> Alert.seriesOf(a.incidentId())))
+                .process(new IncidentLifecycle(RfidRules.of(closeAfter))).name("rfid-incident-lifecycle")
+                .uid("rfid-incident-lifecycle");
         for (int i = 0; i < alertSinks.size(); i++) {
             alerts.sinkTo(alertSinks.get(i)).name("rfid-alerts-" + i).uid("rfid-alert-sink-" + i);
         }
@@ -44,5 +97,29 @@ public final class RfidJob {
         return WatermarkStrategy.<TagRead>forBoundedOutOfOrderness(maxOutOfOrderness)
                 .withTimestampAssigner((read, previous) -> read.eventTime())
                 .withIdleness(idleness);
+    }
+
+    /**
+     * Evacuation triggers come from the readings pipeline, whose event time is not the readers'; joined with the
+     * presence stream they must not hold the RFID warnings back, so their watermark is always at the end of time.
+     */
+    private static <T> WatermarkStrategy<T> neverHoldsBack() {
+        return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
+            @Override
+            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        });
+    }
+
+    /** An empty stream that follows its input's watermarks. */
+    private static final class Nothing<I, O> implements FlatMapFunction<I, O> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(I value, Collector<O> out) {}
     }
 }

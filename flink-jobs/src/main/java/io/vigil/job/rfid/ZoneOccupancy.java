@@ -1,12 +1,15 @@
 package io.vigil.job.rfid;
 
-import io.vigil.common.Alert;
-import io.vigil.common.Phase;
 import io.vigil.common.rfid.Site;
+import io.vigil.job.detect.Level;
+import io.vigil.job.detect.Signal;
+import io.vigil.job.detect.TrendFit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -19,22 +22,22 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Counts the tags present in one zone (key = zone id) and runs the zone's occupancy incident:
- * PRE_WARNING at {@code warnShare × capacity}, ALARM above capacity, RECOVERING once back within capacity (or,
- * from a pre-warning, below the warning level), CLOSED when the count has stayed below the warning level for
- * {@code closeAfter} (event time). One {@link Alert} per transition, one incident id throughout.
+ * The occupancy detector of one zone with a capacity (key = zone id): counts the tags present and signals
+ * WARN from {@code ceil(warnShare × capacity)} or when the count, rising at its trend's slope (a {@link TrendFit}
+ * over the count changes of the zone's last {@code horizon}), reaches capacity within the horizon, with that ETA; ALARM above capacity; NORMAL (cleared) below
+ * the warning level with no rise forecast. The incident lifecycle turns the signals into phases; a signal is sent
+ * at every instant the count changes, and once more {@code closeAfter} after the level fell back to NORMAL so that
+ * the lifecycle, which only moves on signals, can close a recovered incident.
  *
  * <p>Deterministic in event time: the changes of a zone come from every presence subtask, interleaved by load, so
  * a change is buffered until the watermark passes its timestamp and changes are then applied in timestamp order;
- * ties go departures first (a tag leaving as another arrives never counts both), then by tag id. Live input
- * and replays therefore give the same alerts. A change already behind the watermark is late: counted, not applied,
- * since applying it would rewrite history.
- *
- * <p>Its own small lifecycle until the shared incident lifecycle operator takes RFID signals (see docs/rfid.md).
+ * ties go departures first (a tag leaving as another arrives never counts both), then by tag id. A change already
+ * behind the watermark is late: counted, not applied, since applying it would rewrite history.
  */
-public final class ZoneOccupancy extends KeyedProcessFunction<String, OccupancyChange, Alert> {
+public final class ZoneOccupancy extends KeyedProcessFunction<String, OccupancyChange, Signal> {
     private static final long serialVersionUID = 1L;
-    public static final String RULE = "rfid-zone-occupancy";
+    /** Fewer count changes than this within the horizon give no forecast. */
+    static final int MIN_TREND_SAMPLES = 4;
     /** Order of changes with the same timestamp. */
     static final Comparator<OccupancyChange> SAME_INSTANT_ORDER =
             Comparator.comparing(OccupancyChange::entered).thenComparing(OccupancyChange::tagId);
@@ -42,7 +45,8 @@ public final class ZoneOccupancy extends KeyedProcessFunction<String, OccupancyC
     private final Site site;
     private final long closeAfterMs;
     private transient MapState<String, Long> present;
-    private transient ValueState<OccupancyIncident> incident;
+    private transient MapState<Long, Integer> samples;
+    private transient ValueState<ZoneState> zoneState;
     private transient MapState<Long, List<OccupancyChange>> pending;
     private transient Counter late;
 
@@ -54,14 +58,19 @@ public final class ZoneOccupancy extends KeyedProcessFunction<String, OccupancyC
     @Override
     public void open(OpenContext openContext) {
         present = getRuntimeContext().getMapState(new MapStateDescriptor<>("present", Types.STRING, Types.LONG));
-        incident = getRuntimeContext().getState(new ValueStateDescriptor<>("incident", OccupancyIncident.class));
+        samples = getRuntimeContext().getMapState(new MapStateDescriptor<>("count-samples", Types.LONG, Types.INT));
+        zoneState = getRuntimeContext().getState(new ValueStateDescriptor<>("zone", ZoneState.class));
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
                 Types.LIST(TypeInformation.of(OccupancyChange.class))));
         late = getRuntimeContext().getMetricGroup().counter("lateOccupancyChanges");
     }
 
     @Override
-    public void processElement(OccupancyChange change, Context ctx, Collector<Alert> out) throws Exception {
+    public void processElement(OccupancyChange change, Context ctx, Collector<Signal> out) throws Exception {
+        Site.Zone zone = site.zones().get(change.zone());
+        if (zone == null || zone.capacity() == 0) {
+            return; // not watched for occupancy: keep no state for it
+        }
         long ts = change.eventTime();
         if (ts <= ctx.timerService().currentWatermark()) {
             late.inc();
@@ -76,78 +85,121 @@ public final class ZoneOccupancy extends KeyedProcessFunction<String, OccupancyC
         pending.put(ts, due);
     }
 
-    private void apply(OccupancyChange change, Context ctx, Collector<Alert> out) throws Exception {
-        if (change.entered()) {
-            present.put(change.tagId(), change.eventTime());
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Signal> out) throws Exception {
+        Site.Zone zone = site.zones().get(ctx.getCurrentKey());
+        ZoneState state = zoneState.value();
+        if (state == null) {
+            state = new ZoneState();
+        }
+        List<OccupancyChange> due = pending.get(timestamp);
+        boolean changed = due != null;
+        if (changed) {
+            pending.remove(timestamp);
+            due.sort(SAME_INSTANT_ORDER);
+            for (OccupancyChange change : due) {
+                if (change.entered()) {
+                    present.put(change.tagId(), change.eventTime());
+                } else {
+                    present.remove(change.tagId());
+                }
+            }
+        }
+        // after the changes of this instant: a rise at the closing instant keeps the incident open
+        boolean closing = timestamp == state.closeTimer;
+        if (closing) {
+            state.closeTimer = TagPresence.NONE;
+        }
+        if (changed || closing) {
+            evaluate(zone, state, timestamp, changed, ctx, out);
+        }
+        if (timestamp == state.forgetTimer) {
+            state.forgetTimer = TagPresence.NONE;
+            if (present.isEmpty()) {
+                samples.clear();
+            }
+        }
+        if (state.level == Level.NORMAL && state.closeTimer == TagPresence.NONE
+                && state.forgetTimer == TagPresence.NONE && present.isEmpty()) {
+            zoneState.clear();
+            samples.clear();
         } else {
-            present.remove(change.tagId());
+            zoneState.update(state);
         }
-        Site.Zone zone = site.zones().get(change.zone());
-        if (zone == null || zone.capacity() == 0) {
-            return;
-        }
+    }
+
+    private void evaluate(Site.Zone zone, ZoneState state, long t, boolean changed, Context ctx,
+                          Collector<Signal> out) throws Exception {
         int count = count();
         double warnAt = Math.ceil(zone.warnShare() * zone.capacity());
-        OccupancyIncident state = incident.value();
-        if (state == null) {
-            state = new OccupancyIncident();
-        }
-        Phase next = next(state.phase, count, warnAt, zone.capacity());
-        if (next != state.phase) {
-            if (state.phase == Phase.NORMAL) {
-                state.startedAt = change.eventTime();
+        Long eta = null;
+        if (zone.horizon() != null) {
+            if (changed) {
+                samples.put(t, count);
             }
-            state.phase = next;
-            out.collect(alert(zone, state, count, change.eventTime()));
+            long until = forecast(zone, t, count);
+            if (until >= 0 && until <= zone.horizon().toMillis()) {
+                eta = t + until;
+            }
         }
-        boolean calm = count < warnAt;
-        if (state.phase == Phase.RECOVERING && calm && state.closeTimer == TagPresence.NONE) {
-            state.closeTimer = change.eventTime() + closeAfterMs;
+        Level level;
+        double limit;
+        if (count > zone.capacity()) {
+            level = Level.ALARM;
+            limit = zone.capacity();
+        } else if (count >= warnAt || eta != null) {
+            level = Level.WARN;
+            limit = count >= warnAt ? warnAt : zone.capacity();
+        } else {
+            level = Level.NORMAL;
+            limit = warnAt;
+        }
+        out.collect(RfidRules.signal(RfidRules.OCCUPANCY, zone.id(), site.id(), zone.id(), "people", level, count,
+                limit, eta, t));
+        if (level == Level.NORMAL && state.level != Level.NORMAL) {
+            state.closeTimer = t + closeAfterMs;
             ctx.timerService().registerEventTimeTimer(state.closeTimer);
-        } else if (state.closeTimer != TagPresence.NONE && !calm) {
+        } else if (level != Level.NORMAL && state.closeTimer != TagPresence.NONE) {
             // one timer per key and timestamp: changes pending at that instant still need it
-            if (!pending.contains(state.closeTimer)) {
+            if (!pending.contains(state.closeTimer) && state.closeTimer != state.forgetTimer) {
                 ctx.timerService().deleteEventTimeTimer(state.closeTimer);
             }
             state.closeTimer = TagPresence.NONE;
         }
-        if (state.phase == Phase.NORMAL) {
-            incident.clear();
-        } else {
-            incident.update(state);
+        state.level = level;
+        if (count == 0 && zone.horizon() != null && state.forgetTimer == TagPresence.NONE) {
+            // an empty zone keeps its trend for one horizon: a crowd coming back soon is still a trend
+            state.forgetTimer = t + zone.horizon().toMillis();
+            ctx.timerService().registerEventTimeTimer(state.forgetTimer);
         }
     }
 
-    private static Phase next(Phase phase, int count, double warnAt, int capacity) {
-        if (count > capacity) {
-            return Phase.ALARM;
-        }
-        return switch (phase) {
-            case NORMAL, CLOSED -> count >= warnAt ? Phase.PRE_WARNING : Phase.NORMAL;
-            case PRE_WARNING -> count >= warnAt ? Phase.PRE_WARNING : Phase.RECOVERING;
-            case ALARM, RECOVERING -> Phase.RECOVERING;
-        };
-    }
-
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        List<OccupancyChange> due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
-            due.sort(SAME_INSTANT_ORDER);
-            for (OccupancyChange change : due) {
-                apply(change, ctx, out);
+    /**
+     * Milliseconds from {@code now} until the count, rising from where it is at the trend's slope, reaches capacity;
+     * 0 if there, -1 if not rising. The count itself is exact, so only the slope is fitted: a robust line's own
+     * level would take an emptied zone for an outlier and keep forecasting a crowd.
+     */
+    private long forecast(Site.Zone zone, long now, int count) throws Exception {
+        long horizon = zone.horizon().toMillis();
+        List<long[]> kept = new ArrayList<>();
+        for (Iterator<Map.Entry<Long, Integer>> it = samples.iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Integer> e = it.next();
+            if (e.getKey() <= now - horizon) {
+                it.remove();
+            } else {
+                kept.add(new long[] {e.getKey() - now, e.getValue()});
             }
         }
-        // after the changes of this instant: a rise at the closing instant keeps the incident open
-        OccupancyIncident state = incident.value();
-        if (state == null || state.closeTimer != timestamp) {
-            return;
+        if (kept.size() < MIN_TREND_SAMPLES) {
+            return -1;
         }
-        Site.Zone zone = site.zones().get(ctx.getCurrentKey());
-        state.phase = Phase.CLOSED;
-        out.collect(alert(zone, state, count(), timestamp));
-        incident.clear();
+        long[] t = new long[kept.size()];
+        double[] v = new double[kept.size()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = kept.get(i)[0];
+            v[i] = kept.get(i)[1];
+        }
+        return new TrendFit(TrendFit.of(t, v).slopePerMs(), count).msUntil(zone.capacity(), true);
     }
 
     private int count() throws Exception {
@@ -156,14 +208,5 @@ public final class ZoneOccupancy extends KeyedProcessFunction<String, OccupancyC
             n++;
         }
         return n;
-    }
-
-    private Alert alert(Site.Zone zone, OccupancyIncident state, int count, long time) {
-        String severity = state.phase == Phase.PRE_WARNING ? "warning" : "critical";
-        return new Alert(RULE + ":" + zone.id() + ":" + state.startedAt, RULE, zone.id(), site.id(), zone.id(),
-                "occupancy", state.phase, severity, count, zone.capacity(), time, state.startedAt,
-                "Zone " + zone.id() + " crowded",
-                count + " present, capacity " + zone.capacity() + " (" + state.phase + ")",
-                null, null, null, 0, null);
     }
 }

@@ -66,7 +66,11 @@ public record Rule(
 
     public Duration clearFor() {
         Threshold t = threshold();
-        return t == null ? Duration.ZERO : t.clearFor();
+        if (t != null) {
+            return t.clearFor();
+        }
+        SiteWarning w = condition(SiteWarning.class);
+        return w == null ? Duration.ZERO : w.clearFor();
     }
 
     /** True if a detector can raise a PRE_WARNING (a threshold's warn level, a forecast, a warning rate). */
