@@ -144,7 +144,8 @@ public final class Mustering extends KeyedCoProcessFunction<String, PresenceEven
         // the muster opens as an ALARM even when nobody is inside: the report then shows everyone was out
         send(m, Level.ALARM, m.startedAt, out);
         if (missing.isEmpty()) {
-            report(m, m.startedAt, out);
+            // one ms later: the lifecycle merges the signals of one instant, and the ALARM must be seen to close
+            report(m, m.startedAt + 1, out);
         }
         m.forgetTimer = m.lastSignal + IncidentLifecycle.DEFAULT_FORGET_AFTER.toMillis();
         ctx.timerService().registerEventTimeTimer(m.forgetTimer);
