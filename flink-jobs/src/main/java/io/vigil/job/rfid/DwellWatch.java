@@ -3,10 +3,8 @@ package io.vigil.job.rfid;
 import io.vigil.common.rfid.Site;
 import io.vigil.job.detect.Level;
 import io.vigil.job.detect.Signal;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -15,7 +13,7 @@ import org.apache.flink.util.Collector;
  * it, both event-time timers from the entry; leaving (moving elsewhere or departing) sends NORMAL and drops the
  * state, so the incident closes and nothing is kept for people outside hazardous zones.
  */
-public final class DwellWatch extends KeyedProcessFunction<String, PresenceEvent, Signal> {
+public final class DwellWatch extends PresenceDetector {
     private static final long serialVersionUID = 1L;
     /** Share of the maximum dwell at which a stay pre-warns. */
     public static final double WARN_SHARE = 0.8;
@@ -28,18 +26,18 @@ public final class DwellWatch extends KeyedProcessFunction<String, PresenceEvent
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() {
         dwell = getRuntimeContext().getState(new ValueStateDescriptor<>("dwell", DwellState.class));
     }
 
     @Override
-    public void processElement(PresenceEvent e, Context ctx, Collector<Signal> out) throws Exception {
+    protected void onPresence(PresenceEvent e, Context ctx, Collector<Signal> out) throws Exception {
         DwellState d = dwell.value();
         boolean stays = d != null && e.kind() != PresenceKind.DEPARTED && d.zone.equals(e.zone());
         if (d != null && !stays) {
             out.collect(signal(e.site(), ctx.getCurrentKey(), d, Level.NORMAL, e.eventTime()));
-            ctx.timerService().deleteEventTimeTimer(d.warnTimer);
-            ctx.timerService().deleteEventTimeTimer(d.alarmTimer);
+            deleteTimer(ctx, d.warnTimer);
+            deleteTimer(ctx, d.alarmTimer);
             dwell.clear();
         }
         Site.Zone zone = site.zones().get(e.zone());
@@ -58,7 +56,7 @@ public final class DwellWatch extends KeyedProcessFunction<String, PresenceEvent
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Signal> out) throws Exception {
+    protected void onDetectorTimer(long timestamp, OnTimerContext ctx, Collector<Signal> out) throws Exception {
         DwellState d = dwell.value();
         if (d == null) {
             return;

@@ -4,10 +4,8 @@ import io.vigil.common.rfid.Site;
 import io.vigil.job.detect.IncidentLifecycle;
 import io.vigil.job.detect.Level;
 import io.vigil.job.detect.Signal;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -18,7 +16,7 @@ import org.apache.flink.util.Collector;
  * its silent incident. Assets are watched from their first read: a tag never read at all cannot be told apart from
  * one that does not exist.
  */
-public final class MissingAssetWatch extends KeyedProcessFunction<String, PresenceEvent, Signal> {
+public final class MissingAssetWatch extends PresenceDetector {
     private static final long serialVersionUID = 1L;
 
     private final Site site;
@@ -29,12 +27,12 @@ public final class MissingAssetWatch extends KeyedProcessFunction<String, Presen
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() {
         absence = getRuntimeContext().getState(new ValueStateDescriptor<>("absence", AssetAbsence.class));
     }
 
     @Override
-    public void processElement(PresenceEvent e, Context ctx, Collector<Signal> out) throws Exception {
+    protected void onPresence(PresenceEvent e, Context ctx, Collector<Signal> out) throws Exception {
         Site.TagGroup group = e.group() == null ? null : site.group(e.group()).orElse(null);
         if (group == null || group.missingAfter() == null) {
             return;
@@ -43,7 +41,7 @@ public final class MissingAssetWatch extends KeyedProcessFunction<String, Presen
         boolean home = e.kind() != PresenceKind.DEPARTED && group.homeZone().equals(e.zone());
         if (home) {
             if (a != null) {
-                ctx.timerService().deleteEventTimeTimer(a.timer);
+                deleteTimer(ctx, a.timer);
                 if (a.missing) {
                     out.collect(signal(e.site(), ctx.getCurrentKey(), group, a, Level.NORMAL, e.eventTime()));
                 }
@@ -62,7 +60,7 @@ public final class MissingAssetWatch extends KeyedProcessFunction<String, Presen
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Signal> out) throws Exception {
+    protected void onDetectorTimer(long timestamp, OnTimerContext ctx, Collector<Signal> out) throws Exception {
         AssetAbsence a = absence.value();
         if (a == null || timestamp != a.timer) {
             return;

@@ -34,6 +34,8 @@ class DwellWatchTest {
     @Test
     void aLongStayPreWarnsThenAlarmsAndClosesWhenThePersonLeaves() throws Exception {
         feed(moved("p-s1", "staff", "street", "lab", 1000));
+        assertThat(h.numEventTimeTimers()).as("the event waits for the watermark").isEqualTo(1);
+        chain.watermark(1000);
         assertThat(h.numEventTimeTimers()).as("warn at 9 s, alarm at 11 s").isEqualTo(2);
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
         chain.watermark(9000);
@@ -58,6 +60,7 @@ class DwellWatchTest {
     void aShortVisitRaisesNothingAndLeavesNoTimers() throws Exception {
         feed(arrived("p-v1", "visitors", "lab", 1000));
         feed(moved("p-v1", "visitors", "lab", "street", 5000));
+        chain.watermark(5000);
         assertThat(h.numEventTimeTimers()).isZero();
         assertThat(h.numKeyedStateEntries()).isZero();
         chain.watermark(60_000);

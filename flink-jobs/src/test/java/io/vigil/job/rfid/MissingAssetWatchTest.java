@@ -35,9 +35,11 @@ class MissingAssetWatchTest {
     @Test
     void anAssetAwayFromHomeTooLongAlarmsAndClosesWhenItIsBack() throws Exception {
         feed(arrived("ASSET-7", "assets", "store", 1000));
+        chain.watermark(1000);
         assertThat(h.numKeyedStateEntries()).as("at home: nothing to watch").isZero();
         feed(moved("ASSET-7", "assets", "store", "street", 10_000));
         feed(departed("ASSET-7", "assets", "street", 20_000)); // the clock keeps running from 10 s
+        chain.watermark(20_000);
         assertThat(h.numEventTimeTimers()).as("missing at 40 s").isEqualTo(1);
         chain.watermark(39_999);
         assertThat(chain.alerts()).isEmpty();
@@ -55,6 +57,18 @@ class MissingAssetWatchTest {
                 .containsOnly("rfid-missing-asset:ASSET-7:missing:40000");
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aReturnSentOnEarlyByAFasterPresenceSubtaskWaitsForTheMissingTimerBeforeIt() throws Exception {
+        feed(moved("ASSET-7", "assets", "store", "street", 10_000));
+        chain.watermark(10_000);
+        feed(arrived("ASSET-7", "assets", "store", 50_000)); // the other subtasks still hold the watermark back
+        assertThat(h.numKeyedStateEntries()).as("the absence and the buffered return").isEqualTo(2);
+        chain.watermark(50_000);
+        assertThat(chain.alerts()).extracting(Alert::phase, Alert::eventTime).containsExactly(
+                tuple(Phase.ALARM, 40_000L), tuple(Phase.RECOVERING, 50_000L), tuple(Phase.CLOSED, 50_000L));
+        assertThat(h.numKeyedStateEntries()).isZero();
     }
 
     @Test
