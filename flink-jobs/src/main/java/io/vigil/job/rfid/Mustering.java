@@ -186,13 +186,13 @@ public final class Mustering extends KeyedCoProcessFunction<String, PresenceEven
 
     private void send(MusterState m, Level level, long time, Collector<Signal> out) throws Exception {
         m.lastSignal = Math.max(m.lastSignal, time);
-        List<String> people = new ArrayList<>(new TreeSet<>(iterable(missing.keys())));
+        List<String> people = new ArrayList<>(new TreeSet<>(listOf(missing.keys())));
         out.collect(new Signal(RfidRules.MUSTER, RfidRules.kind(RfidRules.MUSTER), site.id(), site.id(),
                 String.join(",", new TreeSet<>(plan.zones())), RfidRules.kind(RfidRules.MUSTER), "people", level,
                 level == Level.NORMAL, people.size(), 0, null, m.lastSignal, false, 0, people));
     }
 
-    private static <T> List<T> iterable(Iterable<T> it) {
+    private static <T> List<T> listOf(Iterable<T> it) {
         List<T> out = new ArrayList<>();
         it.forEach(out::add);
         return out;
