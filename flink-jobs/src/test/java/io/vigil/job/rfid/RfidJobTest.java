@@ -113,7 +113,7 @@ class RfidJobTest {
                 new FromElementsGeneratorFunction<>(alertType, fire), 1, alertType),
                 WatermarkStrategy.noWatermarks(), "fire-alarms");
         RfidJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(readType,
-                        shuffled.toArray(TagRead[]::new)), shuffled.size(), RateLimiterStrategy.perSecond(60), readType),
+                        shuffled.toArray(TagRead[]::new)), shuffled.size(), RateLimiterStrategy.perSecond(40), readType),
                 RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), presence,
                 List.<Sink<Alert>>of(alerts), SITE, PresenceSettings.defaults().withDepartAfter(Duration.ofSeconds(5)),
                 Duration.ofSeconds(2), triggers);
