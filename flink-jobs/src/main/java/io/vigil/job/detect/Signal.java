@@ -1,5 +1,7 @@
 package io.vigil.job.detect;
 
+import java.util.List;
+
 /**
  * What one detector of one rule says about one series at one event time; the incident lifecycle merges the
  * signals of a rule's detectors into phases.
@@ -32,10 +34,10 @@ public record Signal(
         long eventTime,
         boolean immediate,
         long receiveTime,
-        java.util.List<String> members) {
+        List<String> members) {
 
     public Signal {
-        members = members == null ? null : java.util.List.copyOf(members);
+        members = members == null ? null : List.copyOf(members);
     }
 
     /** A signal about one series, not a group. */

@@ -110,14 +110,16 @@ public final class ZoneOccupancy extends KeyedProcessFunction<String, OccupancyC
         if (closing) {
             state.closeTimer = TagPresence.NONE;
         }
-        if (changed || closing) {
-            evaluate(zone, state, timestamp, changed, ctx, out);
-        }
-        if (timestamp == state.forgetTimer) {
+        boolean forgetting = timestamp == state.forgetTimer;
+        if (forgetting) {
             state.forgetTimer = TagPresence.NONE;
             if (present.isEmpty()) {
                 samples.clear();
             }
+        }
+        // a forecast from an emptied zone's old trend is withdrawn with the trend
+        if (changed || closing || forgetting && state.level != Level.NORMAL) {
+            evaluate(zone, state, timestamp, changed, ctx, out);
         }
         if (state.level == Level.NORMAL && state.closeTimer == TagPresence.NONE
                 && state.forgetTimer == TagPresence.NONE && present.isEmpty()) {

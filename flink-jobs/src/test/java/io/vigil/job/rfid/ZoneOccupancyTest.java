@@ -120,6 +120,28 @@ class ZoneOccupancyTest {
     }
 
     @Test
+    void aForecastLeftByASuddenlyEmptiedZoneIsWithdrawnWithItsTrend() throws Exception {
+        var h = harness(WarningSite.SITE);
+        var chain = new RfidLifecycle(h, CLOSE_AFTER);
+        for (int i = 1; i <= 4; i++) {
+            change(h, "p-" + i, true, i * 1000L);
+        }
+        for (int i = 1; i <= 4; i++) {
+            change(h, "p-" + i, false, 5000); // the robust slope still rises: one sample in five is an outlier
+        }
+        chain.watermark(64_999);
+        assertThat(chain.alerts()).extracting(Alert::phase).containsExactly(Phase.PRE_WARNING);
+        assertThat(h.numEventTimeTimers()).as("the trend is forgotten one horizon after the zone emptied")
+                .isEqualTo(1);
+        chain.watermark(65_000);
+        assertThat(chain.alerts()).extracting(Alert::phase, Alert::eventTime).containsExactly(
+                tuple(Phase.PRE_WARNING, 4000L), tuple(Phase.CLOSED, 65_000L));
+        chain.watermark(200_000);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void zonesWithoutCapacityKeepNoState() throws Exception {
         var h = harness(PresenceTrackerTest.SITE);
         h.processElement(new OccupancyChange("test", "street", "a", true, 1000), 1000);
