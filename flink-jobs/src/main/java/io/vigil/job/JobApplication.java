@@ -159,7 +159,7 @@ public final class JobApplication {
     }
 
     /** The newest retained checkpoint ({@code <job id>/chk-N} with a {@code _metadata} file) under {@code dir}. */
-    static Optional<Path> latestCheckpoint(Path dir) {
+    public static Optional<Path> latestCheckpoint(Path dir) {
         try (Stream<Path> files = Files.find(dir, 3, (p, a) -> a.isRegularFile()
                 && p.getFileName().toString().equals("_metadata")
                 && p.getParent().getFileName().toString().startsWith("chk-"))) {
