@@ -120,11 +120,11 @@ class ClusterFailoverIT {
                     assertThat(tm.destroyForcibly()).as("SIGKILL sent").isTrue();
                     await().atMost(Duration.ofSeconds(30)).until(() -> !tm.isAlive());
 
-                    // back on the survivor, restored from a checkpoint
-                    await().atMost(PATIENCE).until(() -> restored(rest, jobId) && rest.allTasksRunning(jobId)
+                    // back on the survivor, restored from a checkpoint, and checkpointing again
+                    await().atMost(PATIENCE).until(() -> checkpointedSinceRestore(rest, jobId)
                             && rest.taskManagersRunning(jobId).equals(Set.of("taskmanager-2")));
-                    LOG.info("{} killed; job running again on the survivor after {} ms", victim,
-                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+                    LOG.info("{} killed; the job restored from a checkpoint on the survivor and completed a new one {} ms"
+                            + " later", victim, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
                     await().atMost(PATIENCE).until(() -> next.get() >= SECONDS);
                 } finally {
                     load.shutdownNow();
@@ -188,8 +188,11 @@ class ClusterFailoverIT {
         return byIncident.values().stream().flatMap(List::stream).filter(a -> a.phase() == phase).count();
     }
 
-    static boolean restored(FlinkRest rest, String jobId) throws Exception {
-        return rest.checkpoints(jobId).path("counts").path("restored").asInt() >= 1;
+    /** A checkpoint completed after the latest restore: every task runs again and state is being saved. */
+    static boolean checkpointedSinceRestore(FlinkRest rest, String jobId) throws Exception {
+        JsonNode latest = rest.checkpoints(jobId).path("latest");
+        return latest.path("restored").hasNonNull("id")
+                && latest.path("completed").path("id").asLong() > latest.path("restored").path("id").asLong();
     }
 
     static long completedCheckpoints(FlinkRest rest, String jobId) throws Exception {
