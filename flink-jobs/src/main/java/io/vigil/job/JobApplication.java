@@ -60,7 +60,6 @@ public final class JobApplication {
     private JobApplication() {}
 
     /** Validates the config, loads the rules (failing on any rule error) and submits the job. */
-    @SuppressWarnings("deprecation") // OffsetResetStrategy: the type flink-connector-kafka 5.0 still takes
     public static JobHandle start(JobConfig config) throws Exception {
         config.validate();
         RuleSet rules = RulesLoader.load(config.rulesFile());
@@ -96,7 +95,19 @@ public final class JobApplication {
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(config.parallelism());
+        addPipeline(env, config, rules);
+        JobClient client = env.executeAsync("vigil");
+        LOG.info("Vigil job {} submitted with {} rules{}", client.getJobID(), rules.size(),
+                config.webUiPort() > 0 ? "; web UI http://" + LOOPBACK + ":" + config.webUiPort() : "");
+        return new JobHandle(client, restoreFrom, config.webUiPort());
+    }
 
+    /**
+     * Adds Vigil's Kafka sources, sinks and pipeline to {@code env}: the same job whether the environment is an
+     * embedded MiniCluster ({@link #start}) or a Flink cluster ({@link ClusterJob}).
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy: the type flink-connector-kafka 5.0 still takes
+    static void addPipeline(StreamExecutionEnvironment env, JobConfig config, RuleSet rules) {
         KafkaSource<Reading> readings = KafkaSource.<Reading>builder()
                 .setBootstrapServers(config.kafkaBootstrap())
                 .setTopics(config.readingsTopic())
@@ -145,14 +156,10 @@ public final class JobApplication {
         List<Sink<AuditEvent>> auditSinks = List.of(kafkaAudit, new InfluxSink<>(influx, LineFormats.audit()));
         VigilJob.build(env, readings, VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), control,
                 new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime), alertSinks, auditSinks, rules);
-        JobClient client = env.executeAsync("vigil");
-        LOG.info("Vigil job {} submitted with {} rules{}", client.getJobID(), rules.size(),
-                config.webUiPort() > 0 ? "; web UI http://" + LOOPBACK + ":" + config.webUiPort() : "");
-        return new JobHandle(client, restoreFrom, config.webUiPort());
     }
 
     /** The newest retained checkpoint ({@code <job id>/chk-N} with a {@code _metadata} file) under {@code dir}. */
-    static Optional<Path> latestCheckpoint(Path dir) {
+    public static Optional<Path> latestCheckpoint(Path dir) {
         try (Stream<Path> files = Files.find(dir, 3, (p, a) -> a.isRegularFile()
                 && p.getFileName().toString().equals("_metadata")
                 && p.getParent().getFileName().toString().startsWith("chk-"))) {

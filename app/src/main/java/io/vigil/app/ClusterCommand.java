@@ -1,0 +1,245 @@
+package io.vigil.app;
+
+import io.vigil.cluster.ClusterSettings;
+import io.vigil.cluster.FlinkCluster;
+import io.vigil.cluster.FlinkRest;
+import io.vigil.common.Topics;
+import io.vigil.job.ClusterJob;
+import io.vigil.job.JobApplication;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil cluster start|stop|status|submit}: a Flink standalone session cluster on this machine (docs/deploy.md). */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = {"A Flink standalone session cluster as separate processes on 127.0.0.1 (one JobManager, N",
+                "TaskManagers) and submission of the Vigil job jar to it, or to any Flink 2.x cluster, over REST."},
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class,
+                ClusterCommand.Submit.class})
+final class ClusterCommand {
+    static final String DEFAULT_REST_URL = "http://127.0.0.1:8091";
+
+    @ParentCommand
+    Vigil vigil;
+
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "Cluster config, logs, pid files and checkpoints (default $VIGIL_HOME/flink-cluster).")
+    Path home;
+
+    /** What every subcommand shares: the cluster options and where output goes. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @ParentCommand ClusterCommand cluster;
+        @Spec CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+    }
+
+    ClusterSettings settings() {
+        return ClusterSettings.defaults(home != null ? home.toAbsolutePath() : vigil.home().resolve("flink-cluster"));
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Starts the JobManager and the TaskManagers in the background and returns once all have registered.")
+    static final class Start extends Subcommand {
+        @Option(names = "--task-managers", description = "TaskManager processes (default 2).") Integer taskManagers;
+        @Option(names = "--slots", description = "Task slots per TaskManager (default 2).") Integer slots;
+        @Option(names = "--rest-port", description = "REST API and web UI port (default 8091).") Integer restPort;
+        @Option(names = "--rpc-port", description = "JobManager RPC port (default 6123).") Integer rpcPort;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterSettings s = cluster.settings();
+            s = s.withTaskManagers(taskManagers != null ? taskManagers : s.taskManagers(), slots != null ? slots : s.slotsPerTaskManager())
+                    .withPorts(restPort != null ? restPort : s.restPort(), rpcPort != null ? rpcPort : s.rpcPort());
+            out().println("cluster: starting 1 JobManager and " + s.taskManagers() + " TaskManagers ("
+                    + s.slotsPerTaskManager() + " slots each) under " + s.home());
+            FlinkCluster.detached(s).start();
+            out().println("cluster: running; web UI and REST " + s.restUrl() + ", logs " + s.home() + "/*/*.log");
+            out().println("cluster: submit the job with: bin/vigil cluster submit --rest-url " + s.restUrl());
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = {"Cancels running jobs (their last checkpoint is retained for the next submit --restore latest),",
+                    "then stops the TaskManagers and the JobManager."})
+    static final class Stop extends Subcommand {
+        @Option(names = "--rest-url", description = "The cluster's REST URL (default " + DEFAULT_REST_URL + ").")
+        String restUrl = DEFAULT_REST_URL;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterSettings s = cluster.settings();
+            FlinkRest rest = new FlinkRest(restUrl);
+            if (!FlinkCluster.runningProcesses(s).isEmpty() && rest.isUp()) {
+                for (String job : rest.jobs("RUNNING")) {
+                    rest.cancel(job);
+                    out().println("cluster: cancelled job " + job);
+                }
+            }
+            List<String> stopped = FlinkCluster.stop(s);
+            out().println(stopped.isEmpty() ? "cluster: nothing was running under " + s.home()
+                    : "cluster: stopped " + String.join(", ", stopped));
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Shows the cluster's processes, slots and jobs. Exit code 0 if its JobManager runs, 1 if not.")
+    static final class Status extends Subcommand {
+        @Option(names = "--rest-url", description = "The cluster's REST URL (default " + DEFAULT_REST_URL + ").")
+        String restUrl = DEFAULT_REST_URL;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterSettings s = cluster.settings();
+            Map<String, Long> running = FlinkCluster.runningProcesses(s);
+            running.forEach((name, pid) -> out().println("cluster: " + name + " pid " + pid + ", log "
+                    + FlinkCluster.logFile(s, name)));
+            FlinkRest rest = new FlinkRest(restUrl);
+            if (!rest.isUp()) {
+                out().println("cluster: no JobManager answers at " + restUrl
+                        + (running.isEmpty() ? "; no cluster process runs under " + s.home() : ""));
+                return 1;
+            }
+            var o = rest.overview();
+            out().println("cluster: " + restUrl + ": " + o.path("taskmanagers").asInt() + " TaskManagers, "
+                    + o.path("slots-available").asInt() + " of " + o.path("slots-total").asInt() + " slots free, "
+                    + o.path("jobs-running").asInt() + " jobs running");
+            for (String job : rest.jobs("RUNNING")) {
+                var c = rest.checkpoints(job).path("counts");
+                out().println("cluster: job " + job + " RUNNING on " + rest.taskManagersRunning(job)
+                        + ", checkpoints completed " + c.path("completed").asInt() + ", restores " + c.path("restored").asInt());
+            }
+            JobApplication.latestCheckpoint(s.checkpointDir())
+                    .ifPresent(chk -> out().println("cluster: latest retained checkpoint " + chk));
+            return 0;
+        }
+    }
+
+    @Command(name = "submit", mixinStandardHelpOptions = true,
+            description = {"Uploads the job jar to a Flink cluster's REST API and runs it (entry class "
+                    + "io.vigil.job.ClusterJob). Creates the Kafka topics with --partitions partitions if they do not exist.",
+                    "Job options left out keep the job's defaults (see bin/vigil job --help)."})
+    static final class Submit extends Subcommand {
+        @Option(names = "--rest-url", description = "The cluster's REST URL (default " + DEFAULT_REST_URL + ").")
+        String restUrl = DEFAULT_REST_URL;
+        @Option(names = "--jar", paramLabel = "FILE", description = "Job jar (default flink-jobs/target/vigil-job.jar in the checkout).") Path jar;
+        @Option(names = "--parallelism", description = "Job parallelism (default 2).") int parallelism = 2;
+        @Option(names = "--partitions", description = "Partitions of topics created here (default 4; 0 = create none).") int partitions = 4;
+        @Option(names = "--restore", paramLabel = "latest|PATH",
+                description = "Start from a savepoint or retained checkpoint; 'latest' = the newest under this cluster's home.") String restore;
+        @Option(names = "--kafka", description = "Kafka bootstrap servers (default 127.0.0.1:9092).") String kafka;
+        @Option(names = "--consumer-group", description = "Kafka consumer group and transactional id prefix (default vigil-job).") String consumerGroup;
+        @Option(names = "--influx-url", description = "InfluxDB URL (default http://127.0.0.1:8086).") String influxUrl;
+        @Option(names = "--influx-db", description = "InfluxDB database (default vigil).") String influxDb;
+        @Option(names = "--mqtt-url", description = "MQTT broker for alerts (default tcp://127.0.0.1:1883).") String mqttUrl;
+        @Option(names = "--alertmanager-url", description = "Prometheus Alertmanager to notify (default: none).") String alertmanagerUrl;
+        @Option(names = "--rules", paramLabel = "FILE",
+                description = "Rules file, read where the JobManager runs (default config/rules.yaml in the checkout).") Path rules;
+        @Option(names = "--checkpoint-interval", description = "e.g. 2s (default 2s; alerts reach vigil.alerts at each checkpoint).") String checkpointInterval;
+        @Option(names = "--out-of-orderness", description = "e.g. 5s (default 5s).") String outOfOrderness;
+
+        @Override
+        public Integer call() throws Exception {
+            Path jobJar = jar != null ? jar : cluster.vigil.root().resolve("flink-jobs/target/vigil-job.jar");
+            if (!Files.isRegularFile(jobJar)) {
+                err().println("cluster: no job jar at " + jobJar + "; build it with: mvn -B package -DskipTests");
+                return 2;
+            }
+            if (partitions > 0) {
+                createTopics(kafka != null ? kafka : io.vigil.job.JobConfig.defaults().kafkaBootstrap(), partitions);
+            }
+            Optional<String> from = restorePath();
+            FlinkRest rest = new FlinkRest(restUrl);
+            String jobId = rest.runJar(rest.uploadJar(jobJar), ClusterJob.class.getName(), jobArguments(), parallelism, from);
+            out().println("cluster: job " + jobId + " submitted with parallelism " + parallelism
+                    + from.map(p -> ", restoring " + p).orElse("") + "; " + restUrl + "/#/job/running/" + jobId + "/overview");
+            return 0;
+        }
+
+        /** The program arguments ClusterJob reads: only what was given, plus the rules file as an absolute path. */
+        List<String> jobArguments() {
+            List<String> args = new ArrayList<>();
+            add(args, "--kafka", kafka);
+            add(args, "--consumer-group", consumerGroup);
+            add(args, "--influx-url", influxUrl);
+            add(args, "--influx-db", influxDb);
+            add(args, "--mqtt-url", mqttUrl);
+            add(args, "--alertmanager-url", alertmanagerUrl);
+            Path rulesFile = rules != null ? rules : cluster.vigil.root().resolve("config/rules.yaml");
+            add(args, "--rules", rulesFile.toAbsolutePath().toString());
+            add(args, "--checkpoint-interval", checkpointInterval);
+            add(args, "--out-of-orderness", outOfOrderness);
+            return args;
+        }
+
+        private Optional<String> restorePath() {
+            if (restore == null) {
+                return Optional.empty();
+            }
+            if (!restore.equals("latest")) {
+                return Optional.of(restore);
+            }
+            Path dir = cluster.settings().checkpointDir();
+            Optional<Path> latest = Files.isDirectory(dir) ? JobApplication.latestCheckpoint(dir) : Optional.empty();
+            return Optional.of(latest.orElseThrow(() -> new IllegalStateException("no retained checkpoint under " + dir))
+                    .toUri().toString());
+        }
+
+        private static void add(List<String> args, String name, String value) {
+            if (value != null) {
+                args.add(name);
+                args.add(value);
+            }
+        }
+
+        /** Creates the missing topics; says so when an existing one has fewer partitions than the job's parallelism. */
+        private void createTopics(String bootstrap, int count) throws Exception {
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
+            List<String> topics = List.of(Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
+            try (Admin admin = Admin.create(p)) {
+                Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
+                        .map(t -> new NewTopic(t, count, (short) -1)).collect(Collectors.toList());
+                if (!missing.isEmpty()) {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    out().println("cluster: created topics " + missing.stream().map(NewTopic::name).toList()
+                            + " with " + count + " partitions");
+                }
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+                TopicDescription readings = described.get(Topics.READINGS);
+                if (readings.partitions().size() < parallelism) {
+                    out().println("cluster: note: " + Topics.READINGS + " has " + readings.partitions().size()
+                            + " partitions, fewer than the parallelism " + parallelism + ": some source tasks stay idle");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.stack.FreePorts;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code vigil cluster ...} wiring without a cluster: what it says when none runs, and the job arguments it sends.
+ * The cluster itself and submission to it are tested in ClusterFailoverIT and FlinkClusterTest.
+ */
+class ClusterCommandTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void statusAndStopWithoutAClusterSaySoAndStatusFails() {
+        String nobody = "http://127.0.0.1:" + FreePorts.tcp();
+        Run status = run("cluster", "--home", home.toString(), "status", "--rest-url", nobody);
+        assertThat(status.exit).isEqualTo(1);
+        assertThat(status.out).contains("no JobManager answers at " + nobody).contains("no cluster process runs under " + home);
+        Run stop = run("cluster", "--home", home.toString(), "stop", "--rest-url", nobody);
+        assertThat(stop.exit).isZero();
+        assertThat(stop.out).contains("nothing was running under " + home);
+    }
+
+    @Test
+    void submitWithoutAJobJarSaysHowToBuildIt() {
+        Run submit = run("cluster", "submit", "--jar", home.resolve("missing.jar").toString(), "--partitions", "0");
+        assertThat(submit.exit).isEqualTo(2);
+        assertThat(submit.err).contains("no job jar at " + home.resolve("missing.jar")).contains("mvn -B package");
+    }
+
+    @Test
+    void submitPassesOnlyGivenJobOptionsAndTheRulesFileAsAnAbsolutePath() {
+        CommandLine cl = new CommandLine(new Vigil());
+        CommandLine.ParseResult parsed = cl.parseArgs("cluster", "submit", "--kafka", "k1:9092", "--rules", "my-rules.yaml",
+                "--checkpoint-interval", "1s", "--parallelism", "4");
+        ClusterCommand.Submit submit = (ClusterCommand.Submit) parsed.subcommand().subcommand().commandSpec().userObject();
+        assertThat(submit.jobArguments()).containsExactly("--kafka", "k1:9092",
+                "--rules", Path.of("my-rules.yaml").toAbsolutePath().toString(), "--checkpoint-interval", "1s");
+        assertThat(submit.parallelism).isEqualTo(4);
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new Vigil());
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int exit = cmd.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}
