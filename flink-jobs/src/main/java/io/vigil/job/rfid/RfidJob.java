@@ -23,14 +23,27 @@ public final class RfidJob {
                                           WatermarkStrategy<TagRead> watermarks, Sink<PresenceEvent> presenceSink,
                                           List<Sink<Alert>> alertSinks, Site site, PresenceSettings presence,
                                           Duration closeAfter) {
-        DataStream<PresenceEvent> transitions = env.fromSource(tagReads, watermarks, "tagreads").uid("tagreads-source")
+        return build(env, tagReads, watermarks, presenceSink, alertSinks, site, presence, closeAfter, null);
+    }
+
+    /** @param series occupancy and read-rate series sinks; null for none */
+    public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<TagRead, ?, ?> tagReads,
+                                          WatermarkStrategy<TagRead> watermarks, Sink<PresenceEvent> presenceSink,
+                                          List<Sink<Alert>> alertSinks, Site site, PresenceSettings presence,
+                                          Duration closeAfter, RfidSeries series) {
+        DataStream<TagRead> reads = env.fromSource(tagReads, watermarks, "tagreads").uid("tagreads-source");
+        DataStream<PresenceEvent> transitions = reads
                 .keyBy(TagRead::tagId)
                 .process(new PresenceTracker(site, presence)).name("rfid-presence").uid("rfid-presence");
         transitions.sinkTo(presenceSink).name("rfid-presence-sink").uid("rfid-presence-sink");
-        DataStream<Alert> alerts = transitions
+        DataStream<OccupancyChange> changes = transitions
                 .flatMap((PresenceEvent e, org.apache.flink.util.Collector<OccupancyChange> out) ->
                         OccupancyChange.of(e).forEach(out::collect))
-                .returns(OccupancyChange.class).name("rfid-occupancy-changes").uid("rfid-occupancy-changes")
+                .returns(OccupancyChange.class).name("rfid-occupancy-changes").uid("rfid-occupancy-changes");
+        if (series != null) {
+            series.attach(reads, changes, site);
+        }
+        DataStream<Alert> alerts = changes
                 .keyBy(OccupancyChange::zone)
                 .process(new ZoneOccupancy(site, closeAfter)).name("rfid-zone-occupancy").uid("rfid-zone-occupancy");
         for (int i = 0; i < alertSinks.size(); i++) {
