@@ -48,10 +48,10 @@ class RfidEvaluationTest {
         int[] max = new int[1];
         double mae = RfidEvaluation.occupancyError(intrusion, measured, max);
         assertThat(max[0]).isEqualTo(3); // the store's 3 assets, never measured here
-        int samples = 101 * 4; // 0..100 s in pump-room, store, lab, street
-        long pumpRoom = 2 + (100_000 - (s.startMs() + 30_000)) / 1000 + 1; // late arrival, then never leaving
+        int samples = 100 * 4; // 0..99 s in pump-room, store, lab, street
+        long pumpRoom = 2 + (100_000 - (s.startMs() + 30_000)) / 1000; // late arrival, then never leaving
         long street = (s.startMs() - 10_000) / 1000 + 15;
-        assertThat(mae).isCloseTo((pumpRoom + 3 * 101 + 101 + street) / (double) samples,
+        assertThat(mae).isCloseTo((pumpRoom + 3 * 100 + 100 + street) / (double) samples,
                 org.assertj.core.data.Offset.offset(2.0 / samples));
     }
 

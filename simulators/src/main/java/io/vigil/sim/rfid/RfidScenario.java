@@ -146,10 +146,13 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
         return n;
     }
 
-    /** True occupancy of every zone that ever has someone in it, sampled every {@code stepMs}. */
+    /**
+     * True occupancy of every zone that ever has someone in it, sampled every {@code stepMs} from the start up to
+     * (not including) the end, where every stay ends.
+     */
     public Map<String, int[]> occupancyOverTime(long stepMs) {
         Map<String, int[]> out = new TreeMap<>();
-        int steps = (int) (length.toMillis() / stepMs) + 1;
+        int steps = (int) ((length.toMillis() + stepMs - 1) / stepMs);
         for (SimTag t : tags) {
             for (SimTag.Stay s : t.stays()) {
                 out.computeIfAbsent(s.zone(), z -> new int[steps]);

@@ -80,7 +80,7 @@ class ReadGeneratorTest {
         assertThat(crowd.occupancy("plaza", warn.startMs() - 1)).isEqualTo(14);
         assertThat(crowd.occupancy("plaza", alarm.startMs())).isEqualTo(21);
         assertThat(alarm.startMs()).isBetween(45_000L, 47_000L);
-        assertThat(crowd.occupancyOverTime(1000).get("plaza")).contains(25).startsWith(0);
+        assertThat(crowd.occupancyOverTime(1000).get("plaza")).hasSize(120).contains(25).startsWith(0).endsWith(0);
     }
 
     @Test
