@@ -134,7 +134,7 @@ final class Demo {
                 alertTail.start();
                 long readingsSeen = watch(stack, children);
                 out.printf("vigil: stopping; %d %s and %d alerts this run%n", readingsSeen,
-                        config.rfid() ? "tag-read payloads" : "readings", alerts.get());
+                        config.rfid() ? "tag reads" : "readings", alerts.get());
                 return readingsSeen > 0 && alerts.get() > 0 ? 0 : 2;
             } finally {
                 // Clients before servers: devices, then gateway (flushes to Kafka), then the job (checkpoint kept).
