@@ -43,9 +43,22 @@ final class Demo {
         }
     }
 
-    /** @param untilAlarm stop as soon as the first ALARM arrives (smoke tests of an installation) */
+    /**
+     * @param untilAlarm   stop as soon as the first ALARM arrives (smoke tests of an installation)
+     * @param rfidScenario an RFID scenario (e.g. {@code crowd}) to play instead of the river-flood fleet; null: flood
+     * @param siteFile     the RFID site file the gateway, the job and the simulated readers share
+     */
     record Config(Path home, Path rulesFile, Ports ports, Duration runFor, boolean untilAlarm, int devices,
-                  double ratePerSecond, Duration rateInterval) {}
+                  double ratePerSecond, Duration rateInterval, String rfidScenario, Path siteFile) {
+        Config(Path home, Path rulesFile, Ports ports, Duration runFor, boolean untilAlarm, int devices,
+               double ratePerSecond, Duration rateInterval) {
+            this(home, rulesFile, ports, runFor, untilAlarm, devices, ratePerSecond, rateInterval, null, null);
+        }
+
+        boolean rfid() {
+            return rfidScenario != null;
+        }
+    }
 
     private static final Pattern COUNT = Pattern.compile("\"values\":\\[\\[\"[^\"]*\",(\\d+)\\]\\]");
 
@@ -68,7 +81,8 @@ final class Demo {
         try (LocalStack stack = LocalStack.on(home, new LocalStack.Ports(p.mqtt(), p.influxHttp(), p.influxRpc(),
                 p.kafka(), p.kafkaController(), p.alertmanager()))) {
             stack.stopOnJvmExit(false).start(); // our own hook below stops clients first, then the servers
-            stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
+            stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT,
+                    Topics.TAGREADS);
             stack.influx.createDatabase("vigil");
             // Ctrl-C: let run() stop children before servers, in order, instead of all dying at once.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -84,29 +98,43 @@ final class Demo {
             Thread alertTail = new Thread(() -> tailAlerts(stack.kafka.bootstrapServers()), "alert-tail");
             alertTail.setDaemon(true);
             try {
-                children.add(ChildJvm.start("job", "1g", logs, out, "job: running", List.of("job",
+                List<String> jobArgs = new ArrayList<>(List.of("job",
                         "--kafka", stack.kafka.bootstrapServers(), "--influx-url", stack.influx.url(),
                         "--metrics-influx-url", stack.influx.url(), "--alertmanager-url", stack.alertmanager.url(),
                         "--mqtt-url", stack.mosquitto.url(), "--rules", config.rulesFile().toString(),
                         "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
-                        "--web-ui-port", String.valueOf(p.flinkUi()))));
-                ChildJvm gateway = ChildJvm.start("gateway", "512m", logs, out, "gateway: ", List.of("gateway",
+                        "--web-ui-port", String.valueOf(p.flinkUi())));
+                List<String> gatewayArgs = new ArrayList<>(List.of("gateway",
                         "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
                         "--coap-port", String.valueOf(p.coap()), "--ack-port", String.valueOf(p.ack()),
                         "--metrics-influx-url", stack.influx.url()));
+                if (config.rfid()) {
+                    // the demo's own key, made once per demo home: Vigil ships no key
+                    Path key = PseudonymKeyFile.createIfMissing(home.resolve("rfid/pseudonym.key"));
+                    jobArgs.addAll(List.of("--site", config.siteFile().toString()));
+                    gatewayArgs.addAll(List.of("--site", config.siteFile().toString(),
+                            "--pseudonym-key-file", key.toString()));
+                }
+                children.add(ChildJvm.start("job", "1g", logs, out, "job: running", jobArgs));
+                ChildJvm gateway = ChildJvm.start("gateway", "512m", logs, out, "gateway: ", gatewayArgs);
                 children.add(gateway);
                 // Devices start once the gateway serves, so the CoAP share is not refused at start-up.
                 if (!gateway.awaitReady(Duration.ofMinutes(2))) {
                     throw new IllegalStateException("the gateway did not start; see " + logs.resolve("gateway.log"));
                 }
-                children.add(ChildJvm.start("simulator", "256m", logs, out, "sim: ", List.of("simulate",
-                        "--mqtt-url", stack.mosquitto.url(), "--coap-uri", "coap://127.0.0.1:" + p.coap(),
-                        "--devices", String.valueOf(config.devices()),
-                        "--rate", String.valueOf(config.ratePerSecond()))));
+                children.add(config.rfid()
+                        ? ChildJvm.start("simulator", "256m", logs, out, "rfid-sim: ", List.of("simulate",
+                                "--mqtt-url", stack.mosquitto.url(), "--scenario", config.rfidScenario(),
+                                "--site", config.siteFile().toString(), "--repeat"))
+                        : ChildJvm.start("simulator", "256m", logs, out, "sim: ", List.of("simulate",
+                                "--mqtt-url", stack.mosquitto.url(), "--coap-uri", "coap://127.0.0.1:" + p.coap(),
+                                "--devices", String.valueOf(config.devices()),
+                                "--rate", String.valueOf(config.ratePerSecond()))));
                 printWhereToLook(stack);
                 alertTail.start();
                 long readingsSeen = watch(stack, children);
-                out.printf("vigil: stopping; %d readings and %d alerts this run%n", readingsSeen, alerts.get());
+                out.printf("vigil: stopping; %d %s and %d alerts this run%n", readingsSeen,
+                        config.rfid() ? "tag reads" : "readings", alerts.get());
                 return readingsSeen > 0 && alerts.get() > 0 ? 0 : 2;
             } finally {
                 // Clients before servers: devices, then gateway (flushes to Kafka), then the job (checkpoint kept).
@@ -125,7 +153,7 @@ final class Demo {
     private long watch(LocalStack stack, List<ChildJvm> children) throws Exception {
         Long endNanos = config.runFor() == null ? null : System.nanoTime() + config.runFor().toNanos();
         try (KafkaConsumer<String, String> offsets = consumer(stack.kafka.bootstrapServers())) {
-            TopicPartition readings = new TopicPartition(Topics.READINGS, 0);
+            TopicPartition readings = new TopicPartition(config.rfid() ? Topics.TAGREADS : Topics.READINGS, 0);
             TopicPartition dead = new TopicPartition(Topics.DEADLETTER, 0);
             long startReadings = offsets.endOffsets(List.of(readings)).get(readings);
             long last = startReadings;
@@ -149,9 +177,14 @@ final class Demo {
                 double rate = (ends.get(readings) - last) * 1e9 / (now - lastAt);
                 last = ends.get(readings);
                 lastAt = now;
-                out.printf("vigil: %.1f readings/s into Kafka | %d readings this run | %s points in InfluxDB (5 min) "
-                        + "| %d rejected (total) | %d alerts%n", rate, last - startReadings, influxCount(stack),
-                        ends.get(dead), alerts.get());
+                if (config.rfid()) {
+                    out.printf("vigil: %.1f tag reads/s into Kafka | %d this run | occupancy %s | %d rejected (total) "
+                            + "| %d alerts%n", rate, last - startReadings, occupancy(stack), ends.get(dead), alerts.get());
+                } else {
+                    out.printf("vigil: %.1f readings/s into Kafka | %d readings this run | %s points in InfluxDB (5 min) "
+                            + "| %d rejected (total) | %d alerts%n", rate, last - startReadings, influxCount(stack),
+                            ends.get(dead), alerts.get());
+                }
             }
             return last - startReadings;
         }
@@ -162,6 +195,25 @@ final class Demo {
             Matcher m = COUNT.matcher(stack.influx.query("vigil",
                     "SELECT count(\"value\") FROM \"readings\" WHERE time > now() - 5m"));
             return m.find() ? m.group(1) : "0";
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    /** The latest count of every zone with a capacity, e.g. {@code plaza 16/20}. */
+    private static String occupancy(LocalStack stack) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode series = io.vigil.common.serde.Json.mapper().readTree(
+                    stack.influx.query("vigil", "SELECT last(\"count\"), last(\"capacity\") FROM \"occupancy\" "
+                            + "GROUP BY \"zone\"")).path("results").path(0).path("series");
+            List<String> zones = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode s : series) {
+                com.fasterxml.jackson.databind.JsonNode row = s.path("values").path(0);
+                if (row.path(2).asLong() > 0) {
+                    zones.add(s.path("tags").path("zone").asText() + " " + row.path(1).asLong() + "/" + row.path(2).asLong());
+                }
+            }
+            return zones.isEmpty() ? "-" : String.join(", ", zones);
         } catch (Exception e) {
             return "?";
         }

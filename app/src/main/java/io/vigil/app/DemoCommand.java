@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.sim.rfid.RfidScenario;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -10,6 +11,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the whole local stack on loopback with the river-flood scenario: Mosquitto, InfluxDB,",
                 "Kafka, the device gateway, the Flink job (web UI on localhost) and a simulated fleet.",
+                "--scenario crowd plays RFID readers of config/site.yaml instead: a crowd fills the plaza.",
                 "Prints a rate line and every alert. Exit code 0 when readings flowed and an alert arrived."})
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
@@ -31,6 +33,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rules", paramLabel = "FILE", description = "Rules file (default config/rules.yaml).")
     Path rules;
 
+    @Option(names = "--scenario", defaultValue = "river-flood",
+            description = "river-flood (default: gauges and the flood alerts), or the RFID crowd scenario: crowd.")
+    String scenario;
+
+    @Option(names = "--site", paramLabel = "FILE", description = "RFID site file of an RFID scenario (default config/site.yaml).")
+    Path site;
+
     @Option(names = "--port-offset", defaultValue = "0",
             description = "Added to every default port (1883 MQTT, 5683 CoAP, 8086 InfluxDB, 9092 Kafka, 8081 Flink UI),"
                     + " to run beside servers that already use them.")
@@ -40,8 +49,15 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
                 Demo.Ports ports = Demo.Ports.defaults().plus(portOffset);
         Path rulesFile = rules != null ? rules : vigil.root().resolve("config/rules.yaml");
+        if (!scenario.equals("river-flood") && !RfidScenario.NAMES.contains(scenario)) {
+            System.err.println("demo: unknown scenario '" + scenario + "'; known: river-flood, "
+                    + String.join(", ", RfidScenario.NAMES));
+            return 2;
+        }
+        String rfidScenario = scenario.equals("river-flood") ? null : scenario;
+        Path siteFile = site != null ? site : vigil.root().resolve("config/site.yaml");
         return new Demo(new Demo.Config(vigil.home(), rulesFile, ports, runFor, untilAlarm, devices, rate,
-                Duration.ofSeconds(5)),
+                Duration.ofSeconds(5), rfidScenario, siteFile),
                 System.out).run();
     }
 }

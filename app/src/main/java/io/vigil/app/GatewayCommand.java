@@ -3,6 +3,7 @@ package io.vigil.app;
 import io.vigil.gateway.GatewayApplication;
 import io.vigil.gateway.GatewayConfig;
 import io.vigil.gateway.GatewaySecurity;
+import io.vigil.gateway.rfid.RfidGatewayConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -27,6 +28,8 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--mqtt-password-file", description = "File whose first line is the gateway's broker password.") java.nio.file.Path mqttPasswordFile;
     @Option(names = "--rate-limit", description = "Payloads per second per device (default 50; 0 = off).") Double rateLimit;
     @Option(names = "--rate-burst", description = "Payloads a quiet device may send at once (default 200).") Integer rateBurst;
+    @Option(names = "--site", paramLabel = "FILE", description = "RFID site file: take in tag reads on vigil/tagreads/{reader} (needs --pseudonym-key-file).") java.nio.file.Path site;
+    @Option(names = "--pseudonym-key-file", paramLabel = "FILE", description = "Hex key for person-tag pseudonyms (at least 16 bytes); enables RFID tag reads.") java.nio.file.Path pseudonymKeyFile;
     @Option(names = "--metrics-influx-url", description = "Write the gateway's metrics to this InfluxDB, database vigil (default: off).") String metricsInfluxUrl;
 
     @Override
@@ -56,10 +59,19 @@ final class GatewayCommand implements Callable<Integer> {
         config = config.withSecurity(security);
         if (ackPort != null) config = config.withAckPort(ackPort);
         if (metricsInfluxUrl != null) config = config.withMetricsInflux(metricsInfluxUrl, config.metricsDatabase(), config.metricsStep());
-        GatewayApplication gateway = GatewayApplication.start(config);
+        if (site != null && pseudonymKeyFile == null) {
+            throw new IllegalArgumentException("--site needs --pseudonym-key-file: person tags are pseudonymised with it");
+        }
+        RfidGatewayConfig rfid = pseudonymKeyFile == null ? null
+                : RfidGatewayConfig.of(site, PseudonymKeyFile.read(pseudonymKeyFile));
+        GatewayApplication gateway = GatewayApplication.start(config, rfid);
         System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, acknowledgements "
                 + "http://127.0.0.1:%d/incidents/{id}/ack and MQTT vigil/ack/{id}, Kafka %s%n", config.mqttUrl(),
                 config.coapHost(), gateway.coapPort(), gateway.ackPort(), config.kafkaBootstrap());
+        if (rfid != null) {
+            System.out.printf("gateway: RFID tag reads on MQTT %s{reader} and CoAP /tagreads/{reader}, site %s%n",
+                    io.vigil.common.Topics.MQTT_TAGREADS_PREFIX, site == null ? "(none: every tag pseudonymised)" : site);
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

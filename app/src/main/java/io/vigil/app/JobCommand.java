@@ -26,6 +26,7 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--mqtt-url", description = "MQTT broker for alerts (default tcp://127.0.0.1:1883).") String mqttUrl;
     @Option(names = "--alertmanager-url", description = "Prometheus Alertmanager to notify (default: none).") String alertmanagerUrl;
     @Option(names = "--rules", paramLabel = "FILE", description = "Rules file (default config/rules.yaml in the checkout).") Path rules;
+    @Option(names = "--site", paramLabel = "FILE", description = "RFID site file: also run the RFID pipeline on vigil.tagreads (default: none).") Path site;
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory (default $VIGIL_HOME/flink/checkpoints).") Path checkpointDir;
     @Option(names = "--web-ui-port", description = "Flink web UI port (default 8081; 0 = off).") Integer webUiPort;
     @Option(names = "--out-of-orderness", converter = DurationConverter.class,
@@ -48,6 +49,7 @@ final class JobCommand implements Callable<Integer> {
         if (alertmanagerUrl != null) b.alertmanagerUrl(alertmanagerUrl);
         if (outOfOrderness != null) b.maxOutOfOrderness(outOfOrderness);
         if (checkpointInterval != null) b.checkpointInterval(checkpointInterval);
+        if (site != null) b.siteFile(site);
         JobConfig config = b.build();
         JobHandle job = JobApplication.start(config);
         job.awaitRunning(Duration.ofMinutes(2));

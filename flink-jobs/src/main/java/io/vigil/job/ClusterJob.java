@@ -1,5 +1,7 @@
 package io.vigil.job;
 
+import io.vigil.common.rfid.Site;
+import io.vigil.common.rfid.SiteLoader;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import org.apache.flink.util.TimeUtils;
  *
  * <p>Arguments ({@code --name value}; left out keep {@link JobConfig#defaults()}, except parallelism, which
  * defaults to the cluster's or the submitter's): {@code --kafka --consumer-group --influx-url --influx-db
- * --mqtt-url --alertmanager-url --rules --parallelism --checkpoint-interval --out-of-orderness --idleness
+ * --mqtt-url --alertmanager-url --rules --site --parallelism --checkpoint-interval --out-of-orderness --idleness
  * --influx-batch-size --influx-flush-interval}. Durations are written like {@code 500ms}, {@code 2s}, {@code 1min}.
  */
 public final class ClusterJob {
@@ -33,7 +35,8 @@ public final class ClusterJob {
         env.setParallelism(config.parallelism());
         // exactly-once: vigil.alerts is committed with each checkpoint, so a failover replays nothing twice
         env.enableCheckpointing(config.checkpointInterval().toMillis());
-        JobApplication.addPipeline(env, config, rules);
+        Site site = config.siteFile() == null ? null : SiteLoader.load(config.siteFile());
+        JobApplication.addPipeline(env, config, rules, site);
         env.execute(JOB_NAME);
     }
 
@@ -53,6 +56,7 @@ public final class ClusterJob {
         set(p, "mqtt-url", Function.identity(), b::mqttUrl);
         set(p, "alertmanager-url", Function.identity(), b::alertmanagerUrl);
         set(p, "rules", Path::of, b::rulesFile);
+        set(p, "site", Path::of, b::siteFile);
         set(p, "parallelism", ClusterJob::integer, b::parallelism);
         set(p, "checkpoint-interval", ClusterJob::duration, b::checkpointInterval);
         set(p, "out-of-orderness", ClusterJob::duration, b::maxOutOfOrderness);

@@ -4,6 +4,9 @@ import io.vigil.common.Alert;
 import io.vigil.common.Reading;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
+import io.vigil.common.rfid.Site;
+import io.vigil.common.rfid.SiteLoader;
+import io.vigil.common.rfid.TagRead;
 import io.vigil.job.alertmanager.AlertmanagerSink;
 import io.vigil.job.influx.InfluxSettings;
 import io.vigil.job.influx.InfluxSink;
@@ -12,6 +15,10 @@ import io.vigil.job.kafka.AlertRecordSerializer;
 import io.vigil.job.kafka.AuditRecordSerializer;
 import io.vigil.job.kafka.JsonRecordDeserializer;
 import io.vigil.job.mqtt.MqttAlertSink;
+import io.vigil.job.rfid.PresenceSettings;
+import io.vigil.job.rfid.RfidJob;
+import io.vigil.job.rfid.RfidLineFormats;
+import io.vigil.job.rfid.RfidSeries;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.io.IOException;
@@ -20,6 +27,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,6 +47,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
@@ -56,6 +65,10 @@ public final class JobApplication {
      * any outage after which the job restarts and commits or aborts what it had pending.
      */
     private static final int ALERT_TRANSACTION_TIMEOUT_MS = 10 * 60 * 1000;
+    /** A zone's occupancy incident closes after its count has stayed below the warning level this long. */
+    private static final Duration OCCUPANCY_CLOSE_AFTER = Duration.ofSeconds(30);
+    /** Interval of the per-antenna read counts: short enough to see a reader stall, long enough to be cheap. */
+    private static final Duration READ_RATE_INTERVAL = Duration.ofSeconds(10);
 
     private JobApplication() {}
 
@@ -63,6 +76,7 @@ public final class JobApplication {
     public static JobHandle start(JobConfig config) throws Exception {
         config.validate();
         RuleSet rules = RulesLoader.load(config.rulesFile());
+        Site site = config.siteFile() == null ? null : SiteLoader.load(config.siteFile());
         Path checkpoints = config.checkpointDir().toAbsolutePath();
         Files.createDirectories(checkpoints);
         Optional<Path> restoreFrom = latestCheckpoint(checkpoints);
@@ -95,9 +109,10 @@ public final class JobApplication {
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(config.parallelism());
-        addPipeline(env, config, rules);
+        addPipeline(env, config, rules, site);
         JobClient client = env.executeAsync("vigil");
-        LOG.info("Vigil job {} submitted with {} rules{}", client.getJobID(), rules.size(),
+        LOG.info("Vigil job {} submitted with {} rules{}{}", client.getJobID(), rules.size(),
+                site == null ? "" : " and RFID site " + site.id(),
                 config.webUiPort() > 0 ? "; web UI http://" + LOOPBACK + ":" + config.webUiPort() : "");
         return new JobHandle(client, restoreFrom, config.webUiPort());
     }
@@ -107,7 +122,7 @@ public final class JobApplication {
      * embedded MiniCluster ({@link #start}) or a Flink cluster ({@link ClusterJob}).
      */
     @SuppressWarnings("deprecation") // OffsetResetStrategy: the type flink-connector-kafka 5.0 still takes
-    static void addPipeline(StreamExecutionEnvironment env, JobConfig config, RuleSet rules) {
+    static void addPipeline(StreamExecutionEnvironment env, JobConfig config, RuleSet rules, Site site) {
         KafkaSource<Reading> readings = KafkaSource.<Reading>builder()
                 .setBootstrapServers(config.kafkaBootstrap())
                 .setTopics(config.readingsTopic())
@@ -119,24 +134,7 @@ public final class JobApplication {
                 .build();
         InfluxSettings influx = new InfluxSettings(config.influxUrl(), config.influxDatabase(),
                 config.influxBatchSize(), config.influxFlushInterval(), config.influxRetryTimeout());
-        KafkaSink<Alert> kafkaAlerts = KafkaSink.<Alert>builder()
-                .setBootstrapServers(config.kafkaBootstrap())
-                .setRecordSerializer(new AlertRecordSerializer(config.alertsTopic()))
-                // vigil.alerts is the system of record: a restart replays the transitions emitted after the last
-                // checkpoint, and only a transaction committed with the checkpoint keeps them from being seen twice
-                // (consumers read_committed; alerts become visible when the checkpoint completes, docs/incidents.md)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.consumerGroup() + "-alerts")
-                .setProperty("transaction.timeout.ms", String.valueOf(ALERT_TRANSACTION_TIMEOUT_MS))
-                .build();
-        List<Sink<Alert>> alertSinks = new ArrayList<>(List.of(
-                kafkaAlerts,
-                new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + "-alerts"),
-                new InfluxSink<>(influx, LineFormats.incidents())));
-        if (config.alertmanagerUrl() != null) {
-            alertSinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend(),
-                    config.influxRetryTimeout()));
-        }
+        List<Sink<Alert>> alertSinks = alertSinks(config, influx, "-alerts");
         KafkaSource<ControlMessage> control = KafkaSource.<ControlMessage>builder()
                 .setBootstrapServers(config.kafkaBootstrap())
                 // a pattern, not a topic list: the job must start before anyone has created the control topic,
@@ -154,8 +152,62 @@ public final class JobApplication {
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
         List<Sink<AuditEvent>> auditSinks = List.of(kafkaAudit, new InfluxSink<>(influx, LineFormats.audit()));
-        VigilJob.build(env, readings, VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), control,
+        DataStream<Alert> alerts = VigilJob.build(env, readings,
+                VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), control,
                 new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime), alertSinks, auditSinks, rules);
+        if (site != null) {
+            buildRfid(env, config, site, influx, alertSinks(config, influx, "-rfid-alerts"), alerts);
+        }
+    }
+
+    /**
+     * Kafka, MQTT, InfluxDB and (if configured) Alertmanager. Each pipeline gets its own instances named by
+     * {@code suffix}: two Kafka sinks sharing a transactional id, or two MQTT writers sharing a client id, would
+     * fence each other off.
+     */
+    private static List<Sink<Alert>> alertSinks(JobConfig config, InfluxSettings influx, String suffix) {
+        KafkaSink<Alert> kafkaAlerts = KafkaSink.<Alert>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setRecordSerializer(new AlertRecordSerializer(config.alertsTopic()))
+                // vigil.alerts is the system of record: a restart replays the transitions emitted after the last
+                // checkpoint, and only a transaction committed with the checkpoint keeps them from being seen twice
+                // (consumers read_committed; alerts become visible when the checkpoint completes, docs/incidents.md)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.consumerGroup() + suffix)
+                .setProperty("transaction.timeout.ms", String.valueOf(ALERT_TRANSACTION_TIMEOUT_MS))
+                .build();
+        List<Sink<Alert>> sinks = new ArrayList<>(List.of(
+                kafkaAlerts,
+                new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + suffix),
+                new InfluxSink<>(influx, LineFormats.incidents())));
+        if (config.alertmanagerUrl() != null) {
+            sinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend(),
+                    config.influxRetryTimeout()));
+        }
+        return sinks;
+    }
+
+    /**
+     * Tag reads from Kafka through the RFID pipeline, its alerts to the same sinks as the readings' alerts; the
+     * readings' alerts may start an evacuation (the site's plan names the rules).
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy, as above
+    private static void buildRfid(StreamExecutionEnvironment env, JobConfig config, Site site, InfluxSettings influx,
+                                  List<Sink<Alert>> alertSinks, DataStream<Alert> evacuationTriggers) {
+        KafkaSource<TagRead> tagReads = KafkaSource.<TagRead>builder()
+                .setBootstrapServers(config.kafkaBootstrap())
+                .setTopics(config.tagReadsTopic())
+                .setGroupId(config.consumerGroup() + "-tagreads")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(JsonRecordDeserializer.tagReads())
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperty("client.id.prefix", config.consumerGroup() + "-tagreads")
+                .build();
+        RfidSeries series = new RfidSeries(new InfluxSink<>(influx, RfidLineFormats.occupancy()),
+                new InfluxSink<>(influx, RfidLineFormats.tagReads()), READ_RATE_INTERVAL);
+        RfidJob.build(env, tagReads, RfidJob.watermarks(config.maxOutOfOrderness(), config.idleness()),
+                new InfluxSink<>(influx, RfidLineFormats.presence()), alertSinks, site, PresenceSettings.defaults(),
+                OCCUPANCY_CLOSE_AFTER, evacuationTriggers, series);
     }
 
     /** The newest retained checkpoint ({@code <job id>/chk-N} with a {@code _metadata} file) under {@code dir}. */

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param metricsInfluxUrl  InfluxDB the job's Flink metrics are reported to (database {@code influxDatabase});
  *                          null: no metrics reporter
  * @param metricsInterval   how often the Flink metrics are reported
+ * @param siteFile          RFID site file (docs/rfid.md); null = no RFID pipeline
+ * @param tagReadsTopic     Kafka topic of canonical tag reads
  */
 public record JobConfig(
         String kafkaBootstrap,
@@ -46,7 +48,9 @@ public record JobConfig(
         String alertmanagerUrl,
         Duration alertmanagerResend,
         String metricsInfluxUrl,
-        Duration metricsInterval) {
+        Duration metricsInterval,
+        Path siteFile,
+        String tagReadsTopic) {
 
     public static JobConfig defaults() {
         return new JobConfig(
@@ -72,7 +76,9 @@ public record JobConfig(
                 null,
                 Duration.ofSeconds(60),
                 null,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                null,
+                Topics.TAGREADS);
     }
 
     /** Returns this config if every field is usable; otherwise throws naming the field. */
@@ -104,6 +110,7 @@ public record JobConfig(
         check(webUiPort >= 0 && webUiPort <= 65535, "webUiPort", webUiPort + " is not a port (0 disables the web UI)");
         check(parallelism >= 1, "parallelism", parallelism + " must be at least 1");
         check(influxBatchSize >= 1, "influxBatchSize", influxBatchSize + " must be at least 1");
+        text("tagReadsTopic", tagReadsTopic);
         return this;
     }
 
@@ -148,6 +155,8 @@ public record JobConfig(
         private Duration maxOutOfOrderness, idleness, checkpointInterval, influxFlushInterval, influxRetryTimeout;
         private String metricsInfluxUrl;
         private Duration metricsInterval;
+        private Path siteFile;
+        private String tagReadsTopic;
         private int webUiPort, parallelism, influxBatchSize;
 
         private Builder(JobConfig c) {
@@ -160,6 +169,7 @@ public record JobConfig(
             controlTopic = c.controlTopic; auditTopic = c.auditTopic; alertmanagerUrl = c.alertmanagerUrl;
             alertmanagerResend = c.alertmanagerResend;
             metricsInfluxUrl = c.metricsInfluxUrl; metricsInterval = c.metricsInterval;
+            siteFile = c.siteFile; tagReadsTopic = c.tagReadsTopic;
         }
 
         public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
@@ -186,12 +196,15 @@ public record JobConfig(
         /** Reports Flink's metrics to this InfluxDB (null: off). */
         public Builder metricsInfluxUrl(String v) { metricsInfluxUrl = v; return this; }
         public Builder metricsInterval(Duration v) { metricsInterval = v; return this; }
+        /** Runs the RFID pipeline for this site file (null: no RFID pipeline). */
+        public Builder siteFile(Path v) { siteFile = v; return this; }
+        public Builder tagReadsTopic(String v) { tagReadsTopic = v; return this; }
 
         public JobConfig build() {
             return new JobConfig(kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase,
                     mqttUrl, rulesFile, maxOutOfOrderness, idleness, checkpointInterval, checkpointDir, webUiPort,
                     parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout, controlTopic, auditTopic,
-                    alertmanagerUrl, alertmanagerResend, metricsInfluxUrl, metricsInterval);
+                    alertmanagerUrl, alertmanagerResend, metricsInfluxUrl, metricsInterval, siteFile, tagReadsTopic);
         }
     }
 }

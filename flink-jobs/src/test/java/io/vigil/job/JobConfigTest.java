@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.common.Topics;
+import io.vigil.common.rfid.InvalidSiteException;
 import io.vigil.job.rules.InvalidRulesException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ class JobConfigTest {
         assertThat(c.alertsTopic()).isEqualTo(Topics.ALERTS);
         assertThat(c.maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.webUiPort()).isEqualTo(8081);
+        assertThat(c.siteFile()).isNull();
+        assertThat(c.tagReadsTopic()).isEqualTo(Topics.TAGREADS);
         assertThat(c.toBuilder().build()).isEqualTo(c);
     }
 
@@ -42,6 +45,8 @@ class JobConfigTest {
                 .hasMessageStartingWith("job config: metricsInfluxUrl: ");
         assertThatThrownBy(() -> JobConfig.defaults().toBuilder().metricsInterval(Duration.ofMillis(5)).build().validate())
                 .hasMessageStartingWith("job config: metricsInterval: ");
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().tagReadsTopic("").build().validate())
+                .hasMessage("job config: tagReadsTopic: must not be empty");
     }
 
     @Test
@@ -52,5 +57,16 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobApplication.start(config))
                 .isInstanceOf(InvalidRulesException.class)
                 .hasMessage(rules + ":4: rules[0].threshold.above: expected a number, got \"high\"");
+    }
+
+    @Test
+    void anInvalidSiteFileStopsStartUpNamingFileLineAndField() throws Exception {
+        Path site = dir.resolve("site.yaml");
+        Files.writeString(site, "site: s\nzones:\n  - {id: plaza, capacity: many}\n");
+        JobConfig config = JobConfig.defaults().toBuilder().rulesFile(Path.of("..", "config", "rules.yaml"))
+                .siteFile(site).checkpointDir(dir.resolve("chk")).build();
+        assertThatThrownBy(() -> JobApplication.start(config))
+                .isInstanceOf(InvalidSiteException.class)
+                .hasMessageStartingWith(site + ":3: zones[0].capacity: ");
     }
 }

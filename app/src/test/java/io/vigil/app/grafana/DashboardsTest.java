@@ -10,6 +10,7 @@ import io.vigil.common.Protocol;
 import io.vigil.common.Topics;
 import io.vigil.gateway.GatewayApplication;
 import io.vigil.gateway.GatewayConfig;
+import io.vigil.gateway.rfid.RfidGatewayConfig;
 import io.vigil.job.JobApplication;
 import io.vigil.job.JobConfig;
 import io.vigil.job.JobHandle;
@@ -17,10 +18,15 @@ import io.vigil.sim.DeviceReading;
 import io.vigil.sim.RiverFloodScenario;
 import io.vigil.sim.Simulator;
 import io.vigil.sim.SimulatorConfig;
+import io.vigil.sim.rfid.RfidSimConfig;
+import io.vigil.sim.rfid.RfidSimulator;
 import io.vigil.stack.LocalStack;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Grafana cannot run here, so this checks what Grafana would: the dashboards' structure against the provisioning
  * files, and every query, interpolated as Grafana's InfluxQL datasource does, against a real InfluxDB that a short
- * flood scenario filled through the real gateway and job (their metrics included).
+ * flood scenario and the RFID crowd scenario filled through the real gateway and job (their metrics included).
  */
 class DashboardsTest {
     private static final Path DASHBOARDS = Path.of("..", "dashboards").toAbsolutePath().normalize();
@@ -45,6 +51,7 @@ class DashboardsTest {
     private static final String INFLUX_UID = "vigil-influxdb";
     private static final String DB = "vigil";
     private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final Path SITE = Path.of("..", "config", "site.yaml").toAbsolutePath().normalize();
 
     @TempDir
     static Path dir;
@@ -56,7 +63,7 @@ class DashboardsTest {
     @BeforeAll
     static void runAFloodThroughThePipeline() throws Exception {
         stack = LocalStack.onFreePorts(dir.resolve("servers"), true, true, true, false).start();
-        stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS);
+        stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.TAGREADS);
         Path rules = dir.resolve("rules.yaml");
         // the demo rule with shorter waits, so the time-scaled wave goes through every phase
         Files.writeString(rules, """
@@ -68,10 +75,11 @@ class DashboardsTest {
                 """);
         gateway = GatewayApplication.start(GatewayConfig.defaults().withMqttUrl(stack.mosquitto.url())
                 .withKafkaBootstrap(stack.kafka.bootstrapServers()).withCoap("127.0.0.1", 0)
-                .withMetricsInflux(stack.influx.url(), DB, Duration.ofSeconds(1)));
+                .withMetricsInflux(stack.influx.url(), DB, Duration.ofSeconds(1)),
+                RfidGatewayConfig.of(SITE, pseudonymKey()));
         job = JobApplication.start(JobConfig.defaults().toBuilder().kafkaBootstrap(stack.kafka.bootstrapServers())
                 .consumerGroup("dashboards-job").influxUrl(stack.influx.url()).mqttUrl(stack.mosquitto.url())
-                .rulesFile(rules).maxOutOfOrderness(Duration.ofSeconds(1)).checkpointInterval(Duration.ofSeconds(2))
+.rulesFile(rules).siteFile(SITE).maxOutOfOrderness(Duration.ofSeconds(1)).checkpointInterval(Duration.ofSeconds(2))
                 .checkpointDir(dir.resolve("checkpoints")).webUiPort(0).influxBatchSize(1000)
                 .influxFlushInterval(Duration.ofMillis(200)).metricsInfluxUrl(stack.influx.url())
                 .metricsInterval(Duration.ofSeconds(2)).build());
@@ -88,6 +96,16 @@ class DashboardsTest {
         Simulator.sendOne(sim, Protocol.MQTT, "rising-gauge", new DeviceReading(RiverFloodScenario.METRIC,
                 RiverFloodScenario.PRE_WARNING_LEVEL + 0.1, RiverFloodScenario.UNIT, System.currentTimeMillis(),
                 "harbour", RiverFloodScenario.SITE));
+        // RFID readers for the zones dashboard: the crowd's 2 minutes in 6 s, ending about now. After the rising
+        // gauge, whose reading must come while the fleet still moves the readings' watermark past it.
+        new RfidSimulator(RfidSimConfig.defaults().withMqttUrl(stack.mosquitto.url()).withSiteFile(SITE)
+                .withScenario("crowd").withTimeScale(20)).run(new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    private static byte[] pseudonymKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
     }
 
     @AfterAll
@@ -115,7 +133,8 @@ class DashboardsTest {
 
         List<JsonNode> dashboards = dashboards();
         assertThat(dashboards).extracting(d -> d.path("uid").asText())
-                .containsExactlyInAnyOrder("vigil-overview", "vigil-sensor", "vigil-incidents", "vigil-pipeline")
+                .containsExactlyInAnyOrder("vigil-overview", "vigil-sensor", "vigil-incidents", "vigil-pipeline",
+                        "vigil-zones")
                 .doesNotHaveDuplicates();
         for (JsonNode d : dashboards) {
             String uid = d.path("uid").asText();

@@ -42,6 +42,12 @@ public final class JsonRecordDeserializer<T> implements KafkaRecordDeserializati
         return new JsonRecordDeserializer<>(JsonSerde.readings(), Reading.class, "badReadings", r -> true);
     }
 
+    /** {@code vigil.tagreads}; skipped records are counted in {@code badTagReads}. */
+    public static JsonRecordDeserializer<io.vigil.common.rfid.TagRead> tagReads() {
+        return new JsonRecordDeserializer<>(JsonSerde.tagReads(), io.vigil.common.rfid.TagRead.class, "badTagReads",
+                r -> true);
+    }
+
     /** {@code vigil.control}; a message without a type is skipped too, counted in {@code badControlMessages}. */
     public static JsonRecordDeserializer<ControlMessage> control() {
         return new JsonRecordDeserializer<>(JsonSerde.control(), ControlMessage.class, "badControlMessages",

@@ -35,7 +35,7 @@ public final class RfidJob {
                                           WatermarkStrategy<TagRead> watermarks, Sink<PresenceEvent> presenceSink,
                                           List<Sink<Alert>> alertSinks, Site site, PresenceSettings presence,
                                           Duration closeAfter) {
-        return build(env, tagReads, watermarks, presenceSink, alertSinks, site, presence, closeAfter, null);
+        return build(env, tagReads, watermarks, presenceSink, alertSinks, site, presence, closeAfter, null, null);
     }
 
     /**
@@ -44,19 +44,25 @@ public final class RfidJob {
      * @param closeAfter an occupancy incident stays RECOVERING this long below its warning level before CLOSED
      * @param triggers   alerts that may start an evacuation (the readings pipeline's alert stream); with the site's
      *                   {@code evacuation} plan they drive the muster. Null, or a site without a plan: no mustering
+     * @param series     occupancy and read-rate series sinks; null for none
      */
     public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<TagRead, ?, ?> tagReads,
                                           WatermarkStrategy<TagRead> watermarks, Sink<PresenceEvent> presenceSink,
                                           List<Sink<Alert>> alertSinks, Site site, PresenceSettings presence,
-                                          Duration closeAfter, DataStream<Alert> triggers) {
-        DataStream<PresenceEvent> transitions = env.fromSource(tagReads, watermarks, "tagreads").uid("tagreads-source")
+                                          Duration closeAfter, DataStream<Alert> triggers, RfidSeries series) {
+        DataStream<TagRead> reads = env.fromSource(tagReads, watermarks, "tagreads").uid("tagreads-source");
+        DataStream<PresenceEvent> transitions = reads
                 .keyBy(TagRead::tagId)
                 .process(new PresenceTracker(site, presence)).name("rfid-presence").uid("rfid-presence");
         transitions.sinkTo(presenceSink).name("rfid-presence-sink").uid("rfid-presence-sink");
 
-        DataStream<Signal> occupancy = transitions
+        DataStream<OccupancyChange> changes = transitions
                 .flatMap((PresenceEvent e, Collector<OccupancyChange> out) -> OccupancyChange.of(e).forEach(out::collect))
-                .returns(OccupancyChange.class).name("rfid-occupancy-changes").uid("rfid-occupancy-changes")
+                .returns(OccupancyChange.class).name("rfid-occupancy-changes").uid("rfid-occupancy-changes");
+        if (series != null) {
+            series.attach(reads, changes, site);
+        }
+        DataStream<Signal> occupancy = changes
                 .keyBy(OccupancyChange::zone)
                 .process(new ZoneOccupancy(site, closeAfter)).name("rfid-zone-occupancy").uid("rfid-zone-occupancy");
         DataStream<Signal> transitionWarnings = transitions.flatMap(new PresenceWarnings(site))

@@ -116,7 +116,7 @@ class RfidJobTest {
                         shuffled.toArray(TagRead[]::new)), shuffled.size(), RateLimiterStrategy.perSecond(40), readType),
                 RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), presence,
                 List.<Sink<Alert>>of(alerts), SITE, PresenceSettings.defaults().withDepartAfter(Duration.ofSeconds(5)),
-                Duration.ofSeconds(2), triggers);
+                Duration.ofSeconds(2), triggers, null);
         env.execute("rfid-warnings-test");
 
         List<Alert> all = alerts.values();
@@ -165,5 +165,53 @@ class RfidJobTest {
     private static List<Alert> of(List<Alert> alerts, String rule) {
         return alerts.stream().filter(a -> a.ruleId().equals(rule)).sorted(Comparator.comparingLong(Alert::eventTime)
                 .thenComparing(a -> a.phase().ordinal())).toList();
+    }
+
+    @Test
+    void occupancyAndReadRateSeriesFollowTheCrowd() throws Exception {
+        List<TagRead> reads = new ArrayList<>();
+        // person i arrives at i s on the plaza antenna, read every 500 ms until 10 s; a weak cross-read from the
+        // street antenna every 4 s, too rare to put anyone in the street
+        for (int i = 0; i < 5; i++) {
+            for (long t = i * 1000L; t <= 10_000; t += 500) {
+                reads.add(new TagRead("gate", 1, "p-" + i, -50.0, 2, T0 + t, T0 + t, Protocol.MQTT, TagFormat.VIGIL,
+                        "staff"));
+                if (t % 4000 == 1000) {
+                    reads.add(new TagRead("gate", 2, "p-" + i, -75.0, 1, T0 + t + 250, T0 + t + 250, Protocol.MQTT,
+                            TagFormat.VIGIL, "staff"));
+                }
+            }
+        }
+        reads.sort(java.util.Comparator.comparingLong(TagRead::eventTime));
+        CollectingSink<ZoneCount> occupancy = new CollectingSink<>();
+        CollectingSink<ReadRate> rates = new CollectingSink<>();
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        TypeInformation<TagRead> type = TypeInformation.of(TagRead.class);
+        RfidJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
+                        reads.toArray(TagRead[]::new)), reads.size(), type),
+                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), new CollectingSink<>(),
+                List.<Sink<Alert>>of(new CollectingSink<>()), PresenceTrackerTest.SITE,
+                PresenceSettings.defaults().withDepartAfter(Duration.ofSeconds(5)), Duration.ofSeconds(2), null,
+                new RfidSeries(occupancy, rates, Duration.ofSeconds(5)));
+        env.execute("rfid-series-test");
+
+        List<ZoneCount> plaza = occupancy.values().stream().filter(c -> c.zone().equals("plaza"))
+                .sorted(java.util.Comparator.comparingLong(ZoneCount::eventTime)).toList();
+        assertThat(plaza).extracting(ZoneCount::count).containsExactly(1, 2, 3, 4, 5, 0);
+        assertThat(plaza).extracting(ZoneCount::capacity).containsOnly(3);
+        assertThat(plaza.get(0).eventTime()).isEqualTo(T0); // one report of two reads is enough to arrive
+        assertThat(occupancy.values()).noneMatch(c -> c.zone().equals("street"));
+
+        long totalReads = reads.stream().mapToLong(TagRead::reads).sum();
+        assertThat(rates.values().stream().mapToLong(ReadRate::reads).sum()).isEqualTo(totalReads);
+        assertThat(rates.values().stream().mapToLong(ReadRate::reports).sum()).isEqualTo(reads.size());
+        ReadRate first = rates.values().stream().filter(r -> r.antenna() == 1 && r.windowStart() == T0 - T0 % 5000)
+                .findFirst().orElseThrow();
+        assertThat(first.zone()).isEqualTo("plaza");
+        assertThat(first.windowMs()).isEqualTo(5000);
+        assertThat(rates.values()).filteredOn(r -> r.antenna() == 2).extracting(ReadRate::zone).containsOnly("street");
     }
 }

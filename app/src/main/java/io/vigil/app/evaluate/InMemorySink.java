@@ -1,0 +1,53 @@
+package io.vigil.app.evaluate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/** Like {@link InMemoryAlertSink}, for any record type: for a bounded job on a local environment in this JVM. */
+final class InMemorySink<T> implements Sink<T>, AutoCloseable {
+    private static final long serialVersionUID = 1L;
+    private static final Map<String, List<Object>> VALUES = new ConcurrentHashMap<>();
+    private final String id = UUID.randomUUID().toString();
+
+    InMemorySink() {
+        VALUES.put(id, new ArrayList<>());
+    }
+
+    @SuppressWarnings("unchecked")
+    List<T> values() {
+        List<Object> values = VALUES.get(id);
+        synchronized (values) {
+            return (List<T>) new ArrayList<>(values);
+        }
+    }
+
+    @Override
+    public SinkWriter<T> createWriter(WriterInitContext context) {
+        List<Object> values = VALUES.get(id);
+        return new SinkWriter<>() {
+            @Override
+            public void write(T value, Context ctx) {
+                synchronized (values) {
+                    values.add(value);
+                }
+            }
+
+            @Override
+            public void flush(boolean endOfInput) {}
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Override
+    public void close() {
+        VALUES.remove(id);
+    }
+}

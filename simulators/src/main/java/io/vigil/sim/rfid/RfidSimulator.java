@@ -1,0 +1,130 @@
+package io.vigil.sim.rfid;
+
+import io.vigil.common.Topics;
+import io.vigil.common.rfid.Site;
+import io.vigil.common.rfid.SiteLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+
+/**
+ * Plays an {@link RfidScenario} as RFID readers would: every inventory round, each reader publishes what it read
+ * to {@code vigil/tagreads/{reader}} (MQTT 5, QoS 1) in its own format. A refused publish is counted and the run
+ * goes on.
+ */
+public final class RfidSimulator implements AutoCloseable {
+    private final RfidSimConfig config;
+    private final Site site;
+    private final RfidScenario scenario;
+    private final ReadGenerator generator;
+    private final long startMs;
+    private volatile boolean stopped;
+    private long payloads;
+    private long reads;
+    private long failed;
+
+    /** What a run sent; {@code startMs} places the scenario's truth in event time. */
+    public record Summary(String scenario, long startMs, long payloads, long reads, long failed) {}
+
+    public RfidSimulator(RfidSimConfig config) {
+        this.config = config.validate();
+        this.site = SiteLoader.load(config.siteFile());
+        this.scenario = RfidScenario.named(config.scenario(), config.seed(), site);
+        this.generator = new ReadGenerator(scenario, site, config.noise(), config.round().toMillis());
+        long length = scenario.length().toMillis();
+        this.startMs = config.startMs() != null ? config.startMs()
+                : System.currentTimeMillis() - Math.round(length - length / config.timeScale());
+    }
+
+    public RfidScenario scenario() {
+        return scenario;
+    }
+
+    public long startMs() {
+        return startMs;
+    }
+
+    /** Sends every round, paced by the time scale; returns when the scenario is over or {@link #close()} was called. */
+    public Summary run(PrintStream out) throws IOException {
+        MqttClient client;
+        try {
+            client = new MqttClient(config.mqttUrl(), "vigil-rfid-sim-" + UUID.randomUUID(), new MemoryPersistence());
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setCleanStart(true);
+            options.setAutomaticReconnect(true);
+            client.connect(options);
+        } catch (MqttException e) {
+            throw new IOException("cannot connect to MQTT broker " + config.mqttUrl() + ": " + e.getMessage(), e);
+        }
+        out.printf(Locale.ROOT, "rfid-sim: scenario %s, seed %d, %d tags, %d readers, %d rounds of %d ms at %.1fx%n",
+                scenario.name(), scenario.seed(), scenario.tags().size(), generator.readers().size(),
+                generator.rounds(), generator.roundMs(), config.timeScale());
+        long wallStart = System.nanoTime();
+        long nextProgress = wallStart + config.progressEvery().toNanos();
+        String lastFailure = null;
+        try {
+            for (int round = 0; round < generator.rounds() && !stopped; round++) {
+                long due = wallStart + (long) (round * generator.roundMs() * 1e6 / config.timeScale());
+                for (long wait = due - System.nanoTime(); wait > 0 && !stopped; wait = due - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                }
+                for (Map.Entry<String, List<SimRead>> e : byReader(generator.round(round, startMs)).entrySet()) {
+                    MqttMessage m = new MqttMessage(format(e.getKey()).encode(e.getValue()));
+                    m.setQos(1);
+                    try {
+                        client.publish(Topics.MQTT_TAGREADS_PREFIX + e.getKey(), m);
+                        payloads++;
+                        reads += e.getValue().size();
+                    } catch (MqttException ex) {
+                        failed++;
+                        lastFailure = ex.getMessage();
+                    }
+                }
+                if (System.nanoTime() >= nextProgress) {
+                    nextProgress += config.progressEvery().toNanos();
+                    out.printf(Locale.ROOT, "rfid-sim: %.0f s of %d s, %d payloads, %d tag reads sent, %d failed%s%n",
+                            (round + 1) * generator.roundMs() / 1000.0, scenario.length().toSeconds(), payloads, reads,
+                            failed, lastFailure == null ? "" : " (last: " + lastFailure + ")");
+                }
+            }
+        } finally {
+            try {
+                client.disconnect(TimeUnit.SECONDS.toMillis(5));
+                client.close();
+            } catch (MqttException e) {
+                out.println("rfid-sim: disconnect failed: " + e.getMessage());
+            }
+        }
+        out.printf("rfid-sim: done, %d payloads, %d tag reads sent, %d failed%n", payloads, reads, failed);
+        return new Summary(scenario.name(), startMs, payloads, reads, failed);
+    }
+
+    private ReaderFormat format(String reader) {
+        return config.formats().getOrDefault(reader, ReaderFormat.VIGIL);
+    }
+
+    static Map<String, List<SimRead>> byReader(List<SimRead> round) {
+        Map<String, List<SimRead>> out = new LinkedHashMap<>();
+        for (SimRead r : round) {
+            out.computeIfAbsent(r.reader(), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+    }
+}
