@@ -31,7 +31,7 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--out-of-orderness", converter = DurationConverter.class,
             description = "How late a reading may arrive and still be evaluated (default 5s).") Duration outOfOrderness;
     @Option(names = "--influx-retry-timeout", converter = DurationConverter.class,
-            description = "How long an InfluxDB or Alertmanager write is retried before the job restarts from its last checkpoint (default 60s).") Duration influxRetryTimeout;
+            description = "How long an InfluxDB write is retried before the job restarts from its last checkpoint (default 60s).") Duration influxRetryTimeout;
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
             description = "Checkpoint interval (default 2s; alerts reach vigil.alerts at each checkpoint).") Duration checkpointInterval;
 

@@ -123,8 +123,7 @@ public final class JobApplication {
                 new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + "-alerts"),
                 new InfluxSink<>(influx, LineFormats.incidents())));
         if (config.alertmanagerUrl() != null) {
-            alertSinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend(),
-                    config.influxRetryTimeout()));
+            alertSinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend()));
         }
         KafkaSource<ControlMessage> control = KafkaSource.<ControlMessage>builder()
                 .setBootstrapServers(config.kafkaBootstrap())
