@@ -24,7 +24,7 @@ class JobCrashTest {
     Path dir;
 
     @Test
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void aKilledJobRestoresItsLastCheckpointAndStoresEveryReadingAndTransitionOnce() throws Exception {
         try (LivePipeline pipeline = LivePipeline.start(dir, LivePipeline.Setup.inProcess().withJobInOwnJvm())) {
             Instant loadStart = Instant.now();

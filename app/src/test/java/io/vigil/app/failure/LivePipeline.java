@@ -179,11 +179,8 @@ final class LivePipeline implements AutoCloseable {
     /** Waits until the job has completed a checkpoint after {@code after}, i.e. one that holds part of the load. */
     void awaitCheckpointAfter(Instant after) {
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
-            try (Stream<Path> files = Files.find(dir.resolve("checkpoints"), 3,
-                    (p, a) -> p.getFileName().toString().equals("_metadata")
-                            && a.lastModifiedTime().toInstant().isAfter(after))) {
-                return files.findAny().isPresent();
-            }
+            Instant latest = latestCheckpoint();
+            return latest != null && latest.isAfter(after);
         });
         LOG.info("job checkpointed");
     }
@@ -195,15 +192,22 @@ final class LivePipeline implements AutoCloseable {
 
     /** When the job last completed a checkpoint (Flink keeps only the latest); null before the first. */
     Instant latestCheckpoint() throws java.io.IOException {
-        try (Stream<Path> files = Files.find(dir.resolve("checkpoints"), 3,
-                (p, a) -> p.getFileName().toString().equals("_metadata"))) {
-            return files.map(p -> {
-                try {
-                    return Files.getLastModifiedTime(p).toInstant();
-                } catch (java.io.IOException e) {
-                    return Instant.MIN; // deleted while we looked: an older one, superseded
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> files = Files.find(dir.resolve("checkpoints"), 3,
+                    (p, a) -> p.getFileName().toString().equals("_metadata"))) {
+                return files.map(p -> {
+                    try {
+                        return Files.getLastModifiedTime(p).toInstant();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).max(Instant::compareTo).orElse(null);
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt == 3) {
+                    throw e.getCause();
                 }
-            }).max(Instant::compareTo).orElse(null);
+                // Flink deleted a superseded checkpoint while we walked the directory: walk it again
+            }
         }
     }
 
