@@ -225,6 +225,11 @@ final class LivePipeline implements AutoCloseable {
         assertThat(gatewayJvm.awaitReady(PATIENCE)).as("gateway up; see %s", dir.resolve("logs/gateway.log")).isTrue();
     }
 
+    /** The in-process gateway's metrics. */
+    io.vigil.gateway.GatewayMetrics gatewayMetrics() {
+        return gatewayApp.metrics();
+    }
+
     void killGateway() throws InterruptedException {
         gatewayJvm.kill();
         LOG.info("gateway killed");
