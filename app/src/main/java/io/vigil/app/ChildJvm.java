@@ -19,7 +19,7 @@ import io.vigil.stack.LocalServer;
  * A Vigil process (gateway, job, simulator) run as its own JVM on this launcher's classpath, as it would run in
  * production: its own heap, its own crash. Output goes to a log file and, prefixed, to the console.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private final String name;
     private final Process process;
     private final String readyPrefix;
@@ -33,7 +33,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** @param readyPrefix the start of the line the child prints once it serves (see {@link #awaitReady}) */
-    static ChildJvm start(String name, String heap, Path logDir, PrintStream console, String readyPrefix,
+    public static ChildJvm start(String name, String heap, Path logDir, PrintStream console, String readyPrefix,
                           List<String> vigilArgs) throws IOException {
         Files.createDirectories(logDir);
         List<String> cmd = new ArrayList<>(List.of(
@@ -52,7 +52,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits until the child printed its ready line; false if it exited or the time ran out first. */
-    boolean awaitReady(Duration timeout) throws InterruptedException {
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             if (ready.await(200, TimeUnit.MILLISECONDS)) {
@@ -82,11 +82,11 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
@@ -95,5 +95,14 @@ final class ChildJvm implements AutoCloseable {
     public void close() {
         closing = true;
         LocalServer.stopGracefully(process, Duration.ofSeconds(30));
+    }
+
+    /** SIGKILL: the child dies at once, as in a crash or an OOM kill, without running its shutdown hooks. */
+    public void kill() throws InterruptedException {
+        closing = true;
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
+        }
     }
 }

@@ -31,6 +31,8 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--web-ui-port", description = "Flink web UI port (default 8081; 0 = off).") Integer webUiPort;
     @Option(names = "--out-of-orderness", converter = DurationConverter.class,
             description = "How late a reading may arrive and still be evaluated (default 5s).") Duration outOfOrderness;
+    @Option(names = "--influx-retry-timeout", converter = DurationConverter.class,
+            description = "How long an InfluxDB write is retried before the job restarts from its last checkpoint (default 60s).") Duration influxRetryTimeout;
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
             description = "Checkpoint interval (default 2s; alerts reach vigil.alerts at each checkpoint).") Duration checkpointInterval;
 
@@ -50,6 +52,7 @@ final class JobCommand implements Callable<Integer> {
         if (outOfOrderness != null) b.maxOutOfOrderness(outOfOrderness);
         if (checkpointInterval != null) b.checkpointInterval(checkpointInterval);
         if (site != null) b.siteFile(site);
+        if (influxRetryTimeout != null) b.influxRetryTimeout(influxRetryTimeout);
         JobConfig config = b.build();
         JobHandle job = JobApplication.start(config);
         job.awaitRunning(Duration.ofMinutes(2));

@@ -37,6 +37,7 @@ public final class Ingest {
     private final String deadLetterTopic;
     private final int maxPayloadBytes;
     private final Admission admission;
+    private final RateLimitedLetters rateLimitedLetters = new RateLimitedLetters(System::nanoTime);
     private final JsonSerde<Reading> readings = JsonSerde.readings();
     private final JsonSerde<DeadLetter> deadLetters = JsonSerde.deadLetters();
 
@@ -107,7 +108,7 @@ public final class Ingest {
         }
         Rejection refused = admission.admit(in);
         if (refused != null) {
-            return reject(kept, refused);
+            return refused.reason() == RejectReason.RATE_LIMITED ? rateLimited(in, refused) : reject(kept, refused);
         }
         Decoded result;
         try {
@@ -136,6 +137,22 @@ public final class Ingest {
         List<Rejection> rejections = result.rejections();
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                 .thenApply(done -> new IngestOutcome(accepted, rejections));
+    }
+
+    /**
+     * A device over its rate gets at most one dead letter a second, without payload bytes (a flood of 64 KiB payloads
+     * must not become 64 KiB Kafka records), counting what was refused since the previous one: see
+     * {@link RateLimitedLetters}. The others are answered at once.
+     */
+    private CompletableFuture<IngestOutcome> rateLimited(Inbound in, Rejection rejection) {
+        long earlier = rateLimitedLetters.refused(in.deviceId());
+        if (earlier < 0) {
+            metrics.rejected(RejectReason.RATE_LIMITED);
+            return CompletableFuture.completedFuture(new IngestOutcome(0, List.of(rejection)));
+        }
+        Rejection letter = earlier == 0 ? rejection : Rejection.of(RejectReason.RATE_LIMITED, rejection.detail()
+                + "; and " + earlier + " more payloads refused since the previous RATE_LIMITED dead letter");
+        return reject(in.withoutPayload(), letter);
     }
 
     private Decoded decodeReadings(Inbound in) {

@@ -181,8 +181,7 @@ public final class JobApplication {
                 new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + suffix),
                 new InfluxSink<>(influx, LineFormats.incidents())));
         if (config.alertmanagerUrl() != null) {
-            sinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend(),
-                    config.influxRetryTimeout()));
+            sinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend()));
         }
         return sinks;
     }

@@ -20,7 +20,6 @@ import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -117,9 +116,11 @@ public final class VigilJob {
     }
 
     /**
-     * The control stream is joined with the signals in one operator, whose watermark is the lower of its inputs'.
-     * Acknowledgements are wall-clock events that must not hold event time back, so this input's watermark is
-     * always at the end of time.
+     * The control stream is joined with the signals in one operator, whose watermark is the lower of its active
+     * inputs'. Acknowledgements are wall-clock events that must neither hold event time back nor move it, so this
+     * input is always idle and the lifecycle's event time is the signals' alone. (An end-of-time watermark here made
+     * event time jump to the end whenever the readings went idle, e.g. during a Kafka outage longer than the
+     * idleness timeout: every incident's forget timer fired and open incidents were dropped mid-ALARM.)
      */
     static <T> WatermarkStrategy<T> neverHoldsBack() {
         return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
@@ -128,7 +129,7 @@ public final class VigilJob {
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                output.markIdle();
             }
         });
     }

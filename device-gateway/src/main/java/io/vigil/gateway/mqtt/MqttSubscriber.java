@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -78,7 +79,26 @@ final class MqttSubscriber implements MqttCallback {
     void start() throws MqttException {
         client.setManualAcks(true);
         client.setCallback(this);
-        client.connect(options).waitForCompletion(OPERATION_TIMEOUT_MS);
+        IMqttToken connected = client.connect(options);
+        connected.waitForCompletion(OPERATION_TIMEOUT_MS);
+        if (connected.getSessionPresent()) {
+            // The broker kept this connection's session, subscriptions included, and is already delivering what it
+            // queued while we were away. Our SUBACK would wait behind that backlog, and a restart after a crash
+            // timed out on it under load; so refresh the subscriptions without waiting and check them when answered.
+            client.subscribe(subscriptions(), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    checkGranted(token.getReasonCodes());
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.error("{}: refreshing the subscriptions of the resumed session failed", clientId, e);
+                }
+            }, new MqttProperties());
+            LOG.info("{} resumed its session on {}", clientId, client.getServerURI());
+            return;
+        }
         IMqttToken sub = client.subscribe(subscriptions());
         sub.waitForCompletion(OPERATION_TIMEOUT_MS);
         int[] codes = sub.getReasonCodes();
@@ -92,6 +112,20 @@ final class MqttSubscriber implements MqttCallback {
         }
         LOG.info("{} subscribed to {} on {}", clientId,
                 routes.stream().map(MqttRoute::sharedFilter).toList(), client.getServerURI());
+    }
+
+    private void checkGranted(int[] codes) {
+        if (codes == null || codes.length < routes.size()) {
+            LOG.error("{}: the broker answered {} of {} subscriptions", clientId, codes == null ? 0 : codes.length,
+                    routes.size());
+            return;
+        }
+        for (int i = 0; i < routes.size(); i++) {
+            if (codes[i] >= 0x80) {
+                LOG.error("{}: the broker refused {} (reason code 0x{})", clientId, routes.get(i).sharedFilter(),
+                        Integer.toHexString(codes[i]));
+            }
+        }
     }
 
     private MqttSubscription[] subscriptions() {

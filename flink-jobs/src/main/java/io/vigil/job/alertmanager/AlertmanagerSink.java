@@ -1,6 +1,7 @@
 package io.vigil.job.alertmanager;
 
 import io.vigil.common.Alert;
+import io.vigil.common.serde.Json;
 import io.vigil.common.serde.JsonSerde;
 import java.io.IOException;
 import java.time.Duration;
@@ -15,49 +16,51 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * Sends every incident transition to Prometheus Alertmanager ({@code POST {url}/api/v2/alerts}), re-sends the
  * active incidents every {@code resendInterval} as Alertmanager expects, and resolves them on CLOSED. The active
- * incidents are the writer's checkpointed state, so a restart keeps re-sending them.
+ * incidents and the notices Alertmanager has not taken yet are the writer's checkpointed state, so a restart keeps
+ * re-sending the former and delivers the latter.
  */
-public final class AlertmanagerSink implements Sink<Alert>, SupportsWriterState<Alert, Alert> {
+public final class AlertmanagerSink implements Sink<Alert>, SupportsWriterState<Alert, AlertmanagerState> {
     private static final long serialVersionUID = 1L;
     private final String url;
     private final Duration resendInterval;
-    private final Duration retryTimeout;
 
-    public AlertmanagerSink(String url, Duration resendInterval, Duration retryTimeout) {
+    public AlertmanagerSink(String url, Duration resendInterval) {
         this.url = url;
         this.resendInterval = resendInterval;
-        this.retryTimeout = retryTimeout;
     }
 
     @Override
-    public StatefulSinkWriter<Alert, Alert> createWriter(WriterInitContext context) {
+    public StatefulSinkWriter<Alert, AlertmanagerState> createWriter(WriterInitContext context) {
         return restoreWriter(context, List.of());
     }
 
     @Override
-    public StatefulSinkWriter<Alert, Alert> restoreWriter(WriterInitContext context, Collection<Alert> active) {
-        return new AlertmanagerWriter(url, resendInterval, retryTimeout, context.getProcessingTimeService(),
-                context.metricGroup().counter("alertmanagerErrors"), active);
+    public StatefulSinkWriter<Alert, AlertmanagerState> restoreWriter(WriterInitContext context,
+                                                                     Collection<AlertmanagerState> state) {
+        return new AlertmanagerWriter(url, resendInterval, context.getProcessingTimeService(),
+                context.metricGroup().counter("alertmanagerErrors"), state);
     }
 
+    /** Version 1 held only active incidents as alert JSON; version 2 holds {@link AlertmanagerState} JSON. */
     @Override
-    public SimpleVersionedSerializer<Alert> getWriterStateSerializer() {
+    public SimpleVersionedSerializer<AlertmanagerState> getWriterStateSerializer() {
         return new SimpleVersionedSerializer<>() {
-            private final JsonSerde<Alert> json = JsonSerde.alerts();
+            private final JsonSerde<Alert> alerts = JsonSerde.alerts();
 
             @Override
             public int getVersion() {
-                return 1;
+                return 2;
             }
 
             @Override
-            public byte[] serialize(Alert alert) {
-                return json.toBytes(alert);
+            public byte[] serialize(AlertmanagerState state) throws IOException {
+                return Json.mapper().writeValueAsBytes(state);
             }
 
             @Override
-            public Alert deserialize(int version, byte[] bytes) throws IOException {
-                return json.fromBytes(bytes);
+            public AlertmanagerState deserialize(int version, byte[] bytes) throws IOException {
+                return version == 1 ? AlertmanagerState.active(alerts.fromBytes(bytes))
+                        : Json.mapper().readValue(bytes, AlertmanagerState.class);
             }
         };
     }

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.serde.Json;
-import io.vigil.job.http.RetryingHttp;
+import io.vigil.job.http.HttpOutcome;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,37 +22,76 @@ import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Alertmanager identifies an alert by its label set, and the labels include {@code phase} and {@code escalation}:
  * each transition therefore ends the previous label set ({@code endsAt} = the transition's time) and starts the
  * new one ({@code startsAt} = the incident's start). CLOSED is sent with {@code endsAt}, so it is resolved at once.
- * Runs on the task thread only (writes, flushes and the re-send timer share the mailbox).
+ * Runs on the task thread only (writes, flushes and the timers share the mailbox).
+ *
+ * <p>Alertmanager only routes notifications, so it must never hold the job back: a flush (before every checkpoint)
+ * makes at most one request, bounded by {@link #REQUEST_TIMEOUT}, and what Alertmanager does not take stays
+ * pending, in the checkpointed state, and is retried on a timer with backoff. Waiting in the sink instead would
+ * stall the task, hold every checkpoint and so keep the transitions off {@code vigil.alerts} and the sirens on
+ * MQTT for as long as Alertmanager is away. Pending notices are kept newest per label set, so a long outage holds
+ * at most one per label set.
  */
-final class AlertmanagerWriter implements StatefulSinkWriter<Alert, Alert> {
+final class AlertmanagerWriter implements StatefulSinkWriter<Alert, AlertmanagerState> {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerWriter.class);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    static final long FIRST_RETRY_MS = 500;
+    static final long MAX_RETRY_MS = 10_000;
     private final URI endpoint;
     private final long resendMs;
     private final ProcessingTimeService time;
-    private final RetryingHttp http;
+    private final Counter errors;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** The last alert of every incident not yet CLOSED, by incident id. */
     private final Map<String, Alert> active = new LinkedHashMap<>();
-    private final List<ObjectNode> outbox = new ArrayList<>();
+    /** What Alertmanager has not taken yet, by label set: the alert and its end (null: active). */
+    private final Map<Map<String, String>, AlertmanagerState> unsent = new LinkedHashMap<>();
+    private long retryMs = FIRST_RETRY_MS;
+    private boolean retryScheduled;
 
-    AlertmanagerWriter(String url, Duration resendInterval, Duration retryTimeout, ProcessingTimeService time,
-                       Counter errors, Collection<Alert> restored) {
+    AlertmanagerWriter(String url, Duration resendInterval, ProcessingTimeService time, Counter errors,
+                       Collection<AlertmanagerState> restored) {
         this.endpoint = URI.create(url.replaceAll("/+$", "") + "/api/v2/alerts");
         this.resendMs = resendInterval.toMillis();
         this.time = time;
-        this.http = new RetryingHttp(retryTimeout, errors);
-        restored.forEach(a -> active.put(a.incidentId(), a));
+        this.errors = errors;
+        for (AlertmanagerState s : restored) {
+            if (s.kind() == AlertmanagerState.Kind.ACTIVE) {
+                active.put(s.alert().incidentId(), s.alert());
+            } else {
+                queue(s.alert(), s.endsAt());
+            }
+        }
         scheduleResend();
+        if (!unsent.isEmpty()) {
+            scheduleRetry();
+        }
     }
 
     private void scheduleResend() {
         time.registerTimer(time.getCurrentProcessingTime() + resendMs, now -> {
-            active.values().forEach(a -> outbox.add(toJson(a, null)));
+            active.values().forEach(a -> queue(a, null));
             post();
             scheduleResend();
+        });
+    }
+
+    private void scheduleRetry() {
+        if (retryScheduled) {
+            return;
+        }
+        retryScheduled = true;
+        long delay = retryMs;
+        retryMs = Math.min(2 * retryMs, MAX_RETRY_MS);
+        time.registerTimer(time.getCurrentProcessingTime() + delay, now -> {
+            retryScheduled = false;
+            post();
         });
     }
 
@@ -58,41 +99,80 @@ final class AlertmanagerWriter implements StatefulSinkWriter<Alert, Alert> {
     public void write(Alert alert, Context context) throws IOException, InterruptedException {
         Alert before = active.remove(alert.incidentId());
         if (before != null && !labels(before).equals(labels(alert))) {
-            outbox.add(toJson(before, alert.eventTime()));
+            queue(before, alert.eventTime());
         }
         if (alert.phase() == Phase.CLOSED) {
-            outbox.add(toJson(alert, alert.eventTime()));
+            queue(alert, alert.eventTime());
         } else {
             active.put(alert.incidentId(), alert);
-            outbox.add(toJson(alert, null));
+            queue(alert, null);
+        }
+    }
+
+    private void queue(Alert alert, Long endsAt) {
+        Map<String, String> key = labels(alert);
+        unsent.remove(key); // re-inserted last: notices go out in the order they were made
+        unsent.put(key, AlertmanagerState.unsent(alert, endsAt));
+    }
+
+    /** Before a checkpoint: one attempt, unless a retry is already scheduled; never waits for Alertmanager. */
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        if (!retryScheduled) {
+            post();
         }
     }
 
     @Override
-    public void flush(boolean endOfInput) throws IOException, InterruptedException {
-        post();
-    }
-
-    @Override
-    public List<Alert> snapshotState(long checkpointId) {
-        return List.copyOf(active.values());
+    public List<AlertmanagerState> snapshotState(long checkpointId) {
+        List<AlertmanagerState> state = new ArrayList<>(active.size() + unsent.size());
+        active.values().forEach(a -> state.add(AlertmanagerState.active(a)));
+        state.addAll(unsent.values());
+        return state;
     }
 
     int activeCount() {
         return active.size();
     }
 
-    private void post() throws IOException, InterruptedException {
-        if (outbox.isEmpty()) {
+    int unsentCount() {
+        return unsent.size();
+    }
+
+    private void post() throws InterruptedException {
+        if (unsent.isEmpty()) {
             return;
         }
-        ArrayNode body = Json.mapper().createArrayNode().addAll(outbox);
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+        ArrayNode body = Json.mapper().createArrayNode();
+        unsent.values().forEach(n -> body.add(toJson(n.alert(), n.endsAt())));
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
-        http.send("Alertmanager post of " + outbox.size() + " alerts", request,
-                failure -> new IOException("Alertmanager refused " + outbox.size() + " alerts: " + failure));
-        outbox.clear();
+        HttpResponse<String> response = null;
+        String failure;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            failure = "HTTP " + response.statusCode() + " " + response.body().trim();
+        } catch (IOException e) {
+            failure = e.toString();
+        }
+        switch (HttpOutcome.of(response)) {
+            case OK -> {
+                unsent.clear();
+                retryMs = FIRST_RETRY_MS;
+            }
+            case RETRY -> {
+                errors.inc();
+                LOG.warn("Alertmanager did not take {} alerts ({}); retrying in {} ms", unsent.size(), failure, retryMs);
+                scheduleRetry();
+            }
+            case FATAL -> {
+                // a refusal of the request itself would be refused again: the transitions stay on vigil.alerts
+                errors.inc();
+                LOG.error("Alertmanager refused {} alerts, dropped: {}", unsent.size(), failure);
+                unsent.clear();
+            }
+        }
     }
 
     static Map<String, String> labels(Alert a) {

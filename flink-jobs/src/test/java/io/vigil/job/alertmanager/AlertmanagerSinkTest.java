@@ -1,16 +1,14 @@
 package io.vigil.job.alertmanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.serde.Json;
-import io.vigil.stack.FreePorts;
 import io.vigil.stack.LocalStack;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Alertmanager writer against a real Alertmanager: transitions, re-sends, resolution, outage. */
+/** The Alertmanager writer against a real Alertmanager: transitions, re-sends, resolution, outage, restore. */
 class AlertmanagerSinkTest {
     static final long T0 = System.currentTimeMillis() - 60_000;
     @TempDir
@@ -69,7 +67,7 @@ class AlertmanagerSinkTest {
         assertThat(alarm.path("labels").path("escalation").asText()).isEqualTo("0");
         assertThat(alarm.path("annotations").path("description").asText()).isEqualTo("gauge-1 reads 4.3 m, limit 4.0 m");
         assertThat(alarm.path("startsAt").asText()).isEqualTo(java.time.Instant.ofEpochMilli(T0).toString());
-        assertThat(writer.snapshotState(1)).extracting(Alert::phase).containsExactly(Phase.ALARM);
+        assertThat(writer.snapshotState(1)).extracting(st -> st.alert().phase()).containsExactly(Phase.ALARM);
 
         String updated = alarm.path("updatedAt").asText();
         time.advance(60_000); // the re-send timer posts the active incident again
@@ -82,11 +80,17 @@ class AlertmanagerSinkTest {
     }
 
     @Test
-    void aRestoredWriterKeepsReSendingTheActiveIncidents() throws Exception {
+    void aRestoredWriterKeepsReSendingTheActiveIncidentsAndDeliversWhatItHadNotSent() throws Exception {
         TestProcessingTimeService time = new TestProcessingTimeService();
         String id = "river-level-high:gauge-2:water_level:" + T0;
-        AlertmanagerWriter writer = writer(time, List.of(alert(id, Phase.ALARM, "critical", T0 + 5000, 2)));
+        String unsentId = "river-level-high:gauge-4:water_level:" + T0;
+        AlertmanagerWriter writer = writer(time, List.of(
+                AlertmanagerState.active(alert(id, Phase.ALARM, "critical", T0 + 5000, 2)),
+                AlertmanagerState.unsent(alert(unsentId, Phase.ALARM, "critical", T0 + 5000, 0), null)));
         assertThat(active(id)).isEmpty();
+        time.advance(AlertmanagerWriter.FIRST_RETRY_MS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> active(unsentId).size() == 1);
+        assertThat(writer.unsentCount()).isZero();
         time.advance(60_000);
         await().atMost(Duration.ofSeconds(10)).until(() -> active(id).size() == 1);
         assertThat(active(id).get(0).path("labels").path("escalation").asText()).isEqualTo("2");
@@ -96,18 +100,47 @@ class AlertmanagerSinkTest {
     }
 
     @Test
-    void anUnreachableAlertmanagerIsRetriedThenFailsTheTask() throws Exception {
+    void whileAlertmanagerIsDownFlushesDoNotWaitAndTheNoticesArriveOnceItIsBack() throws Exception {
+        TestProcessingTimeService time = new TestProcessingTimeService();
         SimpleCounter errors = new SimpleCounter();
-        AlertmanagerWriter writer = new AlertmanagerWriter("http://127.0.0.1:" + FreePorts.tcp(), Duration.ofMinutes(1),
-                Duration.ofMillis(500), new TestProcessingTimeService(), errors, List.of());
-        writer.write(alert("r:d:m:1", Phase.ALARM, "critical", T0, 0), null);
-        assertThatThrownBy(() -> writer.flush(false)).isInstanceOf(IOException.class).hasMessageContaining("still failing");
-        assertThat(errors.getCount()).as("attempts").isGreaterThan(1);
+        String id = "river-level-high:gauge-3:water_level:" + T0;
+        AlertmanagerWriter writer = new AlertmanagerWriter(stack.alertmanager.url(), Duration.ofMinutes(1), time,
+                errors, List.of());
+        stack.alertmanager.close();
+        try {
+            writer.write(alert(id, Phase.PRE_WARNING, "warning", T0, 0), null);
+            writer.write(alert(id, Phase.ALARM, "critical", T0 + 5000, 0), null);
+            long start = System.nanoTime();
+            writer.flush(false);
+            writer.flush(false); // a retry is scheduled: this checkpoint does not even try
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(AlertmanagerWriter.REQUEST_TIMEOUT);
+            assertThat(errors.getCount()).isEqualTo(1);
+            assertThat(writer.snapshotState(1)).extracting(AlertmanagerState::kind, st -> st.alert().phase())
+                    .containsExactly(tuple(AlertmanagerState.Kind.ACTIVE, Phase.ALARM),
+                            tuple(AlertmanagerState.Kind.UNSENT, Phase.PRE_WARNING),
+                            tuple(AlertmanagerState.Kind.UNSENT, Phase.ALARM));
+        } finally {
+            stack.alertmanager.start();
+        }
+        time.advance(AlertmanagerWriter.FIRST_RETRY_MS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> active(id).size() == 1
+                && active(id).get(0).path("labels").path("phase").asText().equals("ALARM"));
+        assertThat(writer.unsentCount()).isZero();
     }
 
-    static AlertmanagerWriter writer(TestProcessingTimeService time, List<Alert> restored) {
-        return new AlertmanagerWriter(stack.alertmanager.url(), Duration.ofMinutes(1), Duration.ofSeconds(10), time,
-                new SimpleCounter(), restored);
+    @Test
+    void theStateOfEarlierVersionsStillRestores() throws Exception {
+        var serializer = new AlertmanagerSink("http://127.0.0.1:9093", Duration.ofMinutes(1)).getWriterStateSerializer();
+        Alert alarm = alert("r:d:m:1", Phase.ALARM, "critical", T0, 0);
+        assertThat(serializer.deserialize(1, io.vigil.common.serde.JsonSerde.alerts().toBytes(alarm)))
+                .isEqualTo(AlertmanagerState.active(alarm));
+        AlertmanagerState unsent = AlertmanagerState.unsent(alarm, T0 + 1);
+        assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(unsent))).isEqualTo(unsent);
+    }
+
+    static AlertmanagerWriter writer(TestProcessingTimeService time, List<AlertmanagerState> restored) {
+        return new AlertmanagerWriter(stack.alertmanager.url(), Duration.ofMinutes(1), time, new SimpleCounter(),
+                restored);
     }
 
     static List<JsonNode> active(String incident) throws Exception {
