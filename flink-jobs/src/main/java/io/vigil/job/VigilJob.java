@@ -133,12 +133,14 @@ public final class VigilJob {
     /**
      * The control stream is joined with the signals in one operator, whose watermark is the lower of its inputs'.
      * Acknowledgements are wall-clock events that must not hold event time back, so this input's watermark is
-     * always at the end of time.
+     * always at the end of time: from its first message on, not only from the first periodic emission.
      */
     static <T> WatermarkStrategy<T> neverHoldsBack() {
         return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
             @Override
-            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
