@@ -132,7 +132,7 @@ class JobApplicationTest {
                 // RECOVERING is decided (MQTT has it at once) and the job is cancelled right away: unless a
                 // checkpoint completed in between, the restart replays these readings and decides it again
                 for (int i = 11; i < 14; i++) {
-                    send(producer, "gauge-1", i, 3.5);
+                    send(producer, "gauge-1", i, 3.4); // below the clear level 3.5
                     send(producer, "gauge-2", i, 3.0);
                 }
                 producer.flush();
@@ -144,7 +144,7 @@ class JobApplicationTest {
                 job.awaitRunning(Duration.ofSeconds(60));
                 assertThat(job.restoredFrom()).isPresent();
                 for (int i = 14; i < 25; i++) {
-                    send(producer, "gauge-1", i, 3.5);
+                    send(producer, "gauge-1", i, 3.4); // below the clear level 3.5
                     send(producer, "gauge-2", i, 3.0);
                 }
                 producer.flush();
