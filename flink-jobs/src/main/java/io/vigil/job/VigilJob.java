@@ -72,8 +72,8 @@ public final class VigilJob {
         if (control == null) {
             acks = in.flatMap(new Nothing<Reading, Acknowledgement>()).returns(Acknowledgement.class).name("no-acks")
                     .uid("no-acks");
-            updates = in.flatMap(new Nothing<Reading, RulesUpdate>()).returns(RulesUpdate.class).name("no-rules-updates")
-                    .uid("no-rules-updates");
+            updates = in.flatMap(new Nothing<Reading, RulesUpdate>()).returns(RulesUpdate.class)
+                    .name("no-rules-updates").uid("no-rules-updates");
         } else {
             DataStream<ControlMessage> messages = env.fromSource(control, neverHoldsBack(), "control")
                     .uid("control-source");
@@ -99,8 +99,8 @@ public final class VigilJob {
             signals = signals == null ? out : signals.union(out);
         }
 
-        DataStream<IncidentInput> incidentInput = signals.map(IncidentInput::of).name("signals")
-                .union(acks.map(IncidentInput::of).name("acks"));
+        DataStream<IncidentInput> incidentInput = signals.map(IncidentInput::of).name("signals").uid("signals")
+                .union(acks.map(IncidentInput::of).name("acks").uid("acks"));
         SingleOutputStreamOperator<Alert> alerts = incidentInput.keyBy(IncidentInput::seriesKey)
                 .connect(liveRules)
                 .process(new IncidentLifecycle(rules)).name("incident-lifecycle").uid("incident-lifecycle");

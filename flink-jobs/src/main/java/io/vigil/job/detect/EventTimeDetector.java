@@ -38,7 +38,8 @@ import org.apache.flink.util.Collector;
  * <p>A new detector kind implements {@link #kind}, {@link #onReading} and, if it keeps state, {@link #openState},
  * {@link #forgetAfter} and {@link #clear}; it gets its rule as {@code onReading}'s first argument.
  */
-public abstract class EventTimeDetector extends KeyedBroadcastProcessFunction<String, RuleReading, RulesUpdate, Signal> {
+public abstract class EventTimeDetector
+        extends KeyedBroadcastProcessFunction<String, RuleReading, RulesUpdate, Signal> {
     private static final long serialVersionUID = 1L;
     private final LiveRules rules;
     private transient MapState<Long, List<Reading>> pending;
@@ -97,7 +98,8 @@ public abstract class EventTimeDetector extends KeyedBroadcastProcessFunction<St
 
     @Override
     public final void onTimer(long ts, OnTimerContext ctx, Collector<Signal> out) throws Exception {
-        Rule rule = rules.current(ctx.getBroadcastState(LiveRules.STATE)).rule(RuleReading.ruleIdOf(ctx.getCurrentKey()));
+        RuleSet inForce = rules.current(ctx.getBroadcastState(LiveRules.STATE));
+        Rule rule = inForce.rule(RuleReading.ruleIdOf(ctx.getCurrentKey()));
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             List<Reading> due = pending.get(ts);
             if (due != null) {
