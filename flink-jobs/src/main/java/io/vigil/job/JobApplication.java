@@ -96,7 +96,8 @@ public final class JobApplication {
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
         restoreFrom.ifPresent(chk -> {
-            LOG.info("restoring from retained checkpoint {}", chk);
+            LOG.info("restoring from retained checkpoint {}; rules pushed before it stay in force over {}", chk,
+                    config.rulesFile());
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, chk.toUri().toString());
             // an operator removed since the checkpoint must not block the restart
             conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);

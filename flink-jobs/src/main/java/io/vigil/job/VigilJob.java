@@ -5,9 +5,11 @@ import io.vigil.common.Reading;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
+import io.vigil.common.incident.RulesUpdate;
 import io.vigil.job.detect.EventTimeDetector;
 import io.vigil.job.detect.FlatlineDetector;
 import io.vigil.job.detect.ForecastDetector;
+import io.vigil.job.detect.IncidentInput;
 import io.vigil.job.detect.IncidentLifecycle;
 import io.vigil.job.detect.NoDataDetector;
 import io.vigil.job.detect.RangeDetector;
@@ -16,7 +18,7 @@ import io.vigil.job.detect.RuleMatcher;
 import io.vigil.job.detect.RuleReading;
 import io.vigil.job.detect.Signal;
 import io.vigil.job.detect.ThresholdDetector;
-import io.vigil.job.rules.Rule;
+import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
 import java.util.List;
@@ -25,15 +27,17 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Vigil's pipeline as a function of its sources and sinks, so tests run it on in-memory ones: readings → series
- * sink; readings → rule matching → one keyed detector per kind in use (rule and series) → signals → incident
- * lifecycle (rule and series, with acknowledgements from the control stream) → alerts → every alert sink, and
- * acknowledgements and escalations → every audit sink.
+ * sink; readings → rule matching → one keyed detector per kind (rule and series) → signals → incident lifecycle
+ * (rule and series, with acknowledgements from the control stream) → alerts → every alert sink, and
+ * acknowledgements, escalations and rules changes → every audit sink. Rules documents on the control stream are
+ * broadcast to the matcher, every detector and the lifecycle, which replace their rules in place.
  *
  * <p>Operator uids are fixed: a restart restores state into the same operators even after the job is rebuilt.
  */
@@ -50,7 +54,9 @@ public final class VigilJob {
     /**
      * Adds the pipeline to {@code env} and returns the alert stream (already connected to {@code alertSinks}).
      *
-     * @param control acknowledgements (and rule updates) from duty officers; null for none
+     * @param control acknowledgements and rules documents from duty officers; null for none
+     * @param rules   the rules in force until a rules document arrives on {@code control} (after a restore: until
+     *                the restored state says otherwise, see docs/rules.md)
      */
     public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<Reading, ?, ?> readings,
                                           WatermarkStrategy<Reading> watermarks,
@@ -59,37 +65,49 @@ public final class VigilJob {
                                           RuleSet rules) {
         DataStream<Reading> in = env.fromSource(readings, watermarks, "readings").uid("readings-source");
         in.sinkTo(seriesSink).name("series").uid("series-sink");
-        DataStream<RuleReading> matched = in.flatMap(new RuleMatcher(rules)).name("match-rules").uid("rule-matcher");
 
+        DataStream<Acknowledgement> acks;
+        DataStream<RulesUpdate> updates;
+        if (control == null) {
+            acks = in.flatMap(new Nothing<Reading, Acknowledgement>()).returns(Acknowledgement.class).name("no-acks")
+                    .uid("no-acks");
+            updates = in.flatMap(new Nothing<Reading, RulesUpdate>()).returns(RulesUpdate.class)
+                    .name("no-rules-updates").uid("no-rules-updates");
+        } else {
+            DataStream<ControlMessage> messages = env.fromSource(control, neverHoldsBack(), "control")
+                    .uid("control-source");
+            acks = messages.flatMap(new Acknowledgements()).name("acknowledgements").uid("acknowledgements");
+            updates = messages.flatMap(new RulesUpdates()).name("rules-updates").uid("rules-updates");
+        }
+        // every operator that judges by the rules hears every rules document, in the same order
+        BroadcastStream<RulesUpdate> liveRules = updates.broadcast(LiveRules.STATE);
+
+        SingleOutputStreamOperator<RuleReading> matched = in.connect(liveRules).process(new RuleMatcher(rules))
+                .name("match-rules").uid("rule-matcher");
         DataStream<Signal> signals = null;
+        // every kind, in use or not: a pushed rule may use any of them
         for (EventTimeDetector detector : List.of(new ThresholdDetector(rules), new RateDetector(rules),
                 new ForecastDetector(rules), new NoDataDetector(rules), new FlatlineDetector(rules),
                 new RangeDetector(rules))) {
             String kind = detector.kind();
-            if (rules.rules().stream().noneMatch(r -> r.has(kind))) {
-                continue;
-            }
             DataStream<Signal> out = matched
-                    .filter(rr -> watches(rules.rule(rr.ruleId()), kind)).name("route-" + kind).uid("route-" + kind)
+                    .filter(rr -> kind.equals(rr.kind())).name("route-" + kind).uid("route-" + kind)
                     .keyBy(RuleReading::key)
+                    .connect(liveRules)
                     .process(detector).name(kind + "-detector").uid(kind.replace('_', '-') + "-detector");
             signals = signals == null ? out : signals.union(out);
         }
-        if (signals == null) {
-            signals = in.flatMap(new Nothing<Reading, Signal>()).returns(Signal.class).name("no-rules").uid("no-rules");
-        }
 
-        DataStream<Acknowledgement> acks = control == null
-                ? signals.flatMap(new Nothing<Signal, Acknowledgement>()).returns(Acknowledgement.class).name("no-control")
-                : env.fromSource(control, neverHoldsBack(), "control").uid("control-source")
-                        .flatMap(new Acknowledgements()).name("acknowledgements").uid("acknowledgements");
-        SingleOutputStreamOperator<Alert> alerts = signals.keyBy(Signal::seriesKey)
-                .connect(acks.keyBy(a -> Alert.seriesOf(a.incidentId())))
+        DataStream<IncidentInput> incidentInput = signals.map(IncidentInput::of).name("signals").uid("signals")
+                .union(acks.map(IncidentInput::of).name("acks").uid("acks"));
+        SingleOutputStreamOperator<Alert> alerts = incidentInput.keyBy(IncidentInput::seriesKey)
+                .connect(liveRules)
                 .process(new IncidentLifecycle(rules)).name("incident-lifecycle").uid("incident-lifecycle");
         for (int i = 0; i < alertSinks.size(); i++) {
             alerts.sinkTo(alertSinks.get(i)).name("alerts-" + i).uid("alert-sink-" + i);
         }
-        DataStream<AuditEvent> audit = alerts.getSideOutput(IncidentLifecycle.AUDIT);
+        DataStream<AuditEvent> audit = alerts.getSideOutput(IncidentLifecycle.AUDIT)
+                .union(matched.getSideOutput(IncidentLifecycle.AUDIT));
         for (int i = 0; i < auditSinks.size(); i++) {
             audit.sinkTo(auditSinks.get(i)).name("audit-" + i).uid("audit-sink-" + i);
         }
@@ -104,10 +122,6 @@ public final class VigilJob {
         public void flatMap(I value, org.apache.flink.util.Collector<O> out) {}
     }
 
-    private static boolean watches(Rule rule, String kind) {
-        return rule != null && rule.has(kind);
-    }
-
     /** Event time = {@link Reading#eventTime()}, bounded out-of-orderness, idle partitions do not stall. */
     public static WatermarkStrategy<Reading> watermarks(Duration maxOutOfOrderness, Duration idleness) {
         return WatermarkStrategy.<Reading>forBoundedOutOfOrderness(maxOutOfOrderness)
@@ -116,9 +130,10 @@ public final class VigilJob {
     }
 
     /**
-     * The control stream is joined with the signals in one operator, whose watermark is the lower of its active
-     * inputs'. Acknowledgements are wall-clock events that must neither hold event time back nor move it, so this
-     * input is always idle and the lifecycle's event time is the signals' alone. (An end-of-time watermark here made
+     * The control stream joins the matcher, the detectors (rules documents, broadcast) and the lifecycle
+     * (acknowledgements), whose watermark is the lower of their active inputs'. Control messages are wall-clock
+     * events that must neither hold event time back nor move it, so this input is always idle and event time is the
+     * readings' alone. (An end-of-time watermark here made
      * event time jump to the end whenever the readings went idle, e.g. during a Kafka outage longer than the
      * idleness timeout: every incident's forget timer fired and open incidents were dropped mid-ALARM.)
      */

@@ -10,7 +10,9 @@ import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
 import io.vigil.common.Topics;
 import io.vigil.common.incident.Acknowledgement;
+import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
+import io.vigil.common.incident.RulesUpdate;
 import io.vigil.common.serde.Json;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.stack.FreePorts;
@@ -132,7 +134,7 @@ class JobApplicationTest {
                 // RECOVERING is decided (MQTT has it at once) and the job is cancelled right away: unless a
                 // checkpoint completed in between, the restart replays these readings and decides it again
                 for (int i = 11; i < 14; i++) {
-                    send(producer, "gauge-1", i, 3.5);
+                    send(producer, "gauge-1", i, 3.4); // below the clear level 3.5
                     send(producer, "gauge-2", i, 3.0);
                 }
                 producer.flush();
@@ -144,7 +146,7 @@ class JobApplicationTest {
                 job.awaitRunning(Duration.ofSeconds(60));
                 assertThat(job.restoredFrom()).isPresent();
                 for (int i = 14; i < 25; i++) {
-                    send(producer, "gauge-1", i, 3.5);
+                    send(producer, "gauge-1", i, 3.4); // below the clear level 3.5
                     send(producer, "gauge-2", i, 3.0);
                 }
                 producer.flush();
@@ -166,10 +168,128 @@ class JobApplicationTest {
         }
     }
 
+    /**
+     * {@code rules push} on a running job, on topics and a database of its own: a pushed rule raises an alert the
+     * file's rules cannot, the file's rule keeps its open incident, and an invalid document is rejected on the audit
+     * topic and changes nothing. The control record is what {@code bin/vigil rules push} sends (key "rules").
+     */
+    @Test
+    void rulesPushedToTheRunningJobTakeEffectAndAnInvalidDocumentIsRejected() throws Exception {
+        String prefix = "reload.";
+        stack.kafka.createTopics(1, prefix + "readings", prefix + "alerts", prefix + "control", prefix + "audit");
+        String fileRules = """
+                rules:
+                  - id: level-high
+                    metric: water_level
+                    threshold: {above: 4.0, clear: 3.5}
+                """;
+        String pushed = fileRules + """
+                  - id: level-watch
+                    metric: water_level
+                    devices: "gauge-9"
+                    threshold: {above: 4.4}
+                """;
+        Path rulesFile = Files.writeString(dir.resolve("reload-rules.yaml"), fileRules);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            // the control topic has a leader before the job looks for it: an acknowledgement of nothing
+            producer.send(new ProducerRecord<>(prefix + "control", "x".getBytes(StandardCharsets.UTF_8),
+                    JsonSerde.control().toBytes(ControlMessage.of(new Acknowledgement("nothing:x:y:0", "nobody", T0,
+                            null, "test"))))).get(30, TimeUnit.SECONDS);
+        }
+        JobConfig config = JobConfig.defaults().toBuilder()
+                .kafkaBootstrap(stack.kafka.bootstrapServers())
+                .readingsTopic(prefix + "readings").alertsTopic(prefix + "alerts")
+                .controlTopic(prefix + "control").auditTopic(prefix + "audit")
+                .consumerGroup("vigil-reload").influxDatabase("reload")
+                .influxUrl(stack.influx.url())
+                .mqttUrl(stack.mosquitto.url())
+                .rulesFile(rulesFile)
+                .checkpointDir(dir.resolve("reload-checkpoints"))
+                .checkpointInterval(Duration.ofMillis(500))
+                .maxOutOfOrderness(Duration.ofSeconds(1))
+                .webUiPort(FreePorts.tcp())
+                .build();
+        String high = "level-high:gauge-9:water_level:" + T0;
+        String watch = "level-watch:gauge-9:water_level:" + (T0 + 3000);
+        try (KafkaProducer<byte[], byte[]> producer = producer();
+             KafkaConsumer<byte[], byte[]> alerts = consumer(prefix + "alerts");
+             KafkaConsumer<byte[], byte[]> audit = consumer(prefix + "audit");
+             JobHandle job = JobApplication.start(config)) {
+            job.awaitRunning(Duration.ofSeconds(60));
+            List<Alert> seen = new ArrayList<>();
+            List<AuditEvent> audited = new ArrayList<>();
+
+            // 4.6 alarms the file's rule; level-watch, not yet in force, would alarm too
+            for (int i = 0; i < 3; i++) {
+                send(producer, prefix + "readings", "gauge-9", i, 4.6);
+            }
+            producer.flush();
+            // generous: as the first job on a fresh broker it may pay for the first transactional alert write
+            // (the broker then creates its transaction log); seen to exceed 90 s on this loaded 2-core machine
+            await().pollInSameThread().atMost(Duration.ofMinutes(3)).until(() -> poll(alerts, seen).size() >= 1);
+            assertThat(seen).extracting(Alert::incidentId, Alert::phase).containsExactly(tuple(high, Phase.ALARM));
+
+            push(producer, prefix + "control", pushed);
+            await().pollInSameThread().atMost(Duration.ofSeconds(60)).until(() -> pollAudit(audit, audited).size() >= 1);
+            assertThat(audited).extracting(AuditEvent::kind, AuditEvent::by, AuditEvent::detail).containsExactly(
+                    tuple("RULES_CHANGED", "Officer Li", "added [level-watch]; removed []; changed []; 2 rules in force"));
+
+            for (int i = 3; i < 6; i++) {
+                send(producer, prefix + "readings", "gauge-9", i, 4.6);
+            }
+            producer.flush();
+            await().pollInSameThread().atMost(Duration.ofSeconds(60)).until(() -> poll(alerts, seen).size() >= 2);
+
+            // an invalid document that would also remove level-watch: rejected, level-watch stays in force
+            push(producer, prefix + "control", """
+                    rules:
+                      - id: level-high
+                        metric: water_level
+                        threshold: {above: high}
+                    """);
+            await().pollInSameThread().atMost(Duration.ofSeconds(60)).until(() -> pollAudit(audit, audited).size() >= 2);
+            assertThat(audited.get(1).kind()).isEqualTo("RULES_REJECTED");
+            assertThat(audited.get(1).detail()).endsWith(":4: rules[0].threshold.above: expected a number, got \"high\"");
+
+            for (int i = 6; i < 9; i++) {
+                send(producer, prefix + "readings", "gauge-9", i, 3.0);
+            }
+            producer.flush();
+            await().pollInSameThread().atMost(Duration.ofSeconds(60))
+                    .until(() -> poll(alerts, seen).stream().filter(a -> a.phase() == Phase.CLOSED).count() == 2);
+            assertThat(seen).filteredOn(a -> a.ruleId().equals("level-high"))
+                    .extracting(Alert::incidentId, Alert::phase, Alert::eventTime).containsExactly(
+                            tuple(high, Phase.ALARM, T0), tuple(high, Phase.RECOVERING, T0 + 6000),
+                            tuple(high, Phase.CLOSED, T0 + 6000));
+            assertThat(seen).filteredOn(a -> a.ruleId().equals("level-watch"))
+                    .extracting(Alert::incidentId, Alert::phase, Alert::eventTime).containsExactly(
+                            tuple(watch, Phase.ALARM, T0 + 3000), tuple(watch, Phase.RECOVERING, T0 + 6000),
+                            tuple(watch, Phase.CLOSED, T0 + 6000));
+        }
+    }
+
+    static void push(KafkaProducer<byte[], byte[]> producer, String topic, String yaml) {
+        RulesUpdate update = new RulesUpdate(yaml, "Officer Li", System.currentTimeMillis(), "cli test-host");
+        producer.send(new ProducerRecord<>(topic, "rules".getBytes(StandardCharsets.UTF_8),
+                JsonSerde.control().toBytes(ControlMessage.of(update))));
+        producer.flush();
+    }
+
+    static List<AuditEvent> pollAudit(KafkaConsumer<byte[], byte[]> consumer, List<AuditEvent> seen) throws Exception {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            seen.add(JsonSerde.audit().fromBytes(r.value()));
+        }
+        return seen;
+    }
+
     static void send(KafkaProducer<byte[], byte[]> producer, String device, int second, double value) {
+        send(producer, Topics.READINGS, device, second, value);
+    }
+
+    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String device, int second, double value) {
         long t = T0 + second * 1000L;
         Reading r = new Reading(device, "delta", "river-north", "water_level", value, "m", t, t + 20, Protocol.MQTT);
-        producer.send(new ProducerRecord<>(Topics.READINGS, device.getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(topic, device.getBytes(StandardCharsets.UTF_8),
                 JsonSerde.readings().toBytes(r)));
     }
 
@@ -234,13 +354,18 @@ class JobApplicationTest {
     }
 
     static KafkaConsumer<byte[], byte[]> alertConsumer() {
+        return consumer(Topics.ALERTS);
+    }
+
+    /** Reads {@code topic} from its start as a read_committed consumer sees it. */
+    static KafkaConsumer<byte[], byte[]> consumer(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
-        TopicPartition partition = new TopicPartition(Topics.ALERTS, 0);
+        TopicPartition partition = new TopicPartition(topic, 0);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         return consumer;

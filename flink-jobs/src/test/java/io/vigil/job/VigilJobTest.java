@@ -1,23 +1,34 @@
 package io.vigil.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
+import io.vigil.common.incident.Acknowledgement;
+import io.vigil.common.incident.AuditEvent;
+import io.vigil.common.incident.ControlMessage;
+import io.vigil.common.incident.RulesUpdate;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -33,7 +44,7 @@ class VigilJobTest {
     static final long T0 = 1_700_000_000_000L;
     /** gauge-1 floods past the demo rule's levels; one value per second. */
     static final double[] FLOOD = {3.0, 3.7, 4.2, 4.3, 4.4, 4.5, 4.4, 4.3, 4.2, 3.7, 3.6, 3.5, 3.4, 3.3, 3.2, 3.1,
-        3.0, 3.0, 3.0, 3.0, 3.0, 3.0};
+        3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0};
 
     @Test
     void readingsReachTheSeriesSinkAndAlertsEveryAlertSinkInPhaseOrder() throws Exception {
@@ -62,13 +73,91 @@ class VigilJobTest {
         env.execute("vigil-test");
 
         assertThat(series.values()).containsExactlyInAnyOrderElementsOf(readings);
-        // demo rule: warn 3.6, limit 4.0 for 5 s, clear 3.8 for 10 s
+        // demo rule: warn 3.6, limit 4.0 for 5 s, clear 3.5 for 10 s (3.7, 3.6, 3.5 on the way down keep the ALARM)
         assertThat(alertsA.values()).extracting(Alert::phase, Alert::eventTime).containsExactly(
                 tuple(Phase.PRE_WARNING, T0 + 1000), tuple(Phase.ALARM, T0 + 7000),
-                tuple(Phase.RECOVERING, T0 + 9000), tuple(Phase.CLOSED, T0 + 19000));
+                tuple(Phase.RECOVERING, T0 + 12_000), tuple(Phase.CLOSED, T0 + 22_000));
         assertThat(alertsA.values()).extracting(Alert::incidentId)
                 .containsOnly("river-level-high:gauge-1:water_level:" + (T0 + 1000));
         assertThat(alertsB.values()).isEqualTo(alertsA.values());
+    }
+
+    @Test
+    void aRulesDocumentPushedMidStreamAddsARuleAndKeepsTheOpenIncidentOfAnUnchangedOne() throws Exception {
+        String original = """
+                rules:
+                  - id: level-high
+                    metric: water_level
+                    threshold: {above: 4.0, clear: 3.5}
+                """;
+        String pushed = original + """
+                  - id: level-watch
+                    metric: water_level
+                    threshold: {above: 4.4}
+                """;
+        // 4.2 alarms level-high only; from index 6 on, once the push is in force, 4.6 alarms level-watch too
+        double[] levels = {3.0, 4.2, 4.2, 4.2, 4.2, 4.2, 4.6, 4.6, 4.6, 3.0, 3.0, 3.0};
+        int firstAfterPush = 6;
+        CollectingSink<Alert> alerts = new CollectingSink<>();
+        CollectingSink<AuditEvent> audit = new CollectingSink<>();
+        String highIncident = "level-high:gauge-1:water_level:" + (T0 + 1000);
+
+        // readings pause before index 6 until the job has put the pushed rules in force
+        GeneratorFunction<Long, Reading> readings = i -> {
+            if (i == firstAfterPush) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !audit.values().isEmpty());
+            }
+            return reading("gauge-1", "water_level", levels[i.intValue()], T0 + i * 1000);
+        };
+        // the push waits for level-high's ALARM: the incident is open when its rules change. The first control
+        // message (an acknowledgement of nothing) moves the control stream's watermark before the generator blocks.
+        GeneratorFunction<Long, ControlMessage> control = i -> {
+            if (i == 0) {
+                return ControlMessage.of(new Acknowledgement("nothing:x:y:0", "nobody", T0, null, "test"));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> alerts.values().stream()
+                    .anyMatch(a -> a.phase() == Phase.ALARM));
+            return ControlMessage.of(new RulesUpdate(pushed, "officer-li", T0 + 5000, "test"));
+        };
+
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1); // one reader per source: the pause above holds back every later reading
+        VigilJob.build(env,
+                new DataGeneratorSource<>(readings, levels.length, RateLimiterStrategy.perSecond(10),
+                        TypeInformation.of(Reading.class)),
+                everyReadingMovesTheWatermark(),
+                new DataGeneratorSource<>(control, 2, RateLimiterStrategy.perSecond(1),
+                        TypeInformation.of(ControlMessage.class)),
+                new CollectingSink<>(), List.<Sink<Alert>>of(alerts), List.<Sink<AuditEvent>>of(audit),
+                RulesLoader.parse(original, "test"));
+        env.execute("vigil-rules-push-test");
+
+        assertThat(alerts.values()).filteredOn(a -> a.ruleId().equals("level-high"))
+                .extracting(Alert::incidentId, Alert::phase, Alert::eventTime).containsExactly(
+                        tuple(highIncident, Phase.ALARM, T0 + 1000), tuple(highIncident, Phase.RECOVERING, T0 + 9000),
+                        tuple(highIncident, Phase.CLOSED, T0 + 9000));
+        String watchIncident = "level-watch:gauge-1:water_level:" + (T0 + 6000);
+        assertThat(alerts.values()).filteredOn(a -> a.ruleId().equals("level-watch"))
+                .extracting(Alert::incidentId, Alert::phase, Alert::eventTime).containsExactly(
+                        tuple(watchIncident, Phase.ALARM, T0 + 6000), tuple(watchIncident, Phase.RECOVERING, T0 + 9000),
+                        tuple(watchIncident, Phase.CLOSED, T0 + 9000));
+        assertThat(audit.values()).extracting(AuditEvent::kind, AuditEvent::by, AuditEvent::detail).containsExactly(
+                tuple("RULES_CHANGED", "officer-li", "added [level-watch]; removed []; changed []; 2 rules in force"));
+    }
+
+    /** Periodic watermarks stop while a generator waits; these go out with each reading. */
+    static WatermarkStrategy<Reading> everyReadingMovesTheWatermark() {
+        return WatermarkStrategy.<Reading>forGenerator(ctx -> new WatermarkGenerator<>() {
+            @Override
+            public void onEvent(Reading r, long ts, WatermarkOutput output) {
+                output.emitWatermark(new Watermark(ts));
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {}
+        }).withTimestampAssigner((r, previous) -> r.eventTime());
     }
 
     static DataGeneratorSource<Reading> source(List<Reading> readings) {

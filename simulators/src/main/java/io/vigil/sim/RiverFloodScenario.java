@@ -7,12 +7,12 @@ import java.util.List;
  * The demo: river gauges around a city measure {@code water_level} in metres. Every gauge sits near 3.0 m with a
  * seeded offset, a slow diurnal wobble and a little noise, and stays well below the pre-warning level. The flood
  * gauge (device 0, zone "riverside") is hit by a flood wave that a rule
- * {@code water_level above 4.0, warn 3.6, clear 3.8, for 5s, clear_for 10s} follows through PRE_WARNING, ALARM,
+ * {@code water_level above 4.0, warn 3.6, clear 3.5, for 5s, clear_for 10s} follows through PRE_WARNING, ALARM,
  * RECOVERING and CLOSED within two minutes at time scale 1.
  *
  * <p>Flood wave in scenario seconds: level until 10 s, smooth rise to the 4.6 m crest at 35 s (crossing 3.6 near
  * 20 s and 4.0 near 25 s), crest until 55 s, smooth fall back to the base level at 80 s (below 4.0 near 65 s,
- * below 3.8 near 68 s). Scenario time runs {@code timeScale} times faster than elapsed time, so tests can replay
+ * below 3.5 near 71 s). Scenario time runs {@code timeScale} times faster than elapsed time, so tests can replay
  * the wave in a few seconds.
  */
 public final class RiverFloodScenario implements Scenario {
@@ -25,7 +25,7 @@ public final class RiverFloodScenario implements Scenario {
     public static final int FLOOD_GAUGE = 0;
     public static final double PRE_WARNING_LEVEL = 3.6;
     public static final double ALARM_LIMIT = 4.0;
-    public static final double CLEAR_LEVEL = 3.8;
+    public static final double CLEAR_LEVEL = 3.5;
 
     static final double BASE_LEVEL = 3.0;
     static final double CREST = 4.6;

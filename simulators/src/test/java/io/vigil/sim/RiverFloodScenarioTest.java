@@ -65,7 +65,7 @@ class RiverFloodScenarioTest {
         assertThat(alarm.rises()).isGreaterThan(warn.rises()).isLessThan(Duration.ofSeconds(40));
         assertThat(alarm.above()).isBetween(Duration.ofSeconds(35), Duration.ofSeconds(45));
         assertThat(clear.falls()).isGreaterThan(alarm.falls());
-        // The demo rule: for 5 s above 4.0 raises the alarm, 10 s below 3.8 closes it, all within two minutes.
+        // The demo rule: for 5 s above 4.0 raises the alarm, 10 s below 3.5 closes it, all within two minutes.
         assertThat(alarm.rises().minus(warn.rises())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(clear.falls().plusSeconds(10)).isLessThan(Duration.ofSeconds(100));
 

@@ -1,6 +1,9 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Reading;
+import io.vigil.common.incident.RulesUpdate;
+import io.vigil.job.rules.InvalidRulesException;
+import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
@@ -15,7 +18,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -26,23 +29,34 @@ import org.apache.flink.util.Collector;
  *
  * <p>A detector with state names how long a silent series keeps it ({@link #forgetAfter}); the state is then
  * {@link #clear cleared}, so silent series do not pile up.
+ *
+ * <p>Rules can be replaced while the job runs: the second (broadcast) input carries the pushed rules documents
+ * and each reading is judged by the rule in force when the watermark releases it ({@link LiveRules}). A changed
+ * rule keeps the key's state: it holds recent readings, which the new parameters apply to from the next reading
+ * on. A removed rule's readings are no longer judged and its state goes with the forget timer.
+ *
+ * <p>A new detector kind implements {@link #kind}, {@link #onReading} and, if it keeps state, {@link #openState},
+ * {@link #forgetAfter} and {@link #clear}; it gets its rule as {@code onReading}'s first argument.
  */
-public abstract class EventTimeDetector extends KeyedProcessFunction<String, RuleReading, Signal> {
+public abstract class EventTimeDetector
+        extends KeyedBroadcastProcessFunction<String, RuleReading, RulesUpdate, Signal> {
     private static final long serialVersionUID = 1L;
-    protected final RuleSet rules;
+    private final LiveRules rules;
     private transient MapState<Long, List<Reading>> pending;
     private transient ValueState<Long> forgetAt;
     private transient Counter late;
 
+    /** @param rules the rules in force until a rules document is pushed */
     protected EventTimeDetector(RuleSet rules) {
-        this.rules = rules;
+        this.rules = new LiveRules(rules);
     }
 
     /** The rule kind this detector serves, e.g. {@code threshold}. */
     public abstract String kind();
 
-    /** Evaluates one reading, in event-time order. */
-    protected abstract void onReading(Rule rule, Reading r, Context ctx, Collector<Signal> out) throws Exception;
+    /** Evaluates one reading of a series {@code rule} (the rule in force now) watches, in event-time order. */
+    protected abstract void onReading(Rule rule, Reading r, ReadOnlyContext ctx, Collector<Signal> out)
+            throws Exception;
 
     /** A detector's own timer fired (not a pending reading, not the forget timer). */
     protected void onDetectorTimer(Rule rule, long ts, OnTimerContext ctx, Collector<Signal> out) throws Exception {}
@@ -67,7 +81,7 @@ public abstract class EventTimeDetector extends KeyedProcessFunction<String, Rul
     }
 
     @Override
-    public final void processElement(RuleReading in, Context ctx, Collector<Signal> out) throws Exception {
+    public final void processElement(RuleReading in, ReadOnlyContext ctx, Collector<Signal> out) throws Exception {
         long ts = in.reading().eventTime();
         if (ts <= ctx.timerService().currentWatermark()) {
             late.inc();
@@ -84,14 +98,18 @@ public abstract class EventTimeDetector extends KeyedProcessFunction<String, Rul
 
     @Override
     public final void onTimer(long ts, OnTimerContext ctx, Collector<Signal> out) throws Exception {
-        Rule rule = rules.rule(RuleReading.ruleIdOf(ctx.getCurrentKey()));
+        RuleSet inForce = rules.current(ctx.getBroadcastState(LiveRules.STATE));
+        Rule rule = inForce.rule(RuleReading.ruleIdOf(ctx.getCurrentKey()));
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             List<Reading> due = pending.get(ts);
             if (due != null) {
                 pending.remove(ts);
                 if (rule != null) {
                     for (Reading r : due) {
-                        onReading(rule, r, ctx, out);
+                        // routed under the rules of a moment ago: the rule may since watch other series
+                        if (rule.matches(r)) {
+                            onReading(rule, r, ctx, out);
+                        }
                     }
                     rearmForget(rule, ts, ctx);
                 }
@@ -106,6 +124,15 @@ public abstract class EventTimeDetector extends KeyedProcessFunction<String, Rul
         }
         if (rule != null) {
             onDetectorTimer(rule, ts, ctx, out);
+        }
+    }
+
+    @Override
+    public final void processBroadcastElement(RulesUpdate update, Context ctx, Collector<Signal> out) throws Exception {
+        try {
+            rules.apply(ctx.getBroadcastState(LiveRules.STATE), update);
+        } catch (InvalidRulesException e) {
+            // the rule matcher audits it; the rules in force stay
         }
     }
 

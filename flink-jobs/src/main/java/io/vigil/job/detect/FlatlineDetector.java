@@ -35,7 +35,7 @@ public final class FlatlineDetector extends EventTimeDetector {
     }
 
     @Override
-    protected void onReading(Rule rule, Reading r, Context ctx, Collector<Signal> out) throws Exception {
+    protected void onReading(Rule rule, Reading r, ReadOnlyContext ctx, Collector<Signal> out) throws Exception {
         Flatline flat = rule.condition(Flatline.class);
         if (flat == null) {
             return;

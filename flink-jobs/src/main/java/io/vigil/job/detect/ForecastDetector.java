@@ -40,7 +40,7 @@ public final class ForecastDetector extends EventTimeDetector {
     }
 
     @Override
-    protected void onReading(Rule rule, Reading r, Context ctx, Collector<Signal> out) throws Exception {
+    protected void onReading(Rule rule, Reading r, ReadOnlyContext ctx, Collector<Signal> out) throws Exception {
         PredictedCrossing f = rule.condition(PredictedCrossing.class);
         if (f == null) {
             return;

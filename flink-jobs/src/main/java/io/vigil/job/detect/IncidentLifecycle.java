@@ -5,8 +5,12 @@ import io.vigil.common.Phase;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.IncidentReport;
+import io.vigil.common.incident.RulesUpdate;
+import io.vigil.job.rules.InvalidRulesException;
+import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
+import io.vigil.job.rules.RulesChange;
 import io.vigil.job.rules.Threshold;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +27,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -39,13 +44,19 @@ import org.slf4j.LoggerFactory;
  * order does not matter. The combined level must stay at ALARM for the threshold's {@code for} before ALARM, and
  * every detector must stay cleared for {@code clear_for} before CLOSED.
  *
- * <p>The second input carries duty officers' acknowledgements (keyed by the incident id's series part). An
+ * <p>Duty officers' acknowledgements arrive on the same keyed input (keyed by the incident id's series part). An
  * unacknowledged ALARM is re-notified with escalation level +1 every {@code escalate_after} of processing time:
  * escalation is about people answering in wall-clock time, and event time would stand still while a silent site
  * holds the watermark back, or rush through escalations while a backlog is replayed. Acknowledgements and
  * escalations also go to the {@link #AUDIT} side output.
+ *
+ * <p>The broadcast input carries pushed rules documents ({@link LiveRules}). Incidents of unchanged rules go on
+ * untouched. An incident of a changed rule keeps its phase and id; the new definition applies from its next
+ * signal, and the latest opinions of detectors the rule no longer has are dropped. An open incident of a removed
+ * rule is CLOSED at once (at the event time of its last signal, its report covering what happened until then)
+ * and its state is dropped.
  */
-public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Signal, Acknowledgement, Alert> {
+public final class IncidentLifecycle extends KeyedBroadcastProcessFunction<String, IncidentInput, RulesUpdate, Alert> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(IncidentLifecycle.class);
     public static final OutputTag<AuditEvent> AUDIT = new OutputTag<>("audit", TypeInformation.of(AuditEvent.class));
@@ -57,8 +68,13 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
             .thenComparing(s -> s.detector().equals(Threshold.KIND))
             .thenComparing(Signal::detector, Comparator.reverseOrder());
 
-    private final RuleSet rules;
+    private static final ValueStateDescriptor<IncidentState> INCIDENT =
+            new ValueStateDescriptor<>("incident", IncidentState.class);
+
+    private final LiveRules rules;
     private final long forgetAfterMs;
+    /** The rules in force for the call being handled. */
+    private transient RuleSet inForce;
     private transient ValueState<IncidentState> incident;
     private transient MapState<Long, List<Signal>> pending;
     private static final int LATENCY_WINDOW = 1000;
@@ -71,14 +87,15 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         this(rules, DEFAULT_FORGET_AFTER);
     }
 
+    /** @param rules the rules in force until a rules document is pushed */
     public IncidentLifecycle(RuleSet rules, Duration forgetAfter) {
-        this.rules = rules;
+        this.rules = new LiveRules(rules);
         this.forgetAfterMs = forgetAfter.toMillis();
     }
 
     @Override
     public void open(OpenContext openContext) {
-        incident = getRuntimeContext().getState(new ValueStateDescriptor<>("incident", IncidentState.class));
+        incident = getRuntimeContext().getState(INCIDENT);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-signals", Types.LONG,
                 Types.LIST(TypeInformation.of(Signal.class))));
         alerts = getRuntimeContext().getMetricGroup().counter("alerts");
@@ -89,7 +106,16 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
     }
 
     @Override
-    public void processElement1(Signal signal, Context ctx, Collector<Alert> out) throws Exception {
+    public void processElement(IncidentInput in, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
+        inForce = rules.current(ctx.getBroadcastState(LiveRules.STATE));
+        if (in.signal() != null) {
+            onSignal(in.signal(), ctx, out);
+        } else if (in.ack() != null) {
+            onAcknowledgement(in.ack(), ctx, out);
+        }
+    }
+
+    private void onSignal(Signal signal, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         long ts = signal.eventTime();
         if (signal.immediate() || ts <= ctx.timerService().currentWatermark()) {
             apply(ts, List.of(signal), ctx, ctx.timerService().currentProcessingTime(), out);
@@ -104,8 +130,7 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         pending.put(ts, due);
     }
 
-    @Override
-    public void processElement2(Acknowledgement ack, Context ctx, Collector<Alert> out) throws Exception {
+    private void onAcknowledgement(Acknowledgement ack, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         IncidentState s = incident.value();
         if (s == null || s.last == null || s.phase == Phase.NORMAL || !s.last.incidentId().equals(ack.incidentId())) {
             ignoredAcks.inc();
@@ -129,6 +154,7 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
 
     @Override
     public void onTimer(long ts, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        inForce = rules.current(ctx.getBroadcastState(LiveRules.STATE));
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             escalate(ts, ctx, out);
             return;
@@ -150,15 +176,74 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         }
     }
 
-    private void apply(long ts, List<Signal> signals, Context ctx, long now, Collector<Alert> out) throws Exception {
+    @Override
+    public void processBroadcastElement(RulesUpdate update, Context ctx, Collector<Alert> out) throws Exception {
+        RulesChange change;
+        try {
+            change = rules.apply(ctx.getBroadcastState(LiveRules.STATE), update);
+        } catch (InvalidRulesException e) {
+            return; // the rule matcher audits it; the rules in force stay
+        }
+        inForce = change.after();
+        if (change.removed().isEmpty() && change.changed().isEmpty()) {
+            return;
+        }
+        ctx.applyToKeyedState(INCIDENT, (key, state) -> {
+            String ruleId = key.substring(0, key.indexOf(':'));
+            IncidentState s = state.value();
+            if (change.isRemoved(ruleId)) {
+                closeRemoved(change.before().rule(ruleId), change.before(), s, update, out);
+                state.clear();
+                pending.clear(); // the state function runs with this key current
+            } else if (change.isChanged(ruleId) && s != null) {
+                Rule rule = change.after().rule(ruleId);
+                s.latest.keySet().removeIf(kind -> !rule.has(kind));
+                if (s.quiet()) {
+                    state.clear();
+                } else {
+                    state.update(s);
+                }
+            }
+        });
+    }
+
+    /** CLOSED for an open incident whose rule was removed, judged by the rule as it was. */
+    private void closeRemoved(Rule rule, RuleSet before, IncidentState s, RulesUpdate update, Collector<Alert> out) {
+        if (s == null || s.phase == Phase.NORMAL || s.last == null) {
+            return;
+        }
+        Signal driver = null;
+        for (Signal sig : s.latest.values()) {
+            if (driver == null || CONCERN.compare(sig, driver) > 0) {
+                driver = sig;
+            }
+        }
+        if (driver == null) { // every detector it had was dropped by an earlier change: the last alert speaks
+            Alert a = s.last;
+            driver = new Signal(a.ruleId(), "removed", a.subject(), a.site(), a.zone(), a.metric(), null, Level.NORMAL,
+                    true, a.value(), a.limit(), null, a.eventTime(), false, 0L);
+        }
+        inForce = before;
+        Threshold th = rule.threshold();
+        emit(rule, s, driver, Math.max(s.lastSeen, s.last.eventTime()), Phase.CLOSED,
+                th != null ? th.clear() : driver.limit(), null, out,
+                "closed: rule " + rule.id() + " was removed by " + update.by());
+        LOG.info("closed {}: its rule was removed by {}", s.last.incidentId(), update.by());
+    }
+
+    private void apply(long ts, List<Signal> signals, ReadOnlyContext ctx, long now, Collector<Alert> out)
+            throws Exception {
         IncidentState s = incident.value();
         if (s == null) {
             s = new IncidentState();
         }
         long armed = s.forgetTimer;
-        Rule rule = rules.rule(signals.get(0).ruleId());
+        Rule rule = inForce.rule(signals.get(0).ruleId());
         if (rule != null) {
             for (Signal signal : signals) {
+                if (!rule.has(signal.detector())) {
+                    continue; // sent before the rule lost this detector
+                }
                 Signal before = s.latest.get(signal.detector());
                 if (before == null || before.eventTime() <= signal.eventTime()) {
                     s.latest.put(signal.detector(), signal);
@@ -181,14 +266,14 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         incident.update(s);
     }
 
-    private static void disarm(Context ctx, long forgetTimer) {
+    private static void disarm(ReadOnlyContext ctx, long forgetTimer) {
         if (forgetTimer != IncidentState.NONE) {
             ctx.timerService().deleteEventTimeTimer(forgetTimer);
         }
     }
 
     /** Applies the merged signals of one event time; returns the state to continue with (fresh after CLOSED). */
-    private IncidentState evaluate(Rule rule, IncidentState s, long t, Context ctx, Collector<Alert> out) {
+    private IncidentState evaluate(Rule rule, IncidentState s, long t, ReadOnlyContext ctx, Collector<Alert> out) {
         Signal driver = null;
         boolean cleared = true;
         for (Signal sig : s.latest.values()) {
@@ -212,20 +297,20 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
                             s.incidentStart = s.breachSince;
                         }
                         s.reachedAlarm = true;
-                        emit(rule, s, driver, t, Phase.ALARM, driver.limit(), ctx, out);
+                        emit(rule, s, driver, t, Phase.ALARM, driver.limit(), ctx.timerService(), out);
                     } else if (s.phase == Phase.NORMAL && rule.warns()) {
                         s.incidentStart = t;
                         s.warnLimit = th != null && th.hasWarn() ? th.warn() : driver.limit();
-                        emit(rule, s, driver, t, Phase.PRE_WARNING, s.warnLimit, ctx, out);
+                        emit(rule, s, driver, t, Phase.PRE_WARNING, s.warnLimit, ctx.timerService(), out);
                     }
                 } else {
                     s.breachSince = IncidentState.NONE;
                     if (s.phase == Phase.NORMAL && level == Level.WARN) {
                         s.incidentStart = t;
                         s.warnLimit = driver.limit();
-                        emit(rule, s, driver, t, Phase.PRE_WARNING, s.warnLimit, ctx, out);
+                        emit(rule, s, driver, t, Phase.PRE_WARNING, s.warnLimit, ctx.timerService(), out);
                     } else if (s.phase == Phase.PRE_WARNING && level == Level.NORMAL) {
-                        emit(rule, s, driver, t, Phase.CLOSED, s.warnLimit, ctx, out);
+                        emit(rule, s, driver, t, Phase.CLOSED, s.warnLimit, ctx.timerService(), out);
                         return fresh(s);
                     }
                 }
@@ -233,14 +318,14 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
             case ALARM -> {
                 if (cleared) {
                     s.clearSince = t;
-                    emit(rule, s, driver, t, Phase.RECOVERING, clearLevel, ctx, out);
+                    emit(rule, s, driver, t, Phase.RECOVERING, clearLevel, ctx.timerService(), out);
                     return closeIfCleared(rule, s, driver, t, clearLevel, ctx, out);
                 }
             }
             case RECOVERING -> {
                 if (level == Level.ALARM) {
                     s.clearSince = IncidentState.NONE;
-                    emit(rule, s, driver, t, Phase.ALARM, driver.limit(), ctx, out);
+                    emit(rule, s, driver, t, Phase.ALARM, driver.limit(), ctx.timerService(), out);
                 } else if (cleared) {
                     if (s.clearSince == IncidentState.NONE) {
                         s.clearSince = t;
@@ -255,7 +340,7 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         if (s.phase == before && s.phase != Phase.NORMAL && driver.members() != null
                 && !driver.members().equals(s.members)) {
             // a group changed within one phase (a muster's missing people): officers need the live list
-            emit(rule, s, driver, t, s.phase, s.last.limit(), ctx, out);
+            emit(rule, s, driver, t, s.phase, s.last.limit(), ctx.timerService(), out);
         }
         if (s.phase != Phase.NORMAL) {
             count(rule, s, driver, t);
@@ -264,9 +349,9 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
     }
 
     private IncidentState closeIfCleared(Rule rule, IncidentState s, Signal driver, long t, double clearLevel,
-                                         Context ctx, Collector<Alert> out) {
+                                         ReadOnlyContext ctx, Collector<Alert> out) {
         if (t - s.clearSince >= rule.clearFor().toMillis()) {
-            emit(rule, s, driver, t, Phase.CLOSED, clearLevel, ctx, out);
+            emit(rule, s, driver, t, Phase.CLOSED, clearLevel, ctx.timerService(), out);
             return fresh(s);
         }
         count(rule, s, driver, t);
@@ -295,8 +380,19 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         }
     }
 
-    private void emit(Rule rule, IncidentState s, Signal driver, long t, Phase phase, double level, Context ctx,
-                      Collector<Alert> out) {
+    private void emit(Rule rule, IncidentState s, Signal driver, long t, Phase phase, double level,
+                      TimerService timers, Collector<Alert> out) {
+        emit(rule, s, driver, t, phase, level, timers, out, null);
+    }
+
+    /**
+     * Publishes a transition.
+     *
+     * @param timers null where timers cannot be set (a rules update): no escalation timer is then touched
+     * @param note   appended to the description, e.g. why an incident was closed; null for none
+     */
+    private void emit(Rule rule, IncidentState s, Signal driver, long t, Phase phase, double level,
+                      TimerService timers, Collector<Alert> out, String note) {
         if (phase == Phase.PRE_WARNING && s.firstPreWarningAt == IncidentState.NONE) {
             s.firstPreWarningAt = t;
         }
@@ -310,7 +406,7 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
             driver.members().stream().filter(m -> !s.everMembers.contains(m)).forEach(s.everMembers::add);
         }
         String severity = s.reachedAlarm ? rule.severity() : PRE_WARNING_SEVERITY;
-        String department = rules.departmentOf(rule, driver.zone());
+        String department = inForce.departmentOf(rule, driver.zone());
         double alarmLimit = rule.threshold() != null ? rule.threshold().limit() : driver.limit();
         Long eta = phase == Phase.PRE_WARNING || phase == Phase.ALARM ? driver.eta() : null;
         String id = s.incidentId(driver.seriesKey());
@@ -318,7 +414,8 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         Alert alert = new Alert(id, rule.id(), driver.deviceId(), driver.site(), driver.zone(), driver.metric(), phase,
                 severity, driver.value(), level, t, s.incidentStart,
                 AlertText.render(rule.summary(), rule, driver, phase, severity, alarmLimit, level, eta, department),
-                AlertText.render(rule.description(), rule, driver, phase, severity, alarmLimit, level, eta, department),
+                AlertText.render(rule.description(), rule, driver, phase, severity, alarmLimit, level, eta, department)
+                        + (note == null ? "" : " (" + note + ")"),
                 department, eta, s.acknowledgedBy, s.escalation, report);
         s.last = alert;
         out.collect(alert);
@@ -327,13 +424,16 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
             // the pipeline's end-to-end latency: gateway receipt of the deciding reading to its alert leaving here
             alertLatencyMs.update(System.currentTimeMillis() - driver.receiveTime());
         }
+        if (timers == null) {
+            return;
+        }
         if (phase == Phase.ALARM && rule.escalateAfter() != null && s.acknowledgedBy == null
                 && s.escalationTimer == IncidentState.NONE) {
-            s.escalationTimer = ctx.timerService().currentProcessingTime() + rule.escalateAfter().toMillis();
-            ctx.timerService().registerProcessingTimeTimer(s.escalationTimer);
+            s.escalationTimer = timers.currentProcessingTime() + rule.escalateAfter().toMillis();
+            timers.registerProcessingTimeTimer(s.escalationTimer);
         }
         if (phase == Phase.CLOSED && s.escalationTimer != IncidentState.NONE) {
-            ctx.timerService().deleteProcessingTimeTimer(s.escalationTimer);
+            timers.deleteProcessingTimeTimer(s.escalationTimer);
             s.escalationTimer = IncidentState.NONE;
         }
     }
@@ -358,7 +458,7 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
             return;
         }
         s.escalationTimer = IncidentState.NONE;
-        Rule rule = s.last == null ? null : rules.rule(s.last.ruleId());
+        Rule rule = s.last == null ? null : inForce.rule(s.last.ruleId());
         if (rule == null || rule.escalateAfter() == null || s.acknowledgedBy != null || s.phase != Phase.ALARM) {
             incident.update(s);
             return;

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
+import java.time.Duration;
 import org.apache.flink.util.Collector;
 
 /**
@@ -19,6 +20,9 @@ import org.apache.flink.util.Collector;
  * the other devices) passes it: exact and replay-safe. If the whole site goes silent the watermark stalls and
  * that timer never fires, so a processing-time timer at {@code arrival + timeout} raises the same ALARM (marked
  * {@link Signal#immediate()}); whichever fires first wins. End of input (watermark at +∞) is not silence.
+ *
+ * <p>A series silent for as long as the incident lifecycle keeps an incident ({@link
+ * IncidentLifecycle#DEFAULT_FORGET_AFTER}, at least twice the timeout) is forgotten, like the incident.
  */
 public final class NoDataDetector extends EventTimeDetector {
     private static final long serialVersionUID = 1L;
@@ -45,7 +49,7 @@ public final class NoDataDetector extends EventTimeDetector {
     }
 
     @Override
-    protected void onReading(Rule rule, Reading r, Context ctx, Collector<Signal> out) throws Exception {
+    protected void onReading(Rule rule, Reading r, ReadOnlyContext ctx, Collector<Signal> out) throws Exception {
         NoData noData = rule.condition(NoData.class);
         if (noData == null) {
             return;
@@ -78,6 +82,13 @@ public final class NoDataDetector extends EventTimeDetector {
         boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
         if (eventTime) {
             eventDeadline.clear();
+            if (noData != null && r != null && ts < r.eventTime() + noData.timeoutMs()) {
+                // the rule was changed to a longer timeout since this deadline was set
+                long later = r.eventTime() + noData.timeoutMs();
+                ctx.timerService().registerEventTimeTimer(later);
+                eventDeadline.update(later);
+                return;
+            }
         } else {
             wallDeadline.clear();
         }
@@ -92,8 +103,17 @@ public final class NoDataDetector extends EventTimeDetector {
     }
 
     @Override
+    protected Duration forgetAfter(Rule rule) {
+        NoData noData = rule.condition(NoData.class);
+        long twice = noData == null ? 0 : 2 * noData.timeoutMs();
+        return Duration.ofMillis(Math.max(IncidentLifecycle.DEFAULT_FORGET_AFTER.toMillis(), twice));
+    }
+
+    @Override
     protected void clear() {
         last.clear();
         offline.clear();
+        eventDeadline.clear();
+        wallDeadline.clear();
     }
 }

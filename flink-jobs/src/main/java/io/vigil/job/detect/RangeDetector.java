@@ -20,7 +20,7 @@ public final class RangeDetector extends EventTimeDetector {
     }
 
     @Override
-    protected void onReading(Rule rule, Reading r, Context ctx, Collector<Signal> out) {
+    protected void onReading(Rule rule, Reading r, ReadOnlyContext ctx, Collector<Signal> out) {
         Range range = rule.condition(Range.class);
         if (range == null) {
             return;

@@ -36,7 +36,7 @@ public final class RateDetector extends EventTimeDetector {
     }
 
     @Override
-    protected void onReading(Rule rule, Reading r, Context ctx, Collector<Signal> out) throws Exception {
+    protected void onReading(Rule rule, Reading r, ReadOnlyContext ctx, Collector<Signal> out) throws Exception {
         RateOfChange rate = rule.condition(RateOfChange.class);
         if (rate == null) {
             return;

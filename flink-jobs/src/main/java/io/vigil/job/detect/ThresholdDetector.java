@@ -25,7 +25,7 @@ public final class ThresholdDetector extends EventTimeDetector {
     }
 
     @Override
-    protected void onReading(Rule rule, Reading r, Context ctx, Collector<Signal> out) {
+    protected void onReading(Rule rule, Reading r, ReadOnlyContext ctx, Collector<Signal> out) {
         Threshold th = rule.threshold();
         if (th == null) {
             return;

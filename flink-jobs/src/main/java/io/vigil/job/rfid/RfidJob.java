@@ -1,11 +1,13 @@
 package io.vigil.job.rfid;
 
 import io.vigil.common.Alert;
-import io.vigil.common.incident.Acknowledgement;
+import io.vigil.common.incident.RulesUpdate;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.TagRead;
+import io.vigil.job.detect.IncidentInput;
 import io.vigil.job.detect.IncidentLifecycle;
 import io.vigil.job.detect.Signal;
+import io.vigil.job.rules.LiveRules;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -15,6 +17,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
@@ -85,11 +88,14 @@ public final class RfidJob {
             signals = signals.union(muster);
         }
 
-        // RFID rules are not acknowledged through this lifecycle yet: an empty stream following the signals' time
-        DataStream<Acknowledgement> noAcks = signals.flatMap(new Nothing<Signal, Acknowledgement>())
-                .returns(Acknowledgement.class).name("rfid-no-acks").uid("rfid-no-acks");
-        DataStream<Alert> alerts = signals.keyBy(Signal::seriesKey)
-                .connect(noAcks.keyBy(a -> Alert.seriesOf(a.incidentId())))
+        // RFID rules are fixed by the site file and not acknowledged through this lifecycle yet: its rules input is
+        // an empty stream following the signals' time
+        BroadcastStream<RulesUpdate> noRulesUpdates = signals.flatMap(new Nothing<Signal, RulesUpdate>())
+                .returns(RulesUpdate.class).name("rfid-no-rules-updates").uid("rfid-no-acks")
+                .broadcast(LiveRules.STATE);
+        DataStream<Alert> alerts = signals.map(IncidentInput::of).name("rfid-signals").uid("rfid-signals")
+                .keyBy(IncidentInput::seriesKey)
+                .connect(noRulesUpdates)
                 .process(new IncidentLifecycle(RfidRules.of(closeAfter))).name("rfid-incident-lifecycle")
                 .uid("rfid-incident-lifecycle");
         for (int i = 0; i < alertSinks.size(); i++) {

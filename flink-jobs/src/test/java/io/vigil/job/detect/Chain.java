@@ -3,33 +3,49 @@ package io.vigil.job.detect;
 import io.vigil.common.Alert;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
+import io.vigil.common.incident.RulesUpdate;
+import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /**
  * Detectors and the incident lifecycle wired as in the job, each in its own harness: every signal a detector
- * emits goes on to the lifecycle before the lifecycle sees the watermark that released it.
+ * emits goes on to the lifecycle before the lifecycle sees the watermark that released it. Rules documents go to
+ * every operator, as the job broadcasts them.
  */
 final class Chain {
-    final List<KeyedOneInputStreamOperatorTestHarness<String, RuleReading, Signal>> detectors = new ArrayList<>();
-    final KeyedTwoInputStreamOperatorTestHarness<String, Signal, Acknowledgement, Alert> lifecycle;
+    final List<KeyedBroadcastOperatorTestHarness<String, RuleReading, RulesUpdate, Signal>> detectors =
+            new ArrayList<>();
+    final KeyedBroadcastOperatorTestHarness<String, IncidentInput, RulesUpdate, Alert> lifecycle;
     private final List<Integer> forwarded = new ArrayList<>();
 
     Chain(RuleSet rules, Duration forgetAfter, EventTimeDetector... detectors) throws Exception {
         for (EventTimeDetector d : detectors) {
-            this.detectors.add(ProcessFunctionTestHarnesses.forKeyedProcessFunction(d, RuleReading::key, Types.STRING));
+            this.detectors.add(detector(d));
             forwarded.add(0);
         }
-        lifecycle = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new IncidentLifecycle(rules, forgetAfter),
-                Signal::seriesKey, a -> Alert.seriesOf(a.incidentId()), Types.STRING);
+        lifecycle = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new IncidentLifecycle(rules, forgetAfter), IncidentInput::seriesKey, Types.STRING, LiveRules.STATE);
+        // as in the job: the control stream never holds event time back
+        lifecycle.processBroadcastWatermark(Long.MAX_VALUE);
+    }
+
+    /** One detector in a harness whose rules input, like the job's, never holds event time back. */
+    static KeyedBroadcastOperatorTestHarness<String, RuleReading, RulesUpdate, Signal> detector(EventTimeDetector d)
+            throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(d, RuleReading::key, Types.STRING,
+                LiveRules.STATE);
+        h.processBroadcastWatermark(Long.MAX_VALUE);
+        return h;
     }
 
     static Chain threshold(RuleSet rules) throws Exception {
@@ -43,12 +59,21 @@ final class Chain {
         forward();
     }
 
+    /** A rules document pushed now: every operator gets it, detectors first, as the matcher's output lags. */
+    void pushRules(RulesUpdate update) throws Exception {
+        for (var d : detectors) {
+            d.processBroadcastElement(update, update.at());
+        }
+        forward();
+        lifecycle.processBroadcastElement(update, update.at());
+    }
+
     void processWatermark(long wm) throws Exception {
         for (var d : detectors) {
             d.processWatermark(wm);
         }
         forward();
-        lifecycle.processBothWatermarks(new Watermark(wm));
+        lifecycle.processWatermark(new Watermark(wm));
     }
 
     void setProcessingTime(long now) throws Exception {
@@ -60,7 +85,7 @@ final class Chain {
     }
 
     void acknowledge(Acknowledgement ack) throws Exception {
-        lifecycle.processElement2(ack, ack.at());
+        lifecycle.processElement(IncidentInput.of(ack), ack.at());
     }
 
     private void forward() throws Exception {
@@ -69,7 +94,7 @@ final class Chain {
             for (int j = forwarded.get(i); j < out.size(); j++) {
                 @SuppressWarnings("unchecked")
                 StreamRecord<Signal> r = (StreamRecord<Signal>) out.get(j);
-                lifecycle.processElement1(r.getValue(), r.getValue().eventTime());
+                lifecycle.processElement(IncidentInput.of(r.getValue()), r.getValue().eventTime());
             }
             forwarded.set(i, out.size());
         }
@@ -85,12 +110,16 @@ final class Chain {
     }
 
     int numKeyedStateEntries() {
-        return detectors.stream().mapToInt(KeyedOneInputStreamOperatorTestHarness::numKeyedStateEntries).sum()
-                + lifecycle.numKeyedStateEntries();
+        return detectors.stream().mapToInt(Chain::keyedStateEntries).sum() + keyedStateEntries(lifecycle);
+    }
+
+    /** Keyed state entries of a harness on the heap backend (the broadcast harnesses do not count them). */
+    static int keyedStateEntries(AbstractStreamOperatorTestHarness<?> h) {
+        return ((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
     int numEventTimeTimers() {
-        return detectors.stream().mapToInt(KeyedOneInputStreamOperatorTestHarness::numEventTimeTimers).sum()
+        return detectors.stream().mapToInt(AbstractStreamOperatorTestHarness::numEventTimeTimers).sum()
                 + lifecycle.numEventTimeTimers();
     }
 }

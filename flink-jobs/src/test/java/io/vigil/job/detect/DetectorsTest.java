@@ -16,9 +16,8 @@ import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import io.vigil.common.incident.RulesUpdate;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** Each detector alone: the signals it emits, the timers it keeps and the state it leaves. */
@@ -38,7 +37,7 @@ class DetectorsTest {
         // window state and one forget timer; a silent series is dropped after the window
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         h.processWatermark(4 * 5 * MIN + 10 * MIN);
-        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(Chain.keyedStateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
@@ -78,7 +77,7 @@ class DetectorsTest {
         h.processElement(in("gauge-1", 0, 3.0), 0);
         h.processWatermark(0);
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(h.numEventTimeTimers()).as("offline deadline").isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).as("offline deadline and forget timer").isEqualTo(2);
         assertThat(h.numProcessingTimeTimers()).as("processing-time fallback").isEqualTo(1);
 
         h.processWatermark(29_999);
@@ -125,7 +124,7 @@ class DetectorsTest {
         assertThat(h.extractOutputValues()).extracting(Signal::level).containsExactly(
                 Level.NORMAL, Level.NORMAL, Level.NORMAL, Level.NORMAL, Level.ALARM, Level.NORMAL);
         h.processWatermark(5 * MIN + 6 * MIN);
-        assertThat(h.numKeyedStateEntries()).as("forgotten after twice the duration").isZero();
+        assertThat(Chain.keyedStateEntries(h)).as("forgotten after twice the duration").isZero();
     }
 
     @Test
@@ -135,7 +134,7 @@ class DetectorsTest {
 
         assertThat(h.extractOutputValues()).extracting(Signal::level, Signal::limit).containsExactly(
                 tuple(Level.NORMAL, 20.0), tuple(Level.ALARM, 0.0), tuple(Level.ALARM, 20.0), tuple(Level.NORMAL, 20.0));
-        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(Chain.keyedStateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
@@ -143,12 +142,12 @@ class DetectorsTest {
         return RuleSet.of(new Rule("r", "water_level", Glob.ANY, Glob.ANY, c, "critical", "{rule}", "{value}"));
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, RuleReading, Signal> harness(EventTimeDetector d)
+    static KeyedBroadcastOperatorTestHarness<String, RuleReading, RulesUpdate, Signal> harness(EventTimeDetector d)
             throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(d, RuleReading::key, Types.STRING);
+        return Chain.detector(d);
     }
 
-    static void feed(KeyedOneInputStreamOperatorTestHarness<String, RuleReading, Signal> h, long step,
+    static void feed(KeyedBroadcastOperatorTestHarness<String, RuleReading, RulesUpdate, Signal> h, long step,
                      double... values) throws Exception {
         for (int i = 0; i < values.length; i++) {
             h.processElement(in("gauge-1", i * step, values[i]), i * step);

@@ -5,16 +5,16 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
-import io.vigil.common.incident.Acknowledgement;
+import io.vigil.common.incident.RulesUpdate;
 import io.vigil.job.rules.Glob;
+import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.SiteWarning;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
@@ -24,15 +24,17 @@ class GroupSignalTest {
             List.of(new SiteWarning("muster", Duration.ofSeconds(5))), "critical", "{value} missing",
             "Missing: {members}", null, null);
 
-    private final KeyedTwoInputStreamOperatorTestHarness<String, Signal, Acknowledgement, Alert> h =
-            ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new IncidentLifecycle(RuleSet.of(MUSTER)),
-                    Signal::seriesKey, a -> Alert.seriesOf(a.incidentId()), Types.STRING);
+    private final KeyedBroadcastOperatorTestHarness<String, IncidentInput, RulesUpdate, Alert> h =
+            ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new IncidentLifecycle(RuleSet.of(MUSTER)),
+                    IncidentInput::seriesKey, Types.STRING, LiveRules.STATE);
 
-    GroupSignalTest() throws Exception {}
+    GroupSignalTest() throws Exception {
+        h.processBroadcastWatermark(Long.MAX_VALUE); // as in the job: the rules input never holds event time back
+    }
 
     private void signal(Level level, long t, String... members) throws Exception {
-        h.processElement1(new Signal("muster", "muster", "site", "site", "plaza", "people", "people", level,
-                level == Level.NORMAL, members.length, 0, null, t, false, 0, List.of(members)), t);
+        h.processElement(IncidentInput.of(new Signal("muster", "muster", "site", "site", "plaza", "people", "people", level,
+                level == Level.NORMAL, members.length, 0, null, t, false, 0, List.of(members))), t);
     }
 
     @Test
@@ -42,7 +44,7 @@ class GroupSignalTest {
         signal(Level.ALARM, 3000, "p-b", "p-c");
         signal(Level.NORMAL, 4000);
         signal(Level.NORMAL, 9000); // cleared for the rule's 5 s
-        h.processBothWatermarks(new Watermark(9000));
+        h.processWatermark(9000);
 
         List<Alert> alerts = h.extractOutputValues();
         assertThat(alerts).extracting(Alert::phase, Alert::value, Alert::description, Alert::eventTime)
@@ -53,6 +55,6 @@ class GroupSignalTest {
                         tuple(Phase.CLOSED, 0.0, "Missing:", 9000L));
         assertThat(alerts).extracting(Alert::incidentId).containsOnly("muster:site:people:1000");
         assertThat(alerts.get(3).report().devices()).containsExactly("p-a", "p-b", "p-c");
-        assertThat(h.numKeyedStateEntries()).as("nothing kept after CLOSED").isZero();
+        assertThat(Chain.keyedStateEntries(h)).as("nothing kept after CLOSED").isZero();
     }
 }

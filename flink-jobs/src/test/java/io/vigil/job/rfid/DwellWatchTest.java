@@ -53,7 +53,7 @@ class DwellWatchTest {
                 tuple(Phase.CLOSED, 20_000L));
         assertThat(chain.alerts().get(3).report().leadTimeMs()).as("pre-warned 2 s ahead").isEqualTo(2000L);
         assertThat(h.numKeyedStateEntries()).as("nothing kept once they left").isZero();
-        assertThat(chain.lifecycle.numKeyedStateEntries()).isZero();
+        assertThat(chain.lifecycleStateEntries()).isZero();
     }
 
     @Test

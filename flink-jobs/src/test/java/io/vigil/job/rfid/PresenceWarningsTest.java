@@ -40,7 +40,7 @@ class PresenceWarningsTest {
                 .containsExactly(tuple(Phase.ALARM, "p-v1", "pump-room", 2000L));
         assertThat(chain.alerts().get(0).description())
                 .isEqualTo("Tag p-v1 of group visitors in restricted zone pump-room (ALARM)");
-        assertThat(chain.lifecycle.numKeyedStateEntries()).as("the open incident").isEqualTo(1);
+        assertThat(chain.lifecycleStateEntries()).as("the open incident").isEqualTo(1);
 
         feed(moved("p-v1", "visitors", "pump-room", "street", 5000));
         chain.watermark(5000);
@@ -48,7 +48,7 @@ class PresenceWarningsTest {
                 tuple(Phase.ALARM, 2000L), tuple(Phase.RECOVERING, 5000L), tuple(Phase.CLOSED, 5000L));
         assertThat(chain.alerts()).extracting(Alert::incidentId).containsOnly("rfid-intrusion:p-v1:intrusion:2000");
         assertThat(chain.alerts().get(2).report().durationMs()).isEqualTo(3000L);
-        assertThat(chain.lifecycle.numKeyedStateEntries()).as("nothing kept after CLOSED").isZero();
+        assertThat(chain.lifecycleStateEntries()).as("nothing kept after CLOSED").isZero();
         assertThat(chain.lifecycle.numEventTimeTimers()).isZero();
     }
 
@@ -71,7 +71,7 @@ class PresenceWarningsTest {
         chain.watermark(2000);
         assertThat(chain.signals()).as("staff may enter; the plaza is not restricted").isEmpty();
         assertThat(chain.alerts()).isEmpty();
-        assertThat(chain.lifecycle.numKeyedStateEntries()).as("quiet series are not kept").isZero();
+        assertThat(chain.lifecycleStateEntries()).as("quiet series are not kept").isZero();
     }
 
     @Test
@@ -89,6 +89,6 @@ class PresenceWarningsTest {
         assertThat(chain.alerts()).extracting(Alert::phase).containsExactly(
                 Phase.ALARM, Phase.RECOVERING, Phase.CLOSED);
         assertThat(chain.alerts()).extracting(Alert::incidentId).containsOnly("rfid-hazmat-outside:HAZ-1:hazmat:5000");
-        assertThat(chain.lifecycle.numKeyedStateEntries()).isZero();
+        assertThat(chain.lifecycleStateEntries()).isZero();
     }
 }

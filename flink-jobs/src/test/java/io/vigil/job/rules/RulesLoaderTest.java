@@ -38,7 +38,7 @@ class RulesLoaderTest {
     void loadsTheDemoRulesFile() {
         RuleSet rules = RulesLoader.load(Path.of("..", "config", "rules.yaml"));
         Rule rule = rules.rule("river-level-high");
-        assertThat(rule.threshold()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.8,
+        assertThat(rule.threshold()).isEqualTo(new Threshold(Direction.ABOVE, 4.0, 3.6, 3.5,
                 Duration.ofSeconds(5), Duration.ofSeconds(10)));
         assertThat(rule.severity()).isEqualTo("critical");
     }
