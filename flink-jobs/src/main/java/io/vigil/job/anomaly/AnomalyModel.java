@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
 public final class AnomalyModel {
     static final int HOURS = 24;
     static final int DAYS = 7;
-    static final int STATE_BYTES = 1 + 8 + 8 + 8 * 10 + 4 + 4 + 4 * (HOURS + DAYS);
+    static final int STATE_BYTES = 1 + 8 + 8 + 8 * 11 + 4 + 4 + 4 * (HOURS + DAYS);
     private static final byte VERSION = 1;
     private static final long HOUR_MS = 3_600_000L;
     private static final long DAY_MS = 24 * HOUR_MS;
@@ -50,7 +50,8 @@ public final class AnomalyModel {
     private long lastTime = NEVER;
     private long since; // the first reading of this run of the model
     private double level;
-    private double slowLevel; // the reference the seasonal profiles are learnt against
+    double slowLevel; // the reference the seasonal profiles are learnt against
+    private double seasonScale; // mean absolute deviation from slow level plus season
     private double trend; // per ms
     private double scale; // usual mean absolute residual
     private double fastScale; // recent mean absolute residual
@@ -61,7 +62,7 @@ public final class AnomalyModel {
     private double lastScore;
     private int seen;
     private int repeats;
-    private final float[] daily = new float[HOURS];
+    final float[] daily = new float[HOURS];
     private final float[] weekly = new float[DAYS];
 
     public AnomalyModel(AnomalySettings settings) {
@@ -124,10 +125,16 @@ public final class AnomalyModel {
             trend += alpha(dt, settings.trendHalfLife().toMillis()) * (slope - trend);
         }
         // the profiles learn against a slow level: a fast one would follow the daily swing and leave them nothing
-        double deseasonalised = clamp(value - season - slowLevel, -clip, clip);
-        slowLevel += Math.max(alpha(dt, settings.seasonReferenceHalfLife().toMillis()), warm) * deseasonalised;
-        learnSeason(time, Math.min(dt, HOUR_MS), clamp(value - slowLevel, -clip + season, clip + season) - season,
-                season);
+        double raw = value - slowLevel - fullSeason(time);
+        // the season's own error scale: early on it is the whole unlearnt swing, far above the one-step residual
+        double seasonClip = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : CLIP * MAD_TO_SIGMA * seasonScale;
+        double error = clamp(raw, -seasonClip, seasonClip);
+        seasonScale += Math.max(alpha(dt, settings.scaleHalfLife().toMillis()), warm)
+                * (Math.min(Math.abs(raw), SCALE_CLIP / CLIP * seasonClip) - seasonScale);
+        slowLevel += Math.max(alpha(dt, settings.seasonReferenceHalfLife().toMillis()), warm) * error;
+        if (dt > 0) {
+            learnSeason(time, Math.min(dt, HOUR_MS), error);
+        }
         {
             double absRes = Math.abs(residual);
             double limit = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : SCALE_CLIP * sigma;
@@ -140,28 +147,54 @@ public final class AnomalyModel {
         lastTime = time;
     }
 
-    /** @param error how far the reading was from the slow level plus {@code season} (clipped) */
-    private void learnSeason(long time, long weightMs, double error, double season) {
+    /**
+     * Moves the two daily buckets around {@code time} and its weekday bucket towards {@code error}, then takes the
+     * moves' mean out of each profile: profiles stay zero-mean, so they never drift against the level.
+     * Early on a bucket's memory is what it has seen so far, so the first days learn fast (a running mean).
+     */
+    private void learnSeason(long time, long weightMs, double error) {
         double pos = hourPosition(time);
         int i0 = (int) Math.floor(pos);
         double w1 = pos - i0;
         int h0 = Math.floorMod(i0, HOURS);
         int h1 = (h0 + 1) % HOURS;
-        double gd = alpha(weightMs, settings.dailyMemory().toMillis());
-        daily[h0] += (float) (gd * (1 - w1) * error);
-        daily[h1] += (float) (gd * w1 * error);
+        long age = Math.max(time - since, 1);
+        double gd = alpha(weightMs, (long) clamp(age / HOURS, weightMs, settings.dailyMemory().toMillis()));
+        float d0 = (float) (gd * (1 - w1) * error);
+        float d1 = (float) (gd * w1 * error);
+        float dailyMean = (d0 + d1) / HOURS;
+        for (int i = 0; i < HOURS; i++) {
+            daily[i] -= dailyMean;
+        }
+        daily[h0] += d0;
+        daily[h1] += d1;
         int d = dayOfWeek(time);
-        weekly[d] += (float) (alpha(weightMs, settings.weeklyMemory().toMillis()) * error);
+        double gw = alpha(weightMs, settings.weeklyMemory().toMillis());
+        float dw = (float) (gw * (error - (1 - w1) * d0 - w1 * d1));
+        for (int i = 0; i < DAYS; i++) {
+            weekly[i] -= dw / DAYS;
+        }
+        weekly[d] += dw;
     }
 
+    /**
+     * The seasonal part of the forecast. The weekly profile fades in over the second week: before every weekday
+     * has been seen it is mostly the first days' learning errors, and a sudden switch would step at midnight.
+     */
     private double season(long time) {
+        return dailySeason(time) + weekly[dayOfWeek(time)] * ramp(time - since, DAYS * DAY_MS, 2 * DAYS * DAY_MS);
+    }
+
+    private double fullSeason(long time) {
+        return dailySeason(time) + weekly[dayOfWeek(time)];
+    }
+
+    private double dailySeason(long time) {
         double pos = hourPosition(time);
         int i0 = (int) Math.floor(pos);
         double w1 = pos - i0;
         int h0 = Math.floorMod(i0, HOURS);
-        double day = (1 - w1) * daily[h0] + w1 * daily[(h0 + 1) % HOURS];
-        // until every weekday has been seen, unlearnt days would make steps at midnight
-        return time - since >= DAYS * DAY_MS ? day + weekly[dayOfWeek(time)] : day;
+        return (1 - w1) * daily[h0] + w1 * daily[(h0 + 1) % HOURS];
     }
 
     /** Hours since midnight UTC, shifted so that bucket i is centred on i:30 (linear interpolation between centres). */
@@ -179,6 +212,7 @@ public final class AnomalyModel {
         since = time;
         level = value;
         slowLevel = value;
+        seasonScale = 0;
         trend = 0;
         scale = 0;
         fastScale = 0;
@@ -242,7 +276,7 @@ public final class AnomalyModel {
     public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(STATE_BYTES);
         b.put(VERSION).putLong(lastTime).putLong(since);
-        b.putDouble(level).putDouble(slowLevel).putDouble(trend).putDouble(scale).putDouble(fastScale).putDouble(cusumUp)
+        b.putDouble(level).putDouble(slowLevel).putDouble(seasonScale).putDouble(trend).putDouble(scale).putDouble(fastScale).putDouble(cusumUp)
                 .putDouble(cusumDown).putDouble(lastValue).putDouble(repeatRate).putDouble(lastScore);
         b.putInt(seen).putInt(repeats);
         for (float f : daily) {
@@ -270,6 +304,7 @@ public final class AnomalyModel {
         m.since = b.getLong();
         m.level = b.getDouble();
         m.slowLevel = b.getDouble();
+        m.seasonScale = b.getDouble();
         m.trend = b.getDouble();
         m.scale = b.getDouble();
         m.fastScale = b.getDouble();
