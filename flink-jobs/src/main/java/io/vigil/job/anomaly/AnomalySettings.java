@@ -25,6 +25,7 @@ public record AnomalySettings(Duration levelHalfLife, Duration trendHalfLife, Du
 
     public static AnomalySettings defaults() {
         return new AnomalySettings(Duration.ofMinutes(30), Duration.ofHours(6), Duration.ofHours(6),
-                Duration.ofMinutes(10), Duration.ofHours(12), Duration.ofDays(3), Duration.ofHours(1), Duration.ofHours(24), 30, Duration.ofDays(8));
+                Duration.ofMinutes(10), Duration.ofHours(12), Duration.ofDays(3), Duration.ofHours(1),
+                Duration.ofHours(24), 30, Duration.ofDays(8));
     }
 }
