@@ -64,14 +64,14 @@ final class EvaluateAnomalyCommand implements Callable<Integer> {
             readings[0] += s.size();
             return scores(s);
         });
-        out.println(String.format(Locale.ROOT, "%-16s %7s %8s %6s %9s %6s %6s %6s %11s %11s %13s",
-                "kind", "windows", "detected", "false", "precision", "recall", "F1", "", "delay p50", "delay p90",
+        out.println(String.format(Locale.ROOT, "%-16s %7s %8s %6s %9s %6s %6s %10s %10s %16s",
+                "kind", "windows", "detected", "false", "precision", "recall", "F1", "delay p50", "delay p90",
                 "false/series-day"));
         for (DetectionEvaluation.Result r : results) {
-            out.println(String.format(Locale.ROOT, "%-16s %7d %8d %6d %9s %6s %6s %6s %11s %11s %13.3f",
+            out.println(String.format(Locale.ROOT, "%-16s %7d %8d %6d %9s %6s %6s %10s %10s %16.3f",
                     r.kind() == null ? "(normal only)" : r.kind().label(), r.windows(), r.detected(), r.falseAlarms(),
                     ratio(r.kind() == null ? Double.NaN : r.precision()), ratio(r.recall()),
-                    ratio(r.kind() == null ? Double.NaN : r.f1()), "", minutes(r.medianDelayMs()),
+                    ratio(r.kind() == null ? Double.NaN : r.f1()), minutes(r.medianDelayMs()),
                     minutes(r.p90DelayMs()), r.falseAlarmsPerSeriesDay()));
         }
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -53,7 +53,7 @@ class RulesLoaderTest {
             assertThat(RulesLoader.parse(yaml.group(1), "docs/rules.md").size()).isPositive();
             blocks++;
         }
-        assertThat(blocks).isEqualTo(2);
+        assertThat(blocks).isEqualTo(3);
     }
 
     @Test
@@ -222,7 +222,8 @@ class RulesLoaderTest {
         String bad = "rules:\n  - id: odd\n    metric: m\n    anomaly: {level: 0.9, warn: WARN}\n";
         assertInvalid(bad.replace("WARN", "0.95"), 4, "rules[0].anomaly.warn",
                 "the pre-warning score must be below the level 0.9");
-        assertInvalid(bad.replace("WARN", "1.5"), 4, "rules[0].anomaly.warn", "an anomaly score is in (0, 1], got 1.5");
+        assertInvalid(bad.replace("WARN", "1.5"), 4, "rules[0].anomaly.warn",
+                "an anomaly score is in (0, 1], got \"1.5\"");
         assertInvalid(bad.replace("WARN", "0.5").replace("level", "lvl"), 4, "rules[0].anomaly.lvl",
                 "unknown field; expected one of [clear_for, for, level, warn]");
         assertThat(RulesLoader.parse(bad.replace(", warn: WARN", "").replace("0.9", "0.5"), "r").rule("odd")
