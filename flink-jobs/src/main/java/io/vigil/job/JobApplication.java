@@ -155,7 +155,8 @@ public final class JobApplication {
         List<Sink<AuditEvent>> auditSinks = List.of(kafkaAudit, new InfluxSink<>(influx, LineFormats.audit()));
         DataStream<Alert> alerts = VigilJob.build(env, readings,
                 VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), control,
-                new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime), alertSinks, auditSinks, rules);
+                new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime),
+                new InfluxSink<>(influx, LineFormats.anomalyScores()), alertSinks, auditSinks, rules);
         if (site != null) {
             buildRfid(env, config, site, influx, alertSinks(config, influx, "-rfid-alerts"), alerts);
         }

@@ -6,6 +6,10 @@ import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
 import io.vigil.common.incident.RulesUpdate;
+import io.vigil.job.anomaly.AnomalyDetector;
+import io.vigil.job.anomaly.AnomalyScore;
+import io.vigil.job.anomaly.AnomalyScorer;
+import io.vigil.job.anomaly.AnomalySettings;
 import io.vigil.job.detect.EventTimeDetector;
 import io.vigil.job.detect.FlatlineDetector;
 import io.vigil.job.detect.ForecastDetector;
@@ -37,7 +41,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * sink; readings → rule matching → one keyed detector per kind (rule and series) → signals → incident lifecycle
  * (rule and series, with acknowledgements from the control stream) → alerts → every alert sink, and
  * acknowledgements, escalations and rules changes → every audit sink. Rules documents on the control stream are
- * broadcast to the matcher, every detector and the lifecycle, which replace their rules in place.
+ * broadcast to the matcher, every detector and the lifecycle, which replace their rules in place;
+ * readings → anomaly scorer (series) → score sink.
  *
  * <p>Operator uids are fixed: a restart restores state into the same operators even after the job is rebuilt.
  */
@@ -51,20 +56,37 @@ public final class VigilJob {
         return build(env, readings, watermarks, null, seriesSink, alertSinks, List.of(), rules);
     }
 
-    /**
-     * Adds the pipeline to {@code env} and returns the alert stream (already connected to {@code alertSinks}).
-     *
-     * @param control acknowledgements and rules documents from duty officers; null for none
-     * @param rules   the rules in force until a rules document arrives on {@code control} (after a restore: until
-     *                the restored state says otherwise, see docs/rules.md)
-     */
+    /** The pipeline without anomaly scores. */
     public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<Reading, ?, ?> readings,
                                           WatermarkStrategy<Reading> watermarks,
                                           Source<ControlMessage, ?, ?> control, Sink<Reading> seriesSink,
                                           List<Sink<Alert>> alertSinks, List<Sink<AuditEvent>> auditSinks,
                                           RuleSet rules) {
+        return build(env, readings, watermarks, control, seriesSink, null, alertSinks, auditSinks, rules);
+    }
+
+    /**
+     * Adds the pipeline to {@code env} and returns the alert stream (already connected to {@code alertSinks}).
+     *
+     * @param control   acknowledgements and rules documents from duty officers; null for none
+     * @param scoreSink gets an anomaly score for every reading with a finite value, in event-time order per
+     *                  series (keyed by device and metric); null: scores are not computed
+     * @param rules     the rules in force until a rules document arrives on {@code control} (after a restore: until
+     *                  the restored state says otherwise, see docs/rules.md)
+     */
+    public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<Reading, ?, ?> readings,
+                                          WatermarkStrategy<Reading> watermarks,
+                                          Source<ControlMessage, ?, ?> control, Sink<Reading> seriesSink,
+                                          Sink<AnomalyScore> scoreSink, List<Sink<Alert>> alertSinks,
+                                          List<Sink<AuditEvent>> auditSinks, RuleSet rules) {
         DataStream<Reading> in = env.fromSource(readings, watermarks, "readings").uid("readings-source");
         in.sinkTo(seriesSink).name("series").uid("series-sink");
+        if (scoreSink != null) {
+            in.filter(r -> Double.isFinite(r.value())).name("scorable").uid("scorable")
+                    .keyBy(Reading::seriesKey)
+                    .process(new AnomalyScorer(AnomalySettings.defaults())).name("anomaly-scorer").uid("anomaly-scorer")
+                    .sinkTo(scoreSink).name("anomaly-scores").uid("anomaly-score-sink");
+        }
 
         DataStream<Acknowledgement> acks;
         DataStream<RulesUpdate> updates;
@@ -88,7 +110,7 @@ public final class VigilJob {
         // every kind, in use or not: a pushed rule may use any of them
         for (EventTimeDetector detector : List.of(new ThresholdDetector(rules), new RateDetector(rules),
                 new ForecastDetector(rules), new NoDataDetector(rules), new FlatlineDetector(rules),
-                new RangeDetector(rules))) {
+                new RangeDetector(rules), new AnomalyDetector(rules))) {
             String kind = detector.kind();
             DataStream<Signal> out = matched
                     .filter(rr -> kind.equals(rr.kind())).name("route-" + kind).uid("route-" + kind)

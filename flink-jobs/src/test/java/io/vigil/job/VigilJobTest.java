@@ -11,6 +11,9 @@ import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
 import io.vigil.common.incident.RulesUpdate;
+import io.vigil.job.anomaly.AnomalyModel;
+import io.vigil.job.anomaly.AnomalyScore;
+import io.vigil.job.anomaly.AnomalySettings;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.nio.file.Path;
@@ -158,6 +161,40 @@ class VigilJobTest {
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {}
         }).withTimestampAssigner((r, previous) -> r.eventTime());
+    }
+
+    @Test
+    void everyReadingGetsAnAnomalyScoreAndTheDefaultAnomalyRuleRaisesAnIncidentOnASpike() throws Exception {
+        List<Reading> readings = new ArrayList<>();
+        int n = 120;
+        for (int i = 0; i < n; i++) {
+            long t = T0 + i * 60_000L;
+            double wobble = 0.01 * Math.sin(i * 1.7) + 0.005 * Math.cos(i * 0.37);
+            readings.add(reading("gauge-1", "water_level", (i == n - 10 ? 9.0 : 3.0) + wobble, t));
+            readings.add(reading("gauge-2", "temperature", 12.5 + wobble, t));
+        }
+        readings.add(reading("gauge-2", "temperature", Double.NaN, T0 + n * 60_000L));
+        CollectingSink<AnomalyScore> scores = new CollectingSink<>();
+        CollectingSink<Alert> alerts = new CollectingSink<>();
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        VigilJob.build(env, source(readings), VigilJob.watermarks(Duration.ofSeconds(2), Duration.ofSeconds(10)), null,
+                new CollectingSink<>(), scores, List.<Sink<Alert>>of(alerts), List.of(), RuleSet.anomalyDefaults());
+        env.execute("vigil-anomaly-test");
+
+        assertThat(scores.values()).hasSize(2 * n).allMatch(s -> s.score() >= 0 && s.score() <= 1);
+        for (String device : List.of("gauge-1", "gauge-2")) {
+            List<AnomalyScore> series = scores.values().stream().filter(s -> s.deviceId().equals(device)).toList();
+            AnomalyModel alone = new AnomalyModel(AnomalySettings.defaults());
+            for (AnomalyScore s : series) {
+                assertThat(s.score()).as("scored in event-time order").isEqualTo(alone.update(s.eventTime(), s.value()));
+            }
+        }
+        long spikeAt = T0 + (n - 10) * 60_000L;
+        assertThat(alerts.values()).filteredOn(a -> a.phase() == Phase.ALARM).extracting(Alert::incidentId)
+                .containsExactly(RuleSet.ANOMALY_DEFAULT_ID + ":gauge-1:water_level:" + spikeAt);
     }
 
     static DataGeneratorSource<Reading> source(List<Reading> readings) {

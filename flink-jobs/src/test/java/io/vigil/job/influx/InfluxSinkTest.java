@@ -76,6 +76,40 @@ class InfluxSinkTest {
     }
 
     @Test
+    void anomalyScoresLandInTheReadingsOwnPointsNextToTheValue() throws Exception {
+        List<Reading> readings = new ArrayList<>();
+        // in time order, as a live stream would be: scores are computed in event time
+        for (int i = 0; i < 60; i++) {
+            for (int device = 0; device < 3; device++) {
+                readings.add(new Reading("dev-" + device, "site a", "zone,1", "water_level",
+                        2 + device + 0.01 * Math.sin(i), "m", 1_700_000_000_000L + i * 60_000L, 0, Protocol.MQTT));
+            }
+        }
+        InfluxSettings settings = settings("scores", 50);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        TypeInformation<Reading> type = TypeInformation.of(Reading.class);
+        io.vigil.job.VigilJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
+                        readings.toArray(Reading[]::new)), readings.size(), type),
+                io.vigil.job.VigilJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), null,
+                new InfluxSink<>(settings, LineFormats.readings()), new InfluxSink<>(settings, LineFormats.anomalyScores()),
+                List.of(), List.of(), io.vigil.job.rules.RuleSet.of());
+        env.execute("influx-scores-test");
+
+        List<JsonNode> rows = values(influx.query("scores", "SELECT value, anomaly_score FROM readings "
+                + "WHERE device = 'dev-1' AND site = 'site a' AND zone = 'zone,1' AND unit = 'm' ORDER BY time"));
+        assertThat(rows).hasSize(60).allSatisfy(row -> {
+            assertThat(row.get(1).isNumber()).as("value in %s", row).isTrue();
+            assertThat(row.get(2).isNumber()).as("anomaly_score in %s", row).isTrue();
+        });
+        assertThat(rows.get(0).get(1).asDouble()).isEqualTo(3.0);
+        assertThat(rows.get(0).get(2).asDouble()).as("the first reading: no opinion yet").isZero();
+        // one series per device: the scores did not create series of their own
+        String series = influx.query("scores", "SHOW SERIES FROM readings");
+        assertThat(values(series)).hasSize(3);
+    }
+
+    @Test
     void keepsPointsWhileInfluxIsDownAndWritesThemWhenItIsBack() throws Exception {
         SimpleCounter written = new SimpleCounter();
         SimpleCounter errors = new SimpleCounter();
