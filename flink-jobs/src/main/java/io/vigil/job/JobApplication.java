@@ -144,7 +144,8 @@ public final class JobApplication {
                 .build();
         List<Sink<AuditEvent>> auditSinks = List.of(kafkaAudit, new InfluxSink<>(influx, LineFormats.audit()));
         VigilJob.build(env, readings, VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), control,
-                new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime), alertSinks, auditSinks, rules);
+                new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime),
+                new InfluxSink<>(influx, LineFormats.anomalyScores()), alertSinks, auditSinks, rules);
         JobClient client = env.executeAsync("vigil");
         LOG.info("Vigil job {} submitted with {} rules{}", client.getJobID(), rules.size(),
                 config.webUiPort() > 0 ? "; web UI http://" + LOOPBACK + ":" + config.webUiPort() : "");

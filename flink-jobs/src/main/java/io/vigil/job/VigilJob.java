@@ -5,6 +5,9 @@ import io.vigil.common.Reading;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
+import io.vigil.job.anomaly.AnomalyScore;
+import io.vigil.job.anomaly.AnomalyScorer;
+import io.vigil.job.anomaly.AnomalySettings;
 import io.vigil.job.detect.EventTimeDetector;
 import io.vigil.job.detect.FlatlineDetector;
 import io.vigil.job.detect.ForecastDetector;
@@ -34,7 +37,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Vigil's pipeline as a function of its sources and sinks, so tests run it on in-memory ones: readings → series
  * sink; readings → rule matching → one keyed detector per kind in use (rule and series) → signals → incident
  * lifecycle (rule and series, with acknowledgements from the control stream) → alerts → every alert sink, and
- * acknowledgements and escalations → every audit sink.
+ * acknowledgements and escalations → every audit sink; readings → anomaly scorer (series) → score sink.
  *
  * <p>Operator uids are fixed: a restart restores state into the same operators even after the job is rebuilt.
  */
@@ -48,18 +51,35 @@ public final class VigilJob {
         return build(env, readings, watermarks, null, seriesSink, alertSinks, List.of(), rules);
     }
 
-    /**
-     * Adds the pipeline to {@code env} and returns the alert stream (already connected to {@code alertSinks}).
-     *
-     * @param control acknowledgements (and rule updates) from duty officers; null for none
-     */
+    /** The pipeline without anomaly scores. */
     public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<Reading, ?, ?> readings,
                                           WatermarkStrategy<Reading> watermarks,
                                           Source<ControlMessage, ?, ?> control, Sink<Reading> seriesSink,
                                           List<Sink<Alert>> alertSinks, List<Sink<AuditEvent>> auditSinks,
                                           RuleSet rules) {
+        return build(env, readings, watermarks, control, seriesSink, null, alertSinks, auditSinks, rules);
+    }
+
+    /**
+     * Adds the pipeline to {@code env} and returns the alert stream (already connected to {@code alertSinks}).
+     *
+     * @param control   acknowledgements (and rule updates) from duty officers; null for none
+     * @param scoreSink gets an anomaly score for every reading with a finite value, in event-time order per
+     *                  series (keyed by device and metric); null: scores are not computed
+     */
+    public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<Reading, ?, ?> readings,
+                                          WatermarkStrategy<Reading> watermarks,
+                                          Source<ControlMessage, ?, ?> control, Sink<Reading> seriesSink,
+                                          Sink<AnomalyScore> scoreSink, List<Sink<Alert>> alertSinks,
+                                          List<Sink<AuditEvent>> auditSinks, RuleSet rules) {
         DataStream<Reading> in = env.fromSource(readings, watermarks, "readings").uid("readings-source");
         in.sinkTo(seriesSink).name("series").uid("series-sink");
+        if (scoreSink != null) {
+            in.filter(r -> Double.isFinite(r.value())).name("scorable").uid("scorable")
+                    .keyBy(Reading::seriesKey)
+                    .process(new AnomalyScorer(AnomalySettings.defaults())).name("anomaly-scorer").uid("anomaly-scorer")
+                    .sinkTo(scoreSink).name("anomaly-scores").uid("anomaly-score-sink");
+        }
         DataStream<RuleReading> matched = in.flatMap(new RuleMatcher(rules)).name("match-rules").uid("rule-matcher");
 
         DataStream<Signal> signals = null;

@@ -4,6 +4,7 @@ import io.vigil.common.Alert;
 import io.vigil.common.Reading;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.IncidentReport;
+import io.vigil.job.anomaly.AnomalyScore;
 import java.util.concurrent.TimeUnit;
 import org.influxdb.dto.Point;
 
@@ -15,6 +16,8 @@ public final class LineFormats {
     public static final String READINGS = "readings";
     public static final String INCIDENTS = "incidents";
     public static final String AUDIT = "audit";
+    /** The field of {@link #READINGS} that holds a reading's anomaly score. */
+    public static final String ANOMALY_SCORE = "anomaly_score";
 
     private LineFormats() {}
 
@@ -31,6 +34,26 @@ public final class LineFormats {
             tag(p, "metric", r.metric());
             tag(p, "unit", r.unit());
             return p.addField("value", r.value()).build().lineProtocol(TimeUnit.MILLISECONDS);
+        };
+    }
+
+    /**
+     * {@code readings,<the reading's tags> anomaly_score=..} at the reading's time: InfluxDB merges the fields of
+     * points with the same measurement, tags and time, so the score lands in the reading's own point, next to
+     * {@code value}.
+     */
+    public static LineFormat<AnomalyScore> anomalyScores() {
+        return s -> {
+            if (!Double.isFinite(s.score())) {
+                return null;
+            }
+            Point.Builder p = Point.measurement(READINGS).time(s.eventTime(), TimeUnit.MILLISECONDS);
+            tag(p, "device", s.deviceId());
+            tag(p, "site", s.site());
+            tag(p, "zone", s.zone());
+            tag(p, "metric", s.metric());
+            tag(p, "unit", s.unit());
+            return p.addField(ANOMALY_SCORE, s.score()).build().lineProtocol(TimeUnit.MILLISECONDS);
         };
     }
 

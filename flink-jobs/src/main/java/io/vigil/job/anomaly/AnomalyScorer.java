@@ -1,0 +1,92 @@
+package io.vigil.job.anomaly;
+
+import io.vigil.common.Reading;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Scores every reading of a series (key {@code deviceId/metric}) with its {@link AnomalyModel}. Like the
+ * detectors, it buffers a reading until the watermark passes it and scores in timestamp order (ties in arrival
+ * order), so live input, replays and backtests give the same scores; a reading already behind the watermark is
+ * late: counted, not scored. A series silent for {@link AnomalySettings#forgetAfter} loses its model.
+ */
+public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, AnomalyScore> {
+    private static final long serialVersionUID = 1L;
+    private final AnomalySettings settings;
+    private transient MapState<Long, List<Reading>> pending;
+    private transient ValueState<byte[]> model;
+    private transient ValueState<Long> forgetAt;
+    private transient Counter late;
+
+    public AnomalyScorer(AnomalySettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("anomaly-pending", Types.LONG,
+                Types.LIST(TypeInformation.of(Reading.class))));
+        model = getRuntimeContext().getState(new ValueStateDescriptor<>("anomaly-model",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("anomaly-forget-at", Types.LONG));
+        late = getRuntimeContext().getMetricGroup().counter("lateReadings");
+    }
+
+    @Override
+    public void processElement(Reading r, Context ctx, Collector<AnomalyScore> out) throws Exception {
+        long ts = r.eventTime();
+        if (ts <= ctx.timerService().currentWatermark()) {
+            late.inc();
+            return;
+        }
+        List<Reading> due = pending.get(ts);
+        if (due == null) {
+            due = new ArrayList<>(1);
+            ctx.timerService().registerEventTimeTimer(ts);
+        }
+        due.add(r);
+        pending.put(ts, due);
+    }
+
+    @Override
+    public void onTimer(long ts, OnTimerContext ctx, Collector<AnomalyScore> out) throws Exception {
+        List<Reading> due = pending.get(ts);
+        if (due == null) {
+            Long forget = forgetAt.value();
+            if (forget != null && forget == ts) {
+                forgetAt.clear();
+                model.clear();
+            }
+            return;
+        }
+        pending.remove(ts);
+        AnomalyModel m = AnomalyModel.fromBytes(settings, model.value());
+        for (Reading r : due) {
+            out.collect(score(r, m.update(r.eventTime(), r.value())));
+        }
+        model.update(m.toBytes());
+        Long armed = forgetAt.value();
+        long at = ts + settings.forgetAfter().toMillis();
+        if (armed != null) {
+            ctx.timerService().deleteEventTimeTimer(armed);
+        }
+        ctx.timerService().registerEventTimeTimer(at);
+        forgetAt.update(at);
+    }
+
+    static AnomalyScore score(Reading r, double score) {
+        return new AnomalyScore(r.deviceId(), r.site(), r.zone(), r.metric(), r.eventTime(), r.value(), score,
+                r.unit());
+    }
+}
