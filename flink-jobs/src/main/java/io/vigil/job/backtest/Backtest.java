@@ -1,13 +1,18 @@
 package io.vigil.job.backtest;
 
 import io.vigil.common.Alert;
+import io.vigil.common.Reading;
 import io.vigil.job.VigilJob;
+import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -35,6 +40,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  */
 public final class Backtest {
     static final String ALERTS = "alerts";
+    static final String SCORES = "scores";
 
     private Backtest() {}
 
@@ -42,18 +48,21 @@ public final class Backtest {
         long started = System.nanoTime();
         Replay replay = Replay.merge(inputs);
         List<Alert> alerts = List.of();
+        List<AnomalyScore> scores = List.of();
         try (Handoff handoff = Handoff.open(replay.readings())) {
             if (!replay.readings().isEmpty()) {
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(localCluster());
                 env.setParallelism(settings.parallelism());
-                VigilJob.build(env, new ReplaySource(handoff), ReplayWatermarks.of(settings.maxOutOfOrderness()),
-                        new DiscardingSink<>(), List.<Sink<Alert>>of(new HandoffSink<>(handoff, ALERTS)),
+                VigilJob.build(env, new ReplaySource(handoff), ReplayWatermarks.of(settings.maxOutOfOrderness()), null,
+                        new DiscardingSink<>(), new HandoffSink<>(handoff, SCORES),
+                        List.<Sink<Alert>>of(new HandoffSink<>(handoff, ALERTS)), List.of(),
                         withoutWallClock(settings.rules()));
                 try (ProgressLine line = ProgressLine.start(settings.progress(), handoff.emitted,
                         replay.readings().size())) {
                     env.execute("vigil-backtest");
                 }
                 alerts = handoff.snapshot(ALERTS);
+                scores = handoff.snapshot(SCORES);
             }
         }
         long end = replay.lastEventTime();
@@ -62,14 +71,36 @@ public final class Backtest {
         for (Alert a : alerts) {
             (a.eventTime() <= end ? kept : afterEnd).add(a);
         }
-        double[][] scores = new double[inputs.size()][];
-        for (int i = 0; i < inputs.size(); i++) {
-            scores[i] = new double[inputs.get(i).rows()];
-            Arrays.fill(scores[i], Double.NaN);
-        }
-        return new BacktestResult(inputs, settings.rules(), kept, afterEnd, replay.readings().size(),
-                Duration.ofNanos(System.nanoTime() - started), scores);
+        return new BacktestResult(inputs, settings.rules(), kept, afterEnd, replay.readings().size(), scores.size(),
+                Duration.ofNanos(System.nanoTime() - started), byRow(inputs, replay, scores));
     }
+
+    /**
+     * Each row's score. The scorer emits a series' scores in event-time order (ties in arrival order), so a score
+     * belongs to the first reading in replay order with its series, time and value that has none yet.
+     */
+    static double[][] byRow(List<SeriesFile> inputs, Replay replay, List<AnomalyScore> scores) {
+        Map<ScoreKey, ArrayDeque<Double>> pending = new HashMap<>();
+        for (AnomalyScore s : scores) {
+            pending.computeIfAbsent(new ScoreKey(s.deviceId(), s.metric(), s.eventTime(), s.value()),
+                    k -> new ArrayDeque<>()).add(s.score());
+        }
+        double[][] byRow = new double[inputs.size()][];
+        for (int i = 0; i < inputs.size(); i++) {
+            byRow[i] = new double[inputs.get(i).rows()];
+            Arrays.fill(byRow[i], Double.NaN);
+        }
+        for (int k = 0; k < replay.readings().size(); k++) {
+            Reading r = replay.readings().get(k);
+            ArrayDeque<Double> due = pending.get(new ScoreKey(r.deviceId(), r.metric(), r.eventTime(), r.value()));
+            if (due != null && !due.isEmpty()) {
+                byRow[replay.input()[k]][replay.row()[k]] = due.poll();
+            }
+        }
+        return byRow;
+    }
+
+    private record ScoreKey(String deviceId, String metric, long eventTime, double value) {}
 
     /** The rules without escalation: re-notifying on wall-clock time has no meaning in a replay. */
     static RuleSet withoutWallClock(RuleSet rules) {

@@ -23,6 +23,10 @@ public final class IncidentSummary {
                         + "%d transition(s) in %.1f s (%,.0f readings/s)%n", result.inputs().size(), result.readings(),
                 result.rejectedRows(), incidents.size(), result.alerts().size(), result.elapsed().toMillis() / 1000.0,
                 result.readingsPerSecond()));
+        if (result.scored() < result.readings()) {
+            out.append(String.format(Locale.ROOT, "%,d reading(s) late (further behind the newest than the maximum "
+                    + "out-of-orderness): not evaluated, as live%n", result.readings() - result.scored()));
+        }
         if (!result.afterEnd().isEmpty()) {
             out.append(String.format(Locale.ROOT, "%d transition(s) after the last reading set aside (end of input, "
                     + "not an event)%n", result.afterEnd().size()));
