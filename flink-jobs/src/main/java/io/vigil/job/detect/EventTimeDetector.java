@@ -117,10 +117,21 @@ public abstract class EventTimeDetector extends KeyedProcessFunction<String, Rul
         Long armed = forgetAt.value();
         long at = lastSeen + after.toMillis();
         if (armed != null && armed != at) {
-            ctx.timerService().deleteEventTimeTimer(armed);
+            deleteOwnTimer(ctx, armed);
         }
         ctx.timerService().registerEventTimeTimer(at);
         forgetAt.update(at);
+    }
+
+    /**
+     * Deletes an event-time timer the detector set for itself, unless readings wait for that same time: Flink
+     * keeps one timer per key and time, so deleting it would strand them. (Readings that arrive in a burst, say
+     * a backlog from Kafka, are pending well ahead of the watermark and do share times with these timers.)
+     */
+    protected final void deleteOwnTimer(Context ctx, long ts) throws Exception {
+        if (!pending.contains(ts)) {
+            ctx.timerService().deleteEventTimeTimer(ts);
+        }
     }
 
     protected static Signal signal(Rule rule, String kind, Reading r, Level level, boolean cleared, double limit,

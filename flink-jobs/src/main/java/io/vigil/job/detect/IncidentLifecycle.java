@@ -181,8 +181,9 @@ public final class IncidentLifecycle extends KeyedCoProcessFunction<String, Sign
         incident.update(s);
     }
 
-    private static void disarm(Context ctx, long forgetTimer) {
-        if (forgetTimer != IncidentState.NONE) {
+    /** Deletes the forget timer, unless signals wait for that same time (one timer per key and time). */
+    private void disarm(Context ctx, long forgetTimer) throws Exception {
+        if (forgetTimer != IncidentState.NONE && !pending.contains(forgetTimer)) {
             ctx.timerService().deleteEventTimeTimer(forgetTimer);
         }
     }
