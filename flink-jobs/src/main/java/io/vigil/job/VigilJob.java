@@ -5,6 +5,7 @@ import io.vigil.common.Reading;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
+import io.vigil.job.anomaly.AnomalyDetector;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.anomaly.AnomalyScorer;
 import io.vigil.job.anomaly.AnomalySettings;
@@ -85,7 +86,7 @@ public final class VigilJob {
         DataStream<Signal> signals = null;
         for (EventTimeDetector detector : List.of(new ThresholdDetector(rules), new RateDetector(rules),
                 new ForecastDetector(rules), new NoDataDetector(rules), new FlatlineDetector(rules),
-                new RangeDetector(rules))) {
+                new RangeDetector(rules), new AnomalyDetector(rules))) {
             String kind = detector.kind();
             if (rules.rules().stream().noneMatch(r -> r.has(kind))) {
                 continue;

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * The anomaly model of one series (method and sources in docs/anomaly.md): a robust, time-aware Holt baseline
  * with hour-of-day and day-of-week profiles predicts each reading; the residual, scaled by a time-decayed mean
- * absolute residual, feeds four simple detectors (large residual, CUSUM level shift, variance ratio, stuck value)
+ * absolute residual, feeds five simple detectors (large residual, level shift, drift, variance ratio, stuck value)
  * whose scores are mapped to [0, 1] and combined by their maximum, damped while the model is still warming up.
  *
  * <p>Causal by construction: {@link #update} scores a reading against the state built from earlier readings only,
@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
 public final class AnomalyModel {
     static final int HOURS = 24;
     static final int DAYS = 7;
-    static final int STATE_BYTES = 1 + 8 + 8 + 8 * 10 + 4 + 4 + 4 * (HOURS + DAYS);
+    static final int STATE_BYTES = 1 + 8 + 8 + 8 * 12 + 4 + 4 + 4 * (HOURS + DAYS);
     private static final byte VERSION = 1;
     private static final long HOUR_MS = 3_600_000L;
     private static final long DAY_MS = 24 * HOUR_MS;
@@ -27,13 +27,15 @@ public final class AnomalyModel {
     private static final double CLIP = 3;
     /** Residuals beyond this many sigmas count as this many when learning the noise level. */
     private static final double SCALE_CLIP = 4;
-    /** CUSUM reference value (half the smallest shift worth noticing, in sigmas) and its score range. */
-    private static final double CUSUM_K = 1.0;
-    private static final double CUSUM_LOW = 6;
-    private static final double CUSUM_HIGH = 12;
+    /** Shift score range: the recent mean residual in multiples of its own usual size. */
+    private static final double SHIFT_LOW = 5;
+    private static final double SHIFT_HIGH = 8;
     /** Spike score range in -log10 of the two-sided normal tail probability. */
     private static final double SPIKE_LOW = 4;
     private static final double SPIKE_HIGH = 7;
+    /** Drift score range: the level's departure from the slow level in multiples of its usual size. */
+    private static final double DRIFT_LOW = 4;
+    private static final double DRIFT_HIGH = 6;
     /** Variance ratio (recent / usual residual size) score range. */
     private static final double VARIANCE_LOW = 2.2;
     private static final double VARIANCE_HIGH = 4;
@@ -45,23 +47,25 @@ public final class AnomalyModel {
 
     private final AnomalySettings settings;
     /** Spike, shift, variance, stuck scores and z of the last reading: for tests and tuning, not state. */
-    double[] components = new double[5];
+    double[] components = new double[6];
 
     private long lastTime = NEVER;
     private long since; // the first reading of this run of the model
     private double level;
-    private double slowLevel; // the reference the seasonal profiles are learnt against
+    double slowLevel; // the reference the seasonal profiles are learnt against
+    private double seasonScale; // mean absolute deviation from slow level plus season
+    private double usualDeparture; // usual absolute difference between the level and the slow level
     private double trend; // per ms
     private double scale; // usual mean absolute residual
     private double fastScale; // recent mean absolute residual
-    private double cusumUp;
-    private double cusumDown;
+    private double recentMean; // recent mean residual: near 0 unless the series left its baseline
+    private double usualRecentMean; // its usual absolute size, which includes the residuals' autocorrelation
     private double lastValue;
     private double repeatRate = REPEAT_RATE_MIN;
     private double lastScore;
     private int seen;
     private int repeats;
-    private final float[] daily = new float[HOURS];
+    final float[] daily = new float[HOURS];
     private final float[] weekly = new float[DAYS];
 
     public AnomalyModel(AnomalySettings settings) {
@@ -78,8 +82,8 @@ public final class AnomalyModel {
             return 0;
         }
         long dt = Math.max(0, time - lastTime);
-        if (dt > 12 * settings.levelHalfLife().toMillis()) {
-            restartLevel(time, value);
+        if (dt > settings.levelHalfLife().toMillis()) {
+            restartLevel(time, value, dt);
         }
         double season = season(time);
         double forecast = level + trend * Math.min(dt, 2 * settings.levelHalfLife().toMillis());
@@ -87,23 +91,24 @@ public final class AnomalyModel {
         double sigma = Math.max(scale * MAD_TO_SIGMA, 1e-9 * Math.max(1, Math.abs(level)));
         double z = residual / sigma;
 
-        if (seen >= settings.warmUp()) {
-            // capped, so that after a shift the sums fall back within a few readings once the level has followed
-            cusumUp = clamp(cusumUp + Math.min(z, 2 * CLIP) - CUSUM_K, 0, CUSUM_HIGH);
-            cusumDown = clamp(cusumDown - Math.max(z, -2 * CLIP) - CUSUM_K, 0, CUSUM_HIGH);
-        }
-        boolean shifting = Math.max(cusumUp, cusumDown) >= CUSUM_LOW;
+        double warm = 1.0 / (seen + 1);
+        recentMean += Math.max(alpha(dt, settings.fastScaleHalfLife().toMillis()), warm) * (residual - recentMean);
+        double shiftRatio = Math.abs(recentMean) / Math.max(usualRecentMean, 1e-300);
+        boolean shifting = seen >= settings.warmUp() && shiftRatio >= SHIFT_LOW;
         boolean repeat = Math.abs(value - lastValue) <= 1e-12 * Math.max(1, Math.abs(value));
         repeats = repeat ? repeats + 1 : 0;
 
         double spike = ramp(-log10TwoSidedTail(Math.abs(z)), SPIKE_LOW, SPIKE_HIGH);
         // a daily profile not yet learnt leaves long runs of same-signed residuals: no shift alarms in the first day
-        double shift = ramp(Math.max(cusumUp, cusumDown), CUSUM_LOW, CUSUM_HIGH) * ramp(time - since, 0, DAY_MS);
+        double shift = ramp(shiftRatio, SHIFT_LOW, SHIFT_HIGH) * ramp(time - since, 0, DAY_MS);
+        // a drift is followed by the fast level without big residuals, but leaves the slow level behind
+        double departure = Math.abs(level - slowLevel) / Math.max(usualDeparture, 1e-300);
+        double drift = ramp(departure, DRIFT_LOW, DRIFT_HIGH) * ramp(time - since, DAY_MS, 2 * DAY_MS);
         double ratio = fastScale / Math.max(scale, 1e-300);
         double variance = ramp(ratio, VARIANCE_LOW, VARIANCE_HIGH);
         double stuck = ramp(-repeats * Math.log10(Math.max(repeatRate, REPEAT_RATE_MIN)), STUCK_LOW, STUCK_HIGH);
-        double score = Math.max(Math.max(spike, shift), Math.max(variance, stuck)) * confidence();
-        components = new double[] {spike, shift, variance, stuck, z};
+        double score = Math.max(Math.max(Math.max(spike, shift), drift), Math.max(variance, stuck)) * confidence();
+        components = new double[] {spike, shift, variance, stuck, z, drift};
 
         learn(time, dt, value, season, forecast, residual, sigma, shifting, repeat);
         lastScore = score;
@@ -124,15 +129,32 @@ public final class AnomalyModel {
             trend += alpha(dt, settings.trendHalfLife().toMillis()) * (slope - trend);
         }
         // the profiles learn against a slow level: a fast one would follow the daily swing and leave them nothing
-        double deseasonalised = clamp(value - season - slowLevel, -clip, clip);
-        slowLevel += Math.max(alpha(dt, settings.seasonReferenceHalfLife().toMillis()), warm) * deseasonalised;
-        learnSeason(time, Math.min(dt, HOUR_MS), clamp(value - slowLevel, -clip + season, clip + season) - season,
-                season);
+        double raw = value - slowLevel - fullSeason(time);
+        // the season's own error scale: early on it is the whole unlearnt swing, far above the one-step residual
+        double seasonClip = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : CLIP * MAD_TO_SIGMA * seasonScale;
+        double error = clamp(raw, -seasonClip, seasonClip);
+        seasonScale += Math.max(alpha(dt, settings.scaleHalfLife().toMillis()), warm)
+                * (Math.min(Math.abs(raw), SCALE_CLIP / CLIP * seasonClip) - seasonScale);
+        slowLevel += Math.max(alpha(dt, settings.seasonReferenceHalfLife().toMillis()), warm) * error;
+        if (shifting) {
+            // a recognised jump is not a drift: the reference jumps with it
+            slowLevel = level;
+        }
+        double departure = Math.abs(level - slowLevel);
+        double departureLimit = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : 2 * DRIFT_LOW * usualDeparture;
+        usualDeparture += Math.max(alpha(dt, settings.departureHalfLife().toMillis()), warm)
+                * (Math.min(departure, departureLimit) - usualDeparture);
+        if (dt > 0) {
+            learnSeason(time, Math.min(dt, HOUR_MS), error);
+        }
         {
             double absRes = Math.abs(residual);
             double limit = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : SCALE_CLIP * sigma;
             scale += Math.max(alpha(dt, settings.scaleHalfLife().toMillis()), warm) * (Math.min(absRes, limit) - scale);
         }
+        double usualLimit = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : 2 * SHIFT_LOW * usualRecentMean;
+        usualRecentMean += Math.max(alpha(dt, settings.scaleHalfLife().toMillis()), warm)
+                * (Math.min(Math.abs(recentMean), usualLimit) - usualRecentMean);
         fastScale += Math.max(alpha(dt, settings.fastScaleHalfLife().toMillis()), warm)
                 * (Math.min(Math.abs(residual), 3 * CLIP * sigma) - fastScale);
         repeatRate += REPEAT_RATE_ALPHA * ((repeat ? 1 : 0) - repeatRate);
@@ -140,28 +162,54 @@ public final class AnomalyModel {
         lastTime = time;
     }
 
-    /** @param error how far the reading was from the slow level plus {@code season} (clipped) */
-    private void learnSeason(long time, long weightMs, double error, double season) {
+    /**
+     * Moves the two daily buckets around {@code time} and its weekday bucket towards {@code error}, then takes the
+     * moves' mean out of each profile: profiles stay zero-mean, so they never drift against the level.
+     * Early on a bucket's memory is what it has seen so far, so the first days learn fast (a running mean).
+     */
+    private void learnSeason(long time, long weightMs, double error) {
         double pos = hourPosition(time);
         int i0 = (int) Math.floor(pos);
         double w1 = pos - i0;
         int h0 = Math.floorMod(i0, HOURS);
         int h1 = (h0 + 1) % HOURS;
-        double gd = alpha(weightMs, settings.dailyMemory().toMillis());
-        daily[h0] += (float) (gd * (1 - w1) * error);
-        daily[h1] += (float) (gd * w1 * error);
+        long age = Math.max(time - since, 1);
+        double gd = alpha(weightMs, (long) clamp(age / HOURS, weightMs, settings.dailyMemory().toMillis()));
+        float d0 = (float) (gd * (1 - w1) * error);
+        float d1 = (float) (gd * w1 * error);
+        float dailyMean = (d0 + d1) / HOURS;
+        for (int i = 0; i < HOURS; i++) {
+            daily[i] -= dailyMean;
+        }
+        daily[h0] += d0;
+        daily[h1] += d1;
         int d = dayOfWeek(time);
-        weekly[d] += (float) (alpha(weightMs, settings.weeklyMemory().toMillis()) * error);
+        double gw = alpha(weightMs, settings.weeklyMemory().toMillis());
+        float dw = (float) (gw * (error - (1 - w1) * d0 - w1 * d1));
+        for (int i = 0; i < DAYS; i++) {
+            weekly[i] -= dw / DAYS;
+        }
+        weekly[d] += dw;
     }
 
+    /**
+     * The seasonal part of the forecast. The weekly profile fades in over the second week: before every weekday
+     * has been seen it is mostly the first days' learning errors, and a sudden switch would step at midnight.
+     */
     private double season(long time) {
+        return dailySeason(time) + weekly[dayOfWeek(time)] * ramp(time - since, DAYS * DAY_MS, 2 * DAYS * DAY_MS);
+    }
+
+    private double fullSeason(long time) {
+        return dailySeason(time) + weekly[dayOfWeek(time)];
+    }
+
+    private double dailySeason(long time) {
         double pos = hourPosition(time);
         int i0 = (int) Math.floor(pos);
         double w1 = pos - i0;
         int h0 = Math.floorMod(i0, HOURS);
-        double day = (1 - w1) * daily[h0] + w1 * daily[(h0 + 1) % HOURS];
-        // until every weekday has been seen, unlearnt days would make steps at midnight
-        return time - since >= DAYS * DAY_MS ? day + weekly[dayOfWeek(time)] : day;
+        return (1 - w1) * daily[h0] + w1 * daily[(h0 + 1) % HOURS];
     }
 
     /** Hours since midnight UTC, shifted so that bucket i is centred on i:30 (linear interpolation between centres). */
@@ -179,11 +227,13 @@ public final class AnomalyModel {
         since = time;
         level = value;
         slowLevel = value;
+        seasonScale = 0;
+        usualDeparture = 0;
         trend = 0;
         scale = 0;
         fastScale = 0;
-        cusumUp = 0;
-        cusumDown = 0;
+        recentMean = 0;
+        usualRecentMean = 0;
         lastValue = value;
         repeatRate = REPEAT_RATE_MIN;
         repeats = 0;
@@ -193,13 +243,17 @@ public final class AnomalyModel {
         java.util.Arrays.fill(weekly, 0f);
     }
 
-    /** After a long gap the old level says little: restart it, keep what was learnt about noise and seasons. */
-    private void restartLevel(long time, double value) {
+    /**
+     * After a gap the old level says little about the new reading (the series moved meanwhile): restart it from
+     * this reading, keep what was learnt about noise and seasons, and be less sure for a while.
+     */
+    private void restartLevel(long time, double value, long dt) {
         level = value - season(time);
-        slowLevel = level;
+        if (dt > settings.seasonReferenceHalfLife().toMillis()) {
+            slowLevel = level;
+        }
         trend = 0;
-        cusumUp = 0;
-        cusumDown = 0;
+        recentMean = 0;
         seen = Math.min(seen, settings.warmUp() / 2);
     }
 
@@ -242,8 +296,8 @@ public final class AnomalyModel {
     public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(STATE_BYTES);
         b.put(VERSION).putLong(lastTime).putLong(since);
-        b.putDouble(level).putDouble(slowLevel).putDouble(trend).putDouble(scale).putDouble(fastScale).putDouble(cusumUp)
-                .putDouble(cusumDown).putDouble(lastValue).putDouble(repeatRate).putDouble(lastScore);
+        b.putDouble(level).putDouble(slowLevel).putDouble(seasonScale).putDouble(usualDeparture).putDouble(trend).putDouble(scale).putDouble(fastScale).putDouble(recentMean)
+                .putDouble(usualRecentMean).putDouble(lastValue).putDouble(repeatRate).putDouble(lastScore);
         b.putInt(seen).putInt(repeats);
         for (float f : daily) {
             b.putFloat(f);
@@ -270,11 +324,13 @@ public final class AnomalyModel {
         m.since = b.getLong();
         m.level = b.getDouble();
         m.slowLevel = b.getDouble();
+        m.seasonScale = b.getDouble();
+        m.usualDeparture = b.getDouble();
         m.trend = b.getDouble();
         m.scale = b.getDouble();
         m.fastScale = b.getDouble();
-        m.cusumUp = b.getDouble();
-        m.cusumDown = b.getDouble();
+        m.recentMean = b.getDouble();
+        m.usualRecentMean = b.getDouble();
         m.lastValue = b.getDouble();
         m.repeatRate = b.getDouble();
         m.lastScore = b.getDouble();

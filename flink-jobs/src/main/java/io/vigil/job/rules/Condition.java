@@ -7,7 +7,7 @@ import java.io.Serializable;
  * operator; a rule combines one or more kinds and the incident lifecycle merges their signals.
  */
 public sealed interface Condition extends Serializable
-        permits Threshold, RateOfChange, PredictedCrossing, NoData, Flatline, Range {
+        permits Threshold, RateOfChange, PredictedCrossing, NoData, Flatline, Range, Anomaly {
     /** The YAML block name of this kind, e.g. {@code threshold}; also the detector name in signals. */
     String kind();
 }

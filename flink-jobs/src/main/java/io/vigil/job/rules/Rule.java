@@ -36,8 +36,12 @@ public record Rule(
         this(id, metric, devices, zones, List.of(condition), severity, summary, description, null, null);
     }
 
+    /** A rule's {@code metric} that matches every metric (e.g. the default anomaly rule). */
+    public static final String ANY_METRIC = "*";
+
     public boolean matches(Reading reading) {
-        return metric.equals(reading.metric()) && devices.matches(reading.deviceId()) && zones.matches(reading.zone());
+        return (metric.equals(ANY_METRIC) || metric.equals(reading.metric())) && devices.matches(reading.deviceId())
+                && zones.matches(reading.zone());
     }
 
     /** This rule's detector of the given kind, or null. */
@@ -58,22 +62,24 @@ public record Rule(
         return condition(Threshold.class);
     }
 
-    /** How long an ALARM level must hold before ALARM: the threshold's {@code for}; 0 without a threshold. */
+    /** How long an ALARM level must hold before ALARM: the threshold's {@code for}, else the anomaly's, else 0. */
     public Duration holdFor() {
         Threshold t = threshold();
-        return t == null ? Duration.ZERO : t.holdFor();
+        Anomaly a = condition(Anomaly.class);
+        return t != null ? t.holdFor() : a != null ? a.holdFor() : Duration.ZERO;
     }
 
     public Duration clearFor() {
         Threshold t = threshold();
-        return t == null ? Duration.ZERO : t.clearFor();
+        Anomaly a = condition(Anomaly.class);
+        return t != null ? t.clearFor() : a != null ? a.clearFor() : Duration.ZERO;
     }
 
     /** True if a detector can raise a PRE_WARNING (a threshold's warn level, a forecast, a warning rate). */
     public boolean warns() {
         for (Condition c : conditions) {
             if (c instanceof Threshold t && t.hasWarn() || c instanceof PredictedCrossing
-                    || c instanceof RateOfChange r && !r.alarm()) {
+                    || c instanceof RateOfChange r && !r.alarm() || c instanceof Anomaly a && a.warn() != null) {
                 return true;
             }
         }

@@ -30,6 +30,19 @@ public final class RuleSet implements Serializable {
         return new RuleSet(List.of(rules));
     }
 
+    /** Id of the rule in {@link #anomalyDefaults()}. */
+    public static final String ANOMALY_DEFAULT_ID = "anomaly";
+
+    /**
+     * What runs when no rules are given (the backtest without {@code --rules}): one rule {@value #ANOMALY_DEFAULT_ID}
+     * watching every metric of every device with the anomaly detector's defaults ({@link Anomaly#defaults()}).
+     */
+    public static RuleSet anomalyDefaults() {
+        return of(new Rule(ANOMALY_DEFAULT_ID, Rule.ANY_METRIC, Glob.ANY, Glob.ANY, List.of(Anomaly.defaults()),
+                "warning", "Unusual {metric} at {device} in {zone}",
+                "{device} reads {value} {unit}, unlike its usual behaviour", null, null));
+    }
+
     public List<Rule> rules() {
         return List.copyOf(byId.values());
     }

@@ -30,15 +30,16 @@ public final class RulesLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> RULE_FIELDS = Set.of("id", "metric", "devices", "zones", "severity", "summary",
             "description", "department", "escalate_after", Threshold.KIND, RateOfChange.KIND, PredictedCrossing.KIND,
-            NoData.KIND, Flatline.KIND, Range.KIND);
+            NoData.KIND, Flatline.KIND, Range.KIND, Anomaly.KIND);
     private static final List<String> KINDS = List.of(Threshold.KIND, RateOfChange.KIND, PredictedCrossing.KIND,
-            NoData.KIND, Flatline.KIND, Range.KIND);
+            NoData.KIND, Flatline.KIND, Range.KIND, Anomaly.KIND);
     private static final Set<String> THRESHOLD_FIELDS = Set.of("above", "below", "warn", "clear", "for", "clear_for");
     private static final Set<String> RATE_FIELDS = Set.of("rise", "fall", "within", "raises");
     private static final Set<String> FORECAST_FIELDS = Set.of("above", "below", "horizon", "window", "min_readings");
     private static final Set<String> NO_DATA_FIELDS = Set.of("expected_every", "factor");
     private static final Set<String> FLATLINE_FIELDS = Set.of("epsilon", "for");
     private static final Set<String> RANGE_FIELDS = Set.of("min", "max");
+    private static final Set<String> ANOMALY_FIELDS = Set.of("level", "warn", "for", "clear_for");
     static final String DEFAULT_SEVERITY = "critical";
     static final String DEFAULT_SUMMARY = "{rule}: {metric} at {device} in {zone}";
     static final String DEFAULT_DESCRIPTION = "{device} reads {value} {unit}, limit {limit} {unit}";
@@ -149,6 +150,7 @@ public final class RulesLoader {
             case PredictedCrossing.KIND -> forecast(node);
             case NoData.KIND -> noData(node);
             case Flatline.KIND -> flatline(node);
+            case Anomaly.KIND -> anomaly(node);
             default -> range(node);
         };
     }
@@ -209,6 +211,31 @@ public final class RulesLoader {
             throw fail(e, e.path, "must not be negative");
         }
         return new Flatline(epsilon, positiveDuration(node, "for"));
+    }
+
+    /** Every field is optional: {@code anomaly: {}} means the defaults of {@link Anomaly#defaults()}. */
+    private Anomaly anomaly(YamlNode node) {
+        expect(node, YamlNode.Kind.MAP, "a mapping with optionally level, warn, for, clear_for");
+        rejectUnknown(node, ANOMALY_FIELDS);
+        Anomaly defaults = Anomaly.defaults();
+        YamlNode levelNode = node.fields.get("level");
+        double level = levelNode == null ? defaults.level() : score(levelNode);
+        YamlNode warnNode = node.fields.get("warn");
+        Double warn = warnNode != null ? Double.valueOf(score(warnNode))
+                : defaults.warn() < level ? defaults.warn() : null;
+        if (warn != null && warn >= level) {
+            throw fail(warnNode, warnNode.path, "the pre-warning score must be below the level " + format(level));
+        }
+        Duration clearFor = node.fields.containsKey("clear_for") ? duration(node, "clear_for") : defaults.clearFor();
+        return new Anomaly(level, warn, duration(node, "for"), clearFor);
+    }
+
+    private double score(YamlNode node) {
+        double v = number(node);
+        if (v <= 0 || v > 1) {
+            throw fail(node, node.path, "an anomaly score is in (0, 1], got " + node.describe());
+        }
+        return v;
     }
 
     private Range range(YamlNode node) {

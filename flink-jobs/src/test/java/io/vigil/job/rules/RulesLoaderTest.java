@@ -199,7 +199,42 @@ class RulesLoaderTest {
     @Test
     void aRuleNeedsADetector() {
         assertInvalid("rules:\n  - id: x\n    metric: m\n", 2, "rules[0].threshold",
-                "missing detector: give at least one of [threshold, rate, forecast, no_data, flatline, range]");
+                "missing detector: give at least one of [threshold, rate, forecast, no_data, flatline, range, anomaly]");
+    }
+
+    @Test
+    void readsAnomalyRulesWithDefaultsAndValidatesScores() {
+        RuleSet rules = RulesLoader.parse("""
+                rules:
+                  - id: odd
+                    metric: "*"
+                    anomaly: {level: 0.9, warn: 0.7, for: 30s, clear_for: 2m}
+                  - id: plain
+                    metric: water_level
+                    anomaly: {}
+                """, "rules.yaml");
+        assertThat(rules.rule("odd").conditions()).containsExactly(
+                new Anomaly(0.9, 0.7, Duration.ofSeconds(30), Duration.ofMinutes(2)));
+        assertThat(rules.rule("odd").holdFor()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(rules.rule("odd").matches(reading("d", "z", "anything"))).isTrue();
+        assertThat(rules.rule("plain").conditions()).containsExactly(Anomaly.defaults());
+        assertThat(rules.rule("plain").warns()).isTrue();
+        String bad = "rules:\n  - id: odd\n    metric: m\n    anomaly: {level: 0.9, warn: WARN}\n";
+        assertInvalid(bad.replace("WARN", "0.95"), 4, "rules[0].anomaly.warn",
+                "the pre-warning score must be below the level 0.9");
+        assertInvalid(bad.replace("WARN", "1.5"), 4, "rules[0].anomaly.warn", "an anomaly score is in (0, 1], got 1.5");
+        assertInvalid(bad.replace("WARN", "0.5").replace("level", "lvl"), 4, "rules[0].anomaly.lvl",
+                "unknown field; expected one of [clear_for, for, level, warn]");
+        assertThat(RulesLoader.parse(bad.replace(", warn: WARN", "").replace("0.9", "0.5"), "r").rule("odd")
+                .condition(Anomaly.class).warn()).as("the default warn only below the level").isNull();
+    }
+
+    @Test
+    void theDefaultAnomalyRuleWatchesEverySeries() {
+        RuleSet rules = RuleSet.anomalyDefaults();
+        assertThat(rules.matching(reading("any-device", "any-zone", "any-metric")))
+                .extracting(Rule::id).containsExactly(RuleSet.ANOMALY_DEFAULT_ID);
+        assertThat(rules.rule(RuleSet.ANOMALY_DEFAULT_ID).conditions()).containsExactly(Anomaly.defaults());
     }
 
     @Test
