@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "Vigil 0.1.0",
         description = "Real-time IoT sensing and early warning.",
-        subcommands = {DemoCommand.class, DevicesCommand.class, EvaluateCommand.class, GatewayCommand.class,
+        subcommands = {BacktestCommand.class, DemoCommand.class, DevicesCommand.class, EvaluateCommand.class, GatewayCommand.class,
                 IncidentsCommand.class, JobCommand.class, RulesCommand.class, SimulateCommand.class, TestCommand.class})
 public final class Vigil {
     /** Where the checkout is: set by bin/vigil, else the working directory. */

@@ -1,7 +1,7 @@
 package io.vigil.job.backtest;
 
 import io.vigil.job.rules.RuleSet;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param parallelism       Flink parallelism of the detectors and the incident lifecycle
  * @param progress          where the progress line goes; null for none
  */
-public record BacktestSettings(RuleSet rules, Duration maxOutOfOrderness, int parallelism, PrintStream progress) {
+public record BacktestSettings(RuleSet rules, Duration maxOutOfOrderness, int parallelism, PrintWriter progress) {
     public BacktestSettings {
         Objects.requireNonNull(rules, "rules");
         if (maxOutOfOrderness == null || maxOutOfOrderness.isNegative()) {

@@ -1,6 +1,6 @@
 package io.vigil.job.backtest;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,13 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** A line on stderr, rewritten every second while the replay runs: readings done of the total, and the rate. */
 final class ProgressLine implements AutoCloseable {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final AtomicLong done;
     private final long total;
     private final long started = System.nanoTime();
     private final ScheduledExecutorService ticker;
 
-    private ProgressLine(PrintStream out, AtomicLong done, long total) {
+    private ProgressLine(PrintWriter out, AtomicLong done, long total) {
         this.out = out;
         this.done = done;
         this.total = total;
@@ -29,7 +29,7 @@ final class ProgressLine implements AutoCloseable {
         }
     }
 
-    static ProgressLine start(PrintStream out, AtomicLong done, long total) {
+    static ProgressLine start(PrintWriter out, AtomicLong done, long total) {
         return new ProgressLine(out, done, total);
     }
 

@@ -1,6 +1,7 @@
 package io.vigil.job.backtest;
 
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.vigil.common.Alert;
@@ -21,7 +22,8 @@ import java.util.List;
  */
 public final class ScoredOutput {
     public static final String SCORE = "anomaly_score";
-    private static final CsvMapper CSV = new CsvMapper();
+    /** Quotes a cell only when it needs it, so plain cells read back exactly as the input had them. */
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
 
     private ScoredOutput() {}
 

@@ -11,11 +11,11 @@ import java.time.temporal.TemporalAccessor;
  * without one, and {@code yyyy-MM-dd HH:mm:ss} as spreadsheets and databases export it, optionally with fractional
  * seconds. A time without an offset is UTC: a backtest must not depend on the machine's time zone.
  */
-final class Timestamps {
+public final class Timestamps {
     private Timestamps() {}
 
     /** Epoch milliseconds of {@code text}; throws {@link java.time.format.DateTimeParseException} if it is in neither form. */
-    static long parse(String text) {
+    public static long parse(String text) {
         String t = text.strip();
         if (t.length() > 10 && t.charAt(10) == ' ') {
             t = t.substring(0, 10) + 'T' + t.substring(11);

@@ -11,7 +11,8 @@ import io.vigil.common.Phase;
 import io.vigil.job.rules.RulesLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class BacktestTest {
 
         List<SeriesFile> inputs = CsvInputs.read(in, "water_level");
         BacktestResult result = Backtest.run(inputs, new BacktestSettings(RulesLoader.load(Path.of("..", "config",
-                "rules.yaml")), Duration.ofSeconds(5), 2, new PrintStream(progress, true, StandardCharsets.UTF_8)));
+                "rules.yaml")), Duration.ofSeconds(5), 2, new PrintWriter(new OutputStreamWriter(progress, StandardCharsets.UTF_8), true)));
         Path out = dir.resolve("out");
         ScoredOutput.writeDirectory(result, out);
 
