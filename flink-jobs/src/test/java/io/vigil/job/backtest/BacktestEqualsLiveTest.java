@@ -81,7 +81,7 @@ class BacktestEqualsLiveTest {
                     .build();
 
             BacktestResult backtest = Backtest.run(inputs, new BacktestSettings(RulesLoader.load(config.rulesFile()),
-                    config.maxOutOfOrderness(), 2, null));
+                    config.maxOutOfOrderness(), config.parallelism(), null));
             assertThat(backtest.alerts()).extracting(Alert::ruleId).as("the data exercises several rules")
                     .contains("river-level-high", "device-offline");
 
