@@ -78,7 +78,8 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, A
         model.update(m.toBytes());
         Long armed = forgetAt.value();
         long at = ts + settings.forgetAfter().toMillis();
-        if (armed != null) {
+        // one timer per key and time: readings pending at the old forget time still need theirs
+        if (armed != null && armed != at && !pending.contains(armed)) {
             ctx.timerService().deleteEventTimeTimer(armed);
         }
         ctx.timerService().registerEventTimeTimer(at);

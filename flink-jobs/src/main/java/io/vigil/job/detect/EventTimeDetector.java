@@ -18,6 +18,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -144,10 +145,21 @@ public abstract class EventTimeDetector
         Long armed = forgetAt.value();
         long at = lastSeen + after.toMillis();
         if (armed != null && armed != at) {
-            ctx.timerService().deleteEventTimeTimer(armed);
+            deleteOwnTimer(ctx.timerService(), armed);
         }
         ctx.timerService().registerEventTimeTimer(at);
         forgetAt.update(at);
+    }
+
+    /**
+     * Deletes an event-time timer the detector set for itself, unless readings wait for that same time: Flink
+     * keeps one timer per key and time, so deleting it would strand them. (Readings that arrive in a burst, say
+     * a backlog from Kafka, are pending well ahead of the watermark and do share times with these timers.)
+     */
+    protected final void deleteOwnTimer(TimerService timers, long ts) throws Exception {
+        if (!pending.contains(ts)) {
+            timers.deleteEventTimeTimer(ts);
+        }
     }
 
     protected static Signal signal(Rule rule, String kind, Reading r, Level level, boolean cleared, double limit,

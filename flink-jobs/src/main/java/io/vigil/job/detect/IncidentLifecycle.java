@@ -266,8 +266,9 @@ public final class IncidentLifecycle extends KeyedBroadcastProcessFunction<Strin
         incident.update(s);
     }
 
-    private static void disarm(ReadOnlyContext ctx, long forgetTimer) {
-        if (forgetTimer != IncidentState.NONE) {
+    /** Deletes the forget timer, unless signals wait for that same time (one timer per key and time). */
+    private void disarm(ReadOnlyContext ctx, long forgetTimer) throws Exception {
+        if (forgetTimer != IncidentState.NONE && !pending.contains(forgetTimer)) {
             ctx.timerService().deleteEventTimeTimer(forgetTimer);
         }
     }

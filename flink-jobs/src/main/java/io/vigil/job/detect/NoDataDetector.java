@@ -61,7 +61,7 @@ public final class NoDataDetector extends EventTimeDetector {
         last.update(r);
         Long e = eventDeadline.value();
         if (e != null) {
-            ctx.timerService().deleteEventTimeTimer(e);
+            deleteOwnTimer(ctx.timerService(), e);
         }
         Long w = wallDeadline.value();
         if (w != null) {

@@ -128,7 +128,9 @@ public final class Mustering extends KeyedCoProcessFunction<String, PresenceEven
         if (m != null && (m.active || alert.incidentId().equals(m.triggerIncident))) {
             return; // already mustering, or this incident's muster is done
         }
-        if (m != null && m.forgetTimer != TagPresence.NONE) {
+        if (m != null && m.forgetTimer != TagPresence.NONE && !pendingPresence.contains(m.forgetTimer)
+                && !pendingTriggers.contains(m.forgetTimer)) {
+            // one timer per key and time: events pending at that instant still need it
             ctx.timerService().deleteEventTimeTimer(m.forgetTimer);
         }
         m = new MusterState();

@@ -75,6 +75,11 @@ public final class RuleSet implements Serializable {
         return null;
     }
 
+    /** The same rule set with every rule replaced by {@code change.apply(rule)}; departments stay. */
+    public RuleSet mapRules(java.util.function.UnaryOperator<Rule> change) {
+        return new RuleSet(byId.values().stream().map(change).toList(), departments);
+    }
+
     public int size() {
         return byId.size();
     }

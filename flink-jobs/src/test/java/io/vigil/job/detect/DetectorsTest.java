@@ -61,6 +61,21 @@ class DetectorsTest {
     }
 
     @Test
+    void aBurstOfReadingsAheadOfTheWatermarkIsEvaluatedInFull() throws Exception {
+        // a backlog: twelve readings, one a minute, all pending before the watermark moves. The forget timer
+        // (last reading + the 5 min window) then falls on a pending reading's time and must not take its timer
+        RuleSet rules = rules(new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30), Duration.ofMinutes(5), 3));
+        var h = harness(new ForecastDetector(rules));
+        for (int i = 0; i < 12; i++) {
+            h.processElement(in("gauge-1", i * MIN, 3.0 + i * 0.01), i * MIN);
+        }
+        h.processWatermark(11 * MIN);
+
+        assertThat(h.extractOutputValues()).extracting(Signal::eventTime)
+                .containsExactly(2 * MIN, 3 * MIN, 4 * MIN, 5 * MIN, 6 * MIN, 7 * MIN, 8 * MIN, 9 * MIN, 10 * MIN, 11 * MIN);
+    }
+
+    @Test
     void theTrendFitIgnoresOutliers() {
         TrendFit fit = TrendFit.of(new long[] {-4000, -3000, -2000, -1000, 0}, new double[] {1, 2, 100, 4, 5});
         assertThat(fit.slopePerMs()).isEqualTo(0.001);

@@ -1,0 +1,61 @@
+package io.vigil.job.backtest;
+
+import io.vigil.common.Reading;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a backtest hands to its own job and gets back from it. Flink serializes sources and sinks into the job
+ * graph, so they carry this key instead of millions of readings and results; the job runs on a local environment
+ * in the driver's JVM, and {@link #close} forgets everything.
+ */
+final class Handoff implements AutoCloseable {
+    private static final Map<String, Handoff> OPEN = new ConcurrentHashMap<>();
+    final String key = UUID.randomUUID().toString();
+    final List<Reading> readings;
+    /** Readings the source has emitted so far, for the progress line. */
+    final AtomicLong emitted = new AtomicLong();
+    private final Map<String, List<Object>> results = new ConcurrentHashMap<>();
+
+    private Handoff(List<Reading> readings) {
+        this.readings = readings;
+    }
+
+    static Handoff open(List<Reading> readings) {
+        Handoff h = new Handoff(readings);
+        OPEN.put(h.key, h);
+        return h;
+    }
+
+    static Handoff of(String key) {
+        Handoff h = OPEN.get(key);
+        if (h == null) {
+            throw new IllegalStateException("backtest " + key + " is not open in this JVM: a backtest job runs only "
+                    + "on a local environment in the JVM that started it");
+        }
+        return h;
+    }
+
+    /** The list a sink named {@code channel} appends to; synchronized, since every sink subtask writes into it. */
+    List<Object> results(String channel) {
+        return results.computeIfAbsent(channel, c -> Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> List<T> snapshot(String channel) {
+        List<Object> list = results(channel);
+        synchronized (list) {
+            return (List<T>) new ArrayList<>(list);
+        }
+    }
+
+    @Override
+    public void close() {
+        OPEN.remove(key);
+    }
+}

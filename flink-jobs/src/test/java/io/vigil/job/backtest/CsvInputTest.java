@@ -1,0 +1,96 @@
+package io.vigil.job.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.vigil.common.Reading;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvInputTest {
+    static final long T0 = Instant.parse("2026-01-05T08:00:00Z").toEpochMilli();
+    @TempDir
+    Path dir;
+
+    @Test
+    void timestampValueFileTakesDeviceFromItsNameAndTheDefaultMetric() throws IOException {
+        Path file = write("gauge-7.csv", """
+                timestamp,value
+                2026-01-05T08:00:00Z,4.25
+                2026-01-05 08:00:01,4.5
+                2026-01-05T09:00:02+01:00,4.75
+                2026-01-05T08:00:03.250,5
+                """);
+
+        SeriesFile read = CsvInput.read(file, "gauge-7.csv", "water_level");
+
+        assertThat(read.problems()).isEmpty();
+        assertThat(read.readings()).extracting(Reading::deviceId, Reading::metric, Reading::eventTime, Reading::value)
+                .containsExactly(tuple("gauge-7", "water_level", T0, 4.25), tuple("gauge-7", "water_level", T0 + 1000, 4.5),
+                        tuple("gauge-7", "water_level", T0 + 2000, 4.75), tuple("gauge-7", "water_level", T0 + 3250, 5.0));
+    }
+
+    @Test
+    void deviceAndMetricColumnsWinAndOtherColumnsAreKeptForTheOutput() throws IOException {
+        Path file = write("mixed.csv", """
+                Timestamp, Device ,metric,zone,note,value
+                2026-01-05 08:00:00,g1,water_level,riverside,"calm, clear",1.5
+                2026-01-05 08:00:00,g2,rain_rate,,,0.25
+                """);
+
+        SeriesFile read = CsvInput.read(file, "mixed.csv", "ignored");
+
+        assertThat(read.header()).containsExactly("Timestamp", "Device", "metric", "zone", "note", "value");
+        assertThat(read.cells().get(0)).containsExactly("2026-01-05 08:00:00", "g1", "water_level", "riverside",
+                "calm, clear", "1.5");
+        assertThat(read.readings()).extracting(Reading::deviceId, Reading::metric, Reading::zone, Reading::value)
+                .containsExactly(tuple("g1", "water_level", "riverside", 1.5),
+                        tuple("g2", "rain_rate", Reading.Defaults.ZONE, 0.25));
+    }
+
+    @Test
+    void badRowsAreRejectedWithFileLineAndColumnAndTheOthersStay() throws IOException {
+        Path file = write("bad.csv", """
+                timestamp,device,metric,value
+                2026-01-05 08:00:00,g1,level,1.0
+
+                yesterday,g1,level,2.0
+                2026-01-05 08:00:02,g1,level,high
+                2026-01-05 08:00:03,g1,level
+                2026-01-05 08:00:04,,level,3.0
+                2026-01-05 08:00:05,g1,level,NaN
+                2026-01-05 08:00:06,g1,level,6.0
+                """);
+
+        SeriesFile read = CsvInput.read(file, "sub/bad.csv", "level");
+
+        assertThat(read.rows()).isEqualTo(7);
+        assertThat(read.readings()).filteredOn(r -> r != null).extracting(Reading::value).containsExactly(1.0, 6.0);
+        assertThat(read.problems()).extracting(RowProblem::toString).containsExactly(
+                "sub/bad.csv:4: column 1 (timestamp): 'yesterday' is neither ISO-8601 nor yyyy-MM-dd HH:mm:ss",
+                "sub/bad.csv:5: column 4 (value): 'high' is not a number",
+                "sub/bad.csv:6: has 3 cells, the header has 4",
+                "sub/bad.csv:7: column 2 (device): is empty",
+                "sub/bad.csv:8: column 4 (value): 'NaN' is not a finite number");
+    }
+
+    @Test
+    void aHeaderWithoutValueOrAnEmptyFileIsRefusedAsAWhole() throws IOException {
+        Path noValue = write("novalue.csv", "timestamp,level\n2026-01-05 08:00:00,1\n");
+        Path empty = write("empty.csv", "");
+
+        assertThatThrownBy(() -> CsvInput.read(noValue, "novalue.csv", "m")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("novalue.csv:1").hasMessageContaining("no value column");
+        assertThatThrownBy(() -> CsvInput.read(empty, "empty.csv", "m")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("empty.csv: empty");
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+}
