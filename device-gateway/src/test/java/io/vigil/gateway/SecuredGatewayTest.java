@@ -67,6 +67,8 @@ class SecuredGatewayTest {
                 .withMqttUrl(mosquitto.url())
                 .withKafkaBootstrap(kafkaServer.bootstrapServers())
                 .withCoap("127.0.0.1", 0)
+                .withCoapsPort(0)
+                .withCoapPlain(true)
                 .withAckPort(0)
                 .withSecurity(GatewaySecurity.defaults().withRegistry(registryFile)
                         .withMqttLogin("vigil-gateway", GATEWAY_PASSWORD)));
