@@ -120,7 +120,7 @@ public final class JobApplication {
                 .build();
         List<Sink<Alert>> alertSinks = new ArrayList<>(List.of(
                 kafkaAlerts,
-                new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + "-alerts"),
+                new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + "-alerts", config.mqttLogin()),
                 new InfluxSink<>(influx, LineFormats.incidents())));
         if (config.alertmanagerUrl() != null) {
             alertSinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend(),

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param metricsInfluxUrl  InfluxDB the job's Flink metrics are reported to (database {@code influxDatabase});
  *                          null: no metrics reporter
  * @param metricsInterval   how often the Flink metrics are reported
+ * @param mqttLogin         the alert publisher's broker login, null for an anonymous broker
  */
 public record JobConfig(
         String kafkaBootstrap,
@@ -46,7 +47,21 @@ public record JobConfig(
         String alertmanagerUrl,
         Duration alertmanagerResend,
         String metricsInfluxUrl,
-        Duration metricsInterval) {
+        Duration metricsInterval,
+        MqttLogin mqttLogin) {
+
+    /** A broker login; the password stays out of {@link #toString()}. */
+    public record MqttLogin(String username, String password) implements java.io.Serializable {
+        public MqttLogin {
+            check(username != null && !username.isBlank() && password != null, "mqttLogin",
+                    "needs a non-blank user name and a password");
+        }
+
+        @Override
+        public String toString() {
+            return "MqttLogin[username=" + username + ", password=***]";
+        }
+    }
 
     public static JobConfig defaults() {
         return new JobConfig(
@@ -72,7 +87,8 @@ public record JobConfig(
                 null,
                 Duration.ofSeconds(60),
                 null,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                null);
     }
 
     /** Returns this config if every field is usable; otherwise throws naming the field. */
@@ -148,6 +164,7 @@ public record JobConfig(
         private Duration maxOutOfOrderness, idleness, checkpointInterval, influxFlushInterval, influxRetryTimeout;
         private String metricsInfluxUrl;
         private Duration metricsInterval;
+        private MqttLogin mqttLogin;
         private int webUiPort, parallelism, influxBatchSize;
 
         private Builder(JobConfig c) {
@@ -160,6 +177,7 @@ public record JobConfig(
             controlTopic = c.controlTopic; auditTopic = c.auditTopic; alertmanagerUrl = c.alertmanagerUrl;
             alertmanagerResend = c.alertmanagerResend;
             metricsInfluxUrl = c.metricsInfluxUrl; metricsInterval = c.metricsInterval;
+            mqttLogin = c.mqttLogin;
         }
 
         public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
@@ -186,12 +204,14 @@ public record JobConfig(
         /** Reports Flink's metrics to this InfluxDB (null: off). */
         public Builder metricsInfluxUrl(String v) { metricsInfluxUrl = v; return this; }
         public Builder metricsInterval(Duration v) { metricsInterval = v; return this; }
+        /** The alert publisher's broker login (null: anonymous). */
+        public Builder mqttLogin(MqttLogin v) { mqttLogin = v; return this; }
 
         public JobConfig build() {
             return new JobConfig(kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase,
                     mqttUrl, rulesFile, maxOutOfOrderness, idleness, checkpointInterval, checkpointDir, webUiPort,
                     parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout, controlTopic, auditTopic,
-                    alertmanagerUrl, alertmanagerResend, metricsInfluxUrl, metricsInterval);
+                    alertmanagerUrl, alertmanagerResend, metricsInfluxUrl, metricsInterval, mqttLogin);
         }
     }
 }
