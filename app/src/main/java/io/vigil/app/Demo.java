@@ -31,14 +31,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class Demo {
     /** Loopback ports of the demo; fixed by default so hand-run clients ({@code mosquitto_pub}) find them. */
-    record Ports(int mqtt, int coap, int influxHttp, int influxRpc, int kafka, int kafkaController, int flinkUi,
+    record Ports(int mqtt, int coaps, int influxHttp, int influxRpc, int kafka, int kafkaController, int flinkUi,
                  int ack, int alertmanager) {
         static Ports defaults() {
-            return new Ports(1883, 5683, 8086, 8088, 9092, 9095, 8081, 8089, 9093);
+            return new Ports(1883, 5684, 8086, 8088, 9092, 9095, 8081, 8089, 9093);
         }
 
         Ports plus(int offset) {
-            return new Ports(mqtt + offset, coap + offset, influxHttp + offset, influxRpc + offset, kafka + offset,
+            return new Ports(mqtt + offset, coaps + offset, influxHttp + offset, influxRpc + offset, kafka + offset,
                     kafkaController + offset, flinkUi + offset, ack + offset, alertmanager + offset);
         }
     }
@@ -77,9 +77,14 @@ final class Demo {
         Ports p = config.ports();
         Path home = config.home();
         out.println("vigil: data under " + home);
+        DemoAccess access = DemoAccess.prepare(home, config.devices());
         List<ChildJvm> children = new ArrayList<>();
         try (LocalStack stack = LocalStack.on(home, new LocalStack.Ports(p.mqtt(), p.influxHttp(), p.influxRpc(),
                 p.kafka(), p.kafkaController(), p.alertmanager()))) {
+            if (!config.rfid()) {
+                // the RFID simulator has no per-reader broker logins yet: the crowd scenario runs on an open broker
+                stack.mosquitto.withAccess(access.passwordFile, access.aclFile);
+            }
             stack.stopOnJvmExit(false).start(); // our own hook below stops clients first, then the servers
             stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT,
                     Topics.TAGREADS);
@@ -101,12 +106,16 @@ final class Demo {
                 List<String> jobArgs = new ArrayList<>(List.of("job",
                         "--kafka", stack.kafka.bootstrapServers(), "--influx-url", stack.influx.url(),
                         "--metrics-influx-url", stack.influx.url(), "--alertmanager-url", stack.alertmanager.url(),
-                        "--mqtt-url", stack.mosquitto.url(), "--rules", config.rulesFile().toString(),
+                        "--mqtt-url", stack.mosquitto.url(), "--mqtt-user", DemoAccess.JOB_USER,
+                        "--mqtt-password-file", access.jobPasswordFile.toString(),
+                        "--rules", config.rulesFile().toString(),
                         "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
                         "--web-ui-port", String.valueOf(p.flinkUi())));
                 List<String> gatewayArgs = new ArrayList<>(List.of("gateway",
                         "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
-                        "--coap-port", String.valueOf(p.coap()), "--ack-port", String.valueOf(p.ack()),
+                        "--registry", access.registryFile.toString(), "--mqtt-user", DemoAccess.GATEWAY_USER,
+                        "--mqtt-password-file", access.gatewayPasswordFile.toString(),
+                        "--coaps-port", String.valueOf(p.coaps()), "--ack-port", String.valueOf(p.ack()),
                         "--metrics-influx-url", stack.influx.url()));
                 if (config.rfid()) {
                     // the demo's own key, made once per demo home: Vigil ships no key
@@ -127,10 +136,11 @@ final class Demo {
                                 "--mqtt-url", stack.mosquitto.url(), "--scenario", config.rfidScenario(),
                                 "--site", config.siteFile().toString(), "--repeat"))
                         : ChildJvm.start("simulator", "256m", logs, out, "sim: ", List.of("simulate",
-                                "--mqtt-url", stack.mosquitto.url(), "--coap-uri", "coap://127.0.0.1:" + p.coap(),
+                                "--mqtt-url", stack.mosquitto.url(), "--coap-uri", "coaps://127.0.0.1:" + p.coaps(),
+                                "--credentials", access.credentialsFile.toString(),
                                 "--devices", String.valueOf(config.devices()),
                                 "--rate", String.valueOf(config.ratePerSecond()))));
-                printWhereToLook(stack);
+                printWhereToLook(stack, access);
                 alertTail.start();
                 long readingsSeen = watch(stack, children);
                 out.printf("vigil: stopping; %d %s and %d alerts this run%n", readingsSeen,
@@ -266,25 +276,29 @@ final class Demo {
         return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }
 
-    private void printWhereToLook(LocalStack stack) {
+    private void printWhereToLook(LocalStack stack, DemoAccess access) {
         Ports p = config.ports();
         out.println("""
                 vigil: the demo is starting; where to look:
                   Flink web UI      http://127.0.0.1:%d
                   InfluxDB          curl -G %s/query --data-urlencode db=vigil --data-urlencode "q=SELECT * FROM readings ORDER BY time DESC LIMIT 5"
-                  alerts (MQTT)     mosquitto_sub -p %d -t 'vigil/alerts/#' -v
+                  alerts (MQTT)     mosquitto_sub -p %d -u %s -P '%s' -t 'vigil/alerts/#' -v
                   Alertmanager      %s  (curl %s/api/v2/alerts)
                   incidents         bin/vigil incidents list --open;  bin/vigil incidents show ID
-                  send a reading    mosquitto_pub -p %d -t vigil/readings/my-gauge -m '{"metric":"water_level","value":4.5,"unit":"m"}'
-                                    echo '{"metric":"water_level","value":4.5,"unit":"m"}' | coap-client-notls -m post -t 50 -f - coap://127.0.0.1:%d/readings/my-gauge
+                  send a reading    mosquitto_pub -p %d -u %s -P '%s' -t vigil/readings/%s -m '{"metric":"water_level","value":4.5,"unit":"m"}'
+                                    echo '{"metric":"water_level","value":4.5,"unit":"m"}' | coap-client-openssl -m post -t 50 -u %s -k '%s' -f - coaps://127.0.0.1:%d/readings/%s
                   Grafana           datasources: dashboards/provisioning/datasources/vigil.yaml (InfluxDB %s, database vigil)
                                     dashboards: copy dashboards/grafana/*.json per dashboards/README.md (or Import each in the UI)
                   acknowledge       %s
-                                    mosquitto_pub -p %d -q 1 -t 'vigil/ack/ID' -m '{"by":"duty officer"}'
+                                    mosquitto_pub -p %d -u %s -P '%s' -q 1 -t 'vigil/ack/ID' -m '{"by":"duty officer"}'
+                  devices           bin/vigil devices list --registry %s  (secrets of the demo's devices: %s)
                   logs              %s
                 Ctrl-C stops everything it started.""".formatted(p.flinkUi(), stack.influx.url(), p.mqtt(),
-                stack.alertmanager.url(), stack.alertmanager.url(), p.mqtt(),
-                p.coap(), stack.influx.url(), ackHint("ID"), p.mqtt(), config.home().resolve("logs")));
+                DemoAccess.OFFICER_USER, access.officerPassword, stack.alertmanager.url(), stack.alertmanager.url(),
+                p.mqtt(), DemoAccess.HAND_DEVICE, access.handDevice.mqttPassword(), DemoAccess.HAND_DEVICE,
+                DemoAccess.HAND_DEVICE, access.handDevice.pskKey(), p.coaps(), DemoAccess.HAND_DEVICE,
+                stack.influx.url(), ackHint("ID"), p.mqtt(), DemoAccess.OFFICER_USER, access.officerPassword,
+                access.registryFile, access.credentialsFile, config.home().resolve("logs")));
     }
 
     /** The incident id goes into a URL path: ids hold ':' and device ids may hold more, so it is percent-encoded. */

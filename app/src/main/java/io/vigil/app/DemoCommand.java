@@ -12,7 +12,9 @@ import picocli.CommandLine.ParentCommand;
         description = {"Runs the whole local stack on loopback with the river-flood scenario: Mosquitto, InfluxDB,",
                 "Kafka, the device gateway, the Flink job (web UI on localhost) and a simulated fleet.",
                 "--scenario crowd plays RFID readers of config/site.yaml instead: a crowd fills the plaza.",
-                "Prints a rate line and every alert. Exit code 0 when readings flowed and an alert arrived."})
+                "Prints a rate line and every alert. Exit code 0 when readings flowed and an alert arrived.",
+                "Security is on: devices log in with their own MQTT password or DTLS PSK (registry $VIGIL_HOME/devices.yaml,",
+                "secrets under $VIGIL_HOME/secrets, owner-only); the gateway, the job and the duty officer have broker logins."})
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     Vigil vigil;
@@ -41,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
     Path site;
 
     @Option(names = "--port-offset", defaultValue = "0",
-            description = "Added to every default port (1883 MQTT, 5683 CoAP, 8086 InfluxDB, 9092 Kafka, 8081 Flink UI),"
+            description = "Added to every default port (1883 MQTT, 5684 CoAPS, 8086 InfluxDB, 9092 Kafka, 8081 Flink UI),"
                     + " to run beside servers that already use them.")
     int portOffset;
 

@@ -34,6 +34,7 @@ final class DevicesCommand {
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Registers a device and prints its MQTT password and DTLS key once; they are not shown again.")
     static final class Add implements Callable<Integer> {
+        private static final String SAMPLE = "{\"metric\":\"water_level\",\"value\":1.2,\"unit\":\"m\"}";
         @ParentCommand DevicesCommand parent;
         @Parameters(index = "0", paramLabel = "ID", description = "Device id: its MQTT user name and PSK identity.") String id;
         @Option(names = "--zone", required = true, description = "Zone its readings belong to.") String zone;
@@ -60,18 +61,15 @@ final class DevicesCommand {
             PrintStream out = System.out;
             out.printf("device %s registered in %s%n", id, file);
             out.printf("  MQTT     user %s  password %s  (publish to vigil/readings/%s)%n", id, password, id);
-            out.printf("  CoAPS    PSK identity %s  key (Base64) %s  (hex %s)%n", id, psk, hex(psk));
+            out.printf("  CoAPS    PSK identity %s  key %s  (the key is this text, used verbatim as the DTLS PSK)%n",
+                    id, psk);
+            out.printf("  try it   mosquitto_pub -p 1883 -u %s -P '%s' -t vigil/readings/%s -m '%s'%n", id, password, id,
+                    SAMPLE);
+            out.printf("           echo '%s' | coap-client-openssl -m post -t 50 -u %s -k '%s' -f - "
+                    + "coaps://127.0.0.1:5684/readings/%s%n", SAMPLE, id, psk, id);
             out.println("These secrets are shown once. Regenerate the broker's access files and reload it"
                     + " (the demo does this at start).");
             return 0;
-        }
-
-        private static String hex(String base64) {
-            StringBuilder b = new StringBuilder();
-            for (byte x : java.util.Base64.getDecoder().decode(base64)) {
-                b.append(String.format("%02x", x));
-            }
-            return b.toString();
         }
     }
 

@@ -20,7 +20,9 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--instance", description = "Gateway instance id; keeps MQTT sessions across restarts (default 1).") String instance;
     @Option(names = "--kafka", description = "Kafka bootstrap servers (default 127.0.0.1:9092).") String kafka;
     @Option(names = "--coap-host", description = "CoAP bind address (default 127.0.0.1).") String coapHost;
-    @Option(names = "--coap-port", description = "CoAP port (default 5683; 0 = any free port).") Integer coapPort;
+    @Option(names = "--coap-port", description = "Plain CoAP port (default 5683; 0 = any free port).") Integer coapPort;
+    @Option(names = "--coaps-port", description = "CoAPS (DTLS PSK) port, served with --registry (default 5684; 0 = any free port).") Integer coapsPort;
+    @Option(names = "--coap-plain", description = "With --registry, also serve unauthenticated plain CoAP (development only).") boolean coapPlain;
     @Option(names = "--ack-port", description = "Loopback HTTP port for POST /incidents/{id}/ack (default 8089; 0 = any free port).") Integer ackPort;
     @Option(names = "--max-payload", description = "Largest payload in bytes (default 65536).") Integer maxPayload;
     @Option(names = "--registry", description = "Device registry file; without it any device is accepted (development).") java.nio.file.Path registry;
@@ -43,6 +45,8 @@ final class GatewayCommand implements Callable<Integer> {
             config = config.withCoap(coapHost != null ? coapHost : config.coapHost(),
                     coapPort != null ? coapPort : config.coapPort());
         }
+        if (coapsPort != null) config = config.withCoapsPort(coapsPort);
+        if (coapPlain) config = config.withCoapPlain(true);
         if (maxPayload != null) config = config.withMaxPayloadBytes(maxPayload);
         GatewaySecurity security = config.security();
         if (registry != null) security = security.withRegistry(registry);
@@ -65,9 +69,9 @@ final class GatewayCommand implements Callable<Integer> {
         RfidGatewayConfig rfid = pseudonymKeyFile == null ? null
                 : RfidGatewayConfig.of(site, PseudonymKeyFile.read(pseudonymKeyFile));
         GatewayApplication gateway = GatewayApplication.start(config, rfid);
-        System.out.printf("gateway: MQTT %s, CoAP coap://%s:%d/readings/{device}, acknowledgements "
-                + "http://127.0.0.1:%d/incidents/{id}/ack and MQTT vigil/ack/{id}, Kafka %s%n", config.mqttUrl(),
-                config.coapHost(), gateway.coapPort(), gateway.ackPort(), config.kafkaBootstrap());
+        System.out.printf("gateway: MQTT %s, CoAP %s, acknowledgements http://127.0.0.1:%d/incidents/{id}/ack and MQTT"
+                + " vigil/ack/{id}, Kafka %s%n", config.mqttUrl(), coapAddresses(config, gateway), gateway.ackPort(),
+                config.kafkaBootstrap());
         if (rfid != null) {
             System.out.printf("gateway: RFID tag reads on MQTT %s{reader} and CoAP /tagreads/{reader}, site %s%n",
                     io.vigil.common.Topics.MQTT_TAGREADS_PREFIX, site == null ? "(none: every tag pseudonymised)" : site);
@@ -79,5 +83,16 @@ final class GatewayCommand implements Callable<Integer> {
         }, "gateway-stop"));
         stop.await();
         return 0;
+    }
+
+    private static String coapAddresses(GatewayConfig config, GatewayApplication gateway) {
+        java.util.List<String> served = new java.util.ArrayList<>();
+        if (gateway.coapsPort() >= 0) {
+            served.add("coaps://%s:%d/readings/{device} (DTLS PSK)".formatted(config.coapHost(), gateway.coapsPort()));
+        }
+        if (gateway.coapPort() >= 0) {
+            served.add("coap://%s:%d/readings/{device} (plain)".formatted(config.coapHost(), gateway.coapPort()));
+        }
+        return String.join(" and ", served);
     }
 }

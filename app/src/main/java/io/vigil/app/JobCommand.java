@@ -24,6 +24,8 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--influx-db", description = "InfluxDB database (default vigil).") String influxDb;
     @Option(names = "--metrics-influx-url", description = "Report Flink's metrics to this InfluxDB, into the same database (default: off).") String metricsInfluxUrl;
     @Option(names = "--mqtt-url", description = "MQTT broker for alerts (default tcp://127.0.0.1:1883).") String mqttUrl;
+    @Option(names = "--mqtt-user", description = "The alert publisher's broker user name (default: anonymous).") String mqttUser;
+    @Option(names = "--mqtt-password-file", description = "File whose first line is that user's broker password.") Path mqttPasswordFile;
     @Option(names = "--alertmanager-url", description = "Prometheus Alertmanager to notify (default: none).") String alertmanagerUrl;
     @Option(names = "--rules", paramLabel = "FILE", description = "Rules file (default config/rules.yaml in the checkout).") Path rules;
     @Option(names = "--site", paramLabel = "FILE", description = "RFID site file: also run the RFID pipeline on vigil.tagreads (default: none).") Path site;
@@ -47,6 +49,12 @@ final class JobCommand implements Callable<Integer> {
         if (influxDb != null) b.influxDatabase(influxDb);
         if (metricsInfluxUrl != null) b.metricsInfluxUrl(metricsInfluxUrl);
         if (mqttUrl != null) b.mqttUrl(mqttUrl);
+        if (mqttUser != null) {
+            if (mqttPasswordFile == null) {
+                throw new IllegalArgumentException("--mqtt-user needs --mqtt-password-file");
+            }
+            b.mqttLogin(new JobConfig.MqttLogin(mqttUser, java.nio.file.Files.readAllLines(mqttPasswordFile).get(0).strip()));
+        }
         if (webUiPort != null) b.webUiPort(webUiPort);
         if (alertmanagerUrl != null) b.alertmanagerUrl(alertmanagerUrl);
         if (outOfOrderness != null) b.maxOutOfOrderness(outOfOrderness);

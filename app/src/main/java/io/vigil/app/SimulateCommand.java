@@ -24,7 +24,8 @@ final class SimulateCommand implements Callable<Integer> {
     Vigil vigil;
 
     @Option(names = "--mqtt-url", description = "MQTT broker (default tcp://127.0.0.1:1883).") String mqttUrl;
-    @Option(names = "--coap-uri", description = "Gateway CoAP base URI (default coap://127.0.0.1:5683).") String coapUri;
+    @Option(names = "--coap-uri", description = "Gateway CoAP base URI (default coap://127.0.0.1:5683; coaps://host:5684 needs --credentials).") String coapUri;
+    @Option(names = "--credentials", paramLabel = "FILE", description = "Per-device secrets (deviceId: {mqttPassword, pskKey}): each device logs in as itself.") java.nio.file.Path credentials;
     @Option(names = "--devices", description = "Fleet size.") Integer devices;
     @Option(names = "--coap-share", description = "Share of devices using CoAP, 0..1.") Double coapShare;
     @Option(names = "--rate", description = "Readings per second over the whole fleet.") Double rate;
@@ -55,6 +56,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (scenario != null) c = c.withScenario(scenario);
         if (timeScale != null) c = c.withTimeScale(timeScale);
         if (format != null) c = c.withPayloadFormat(format);
+        if (credentials != null) c = c.withCredentials(io.vigil.sim.DeviceCredentials.read(credentials));
 
         Simulator simulator = Simulator.start(c, System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "simulator-stop"));

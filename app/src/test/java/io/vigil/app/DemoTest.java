@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.sim.DeviceCredentials;
 import io.vigil.stack.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +12,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,6 +53,21 @@ class DemoTest {
         for (int port : new int[] {ports.mqtt(), ports.influxHttp(), ports.kafka(), ports.flinkUi()}) {
             assertThat(listening(port)).as("something still listens on port %d after the demo", port).isFalse();
         }
+        // security on: devices log in with their own secrets, kept owner-only; only the hand-send hint's are shown
+        assertThat(text).containsPattern("mosquitto_pub -p " + ports.mqtt() + " -u my-gauge -P '[^']+' -t vigil/readings/my-gauge");
+        assertThat(text).containsPattern("coap-client-openssl -m post -t 50 -u my-gauge -k '[^']+' -f - coaps://127\\.0\\.0\\.1:"
+                + ports.coaps() + "/readings/my-gauge");
+        Path secrets = home.resolve("secrets");
+        for (Path secret : List.of(home.resolve("devices.yaml"), secrets.resolve("devices.yaml"),
+                secrets.resolve("gateway.password"), secrets.resolve("job.password"),
+                secrets.resolve("mosquitto/passwords"), secrets.resolve("mosquitto/acl"))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).as(secret.toString())
+                    .isEqualTo("rw-------");
+        }
+        assertThat(text).doesNotContain(Files.readAllLines(secrets.resolve("gateway.password")).get(0));
+        Map<String, DeviceCredentials> devices = DeviceCredentials.read(secrets.resolve("devices.yaml"));
+        assertThat(devices).containsKeys("gauge-0", "gauge-5", "my-gauge");
+        assertThat(text).doesNotContain(devices.get("gauge-0").mqttPassword());
         assertThat(Files.list(home.resolve("logs"))).extracting(p -> p.getFileName().toString())
                 .contains("gateway.log", "job.log", "simulator.log");
     }

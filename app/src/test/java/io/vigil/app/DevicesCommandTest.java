@@ -53,6 +53,10 @@ class DevicesCommandTest {
             assertThat(d.zone()).isEqualTo("riverside");
             assertThat(d.site()).isEqualTo("north");
             assertThat(d.metrics()).containsExactly("water_level");
+            // the printed hints use exactly these secrets: the key text is the DTLS PSK
+            assertThat(added).contains("-u gauge-7 -P '" + password + "' -t vigil/readings/gauge-7")
+                    .contains("coap-client-openssl -m post -t 50 -u gauge-7 -k '" + d.pskKey() + "'")
+                    .contains("coaps://127.0.0.1:5684/readings/gauge-7");
         });
 
         assertThat(run("devices", "add", "gauge-7", "--zone", "x", "--registry", file.toString()))

@@ -6,7 +6,10 @@ import io.vigil.common.Rejection;
 import io.vigil.common.registry.DeviceRegistry;
 import io.vigil.common.registry.MetricRange;
 import io.vigil.common.registry.RegisteredDevice;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,12 +25,15 @@ import java.util.function.Supplier;
 public final class Admission {
     /** Open mode keeps a bucket per device id seen; beyond this many the buckets start afresh, bounding memory. */
     private static final int MAX_OPEN_MODE_BUCKETS = 100_000;
+    /** Sequence numbers remembered per device (about 9 bytes each), for as many devices as open-mode buckets. */
+    static final int SEQUENCE_WINDOW = 128;
 
     private final Supplier<DeviceRegistry> registry;
     private final GatewaySecurity security;
     private final LongSupplier nanoClock;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final RecentKeys recent;
+    private final RecentSequences sequences = new RecentSequences(SEQUENCE_WINDOW, MAX_OPEN_MODE_BUCKETS);
 
     /** @param registry the current registry, or null to accept any device (development) */
     public Admission(Supplier<DeviceRegistry> registry, GatewaySecurity security, LongSupplier nanoClock) {
@@ -62,6 +68,27 @@ public final class Admission {
         return null;
     }
 
+    /**
+     * Checks the readings of one payload. Beyond {@link #check(Reading)}, a reading whose {@code seq} the device
+     * already used in an earlier payload is DUPLICATE: a sequence number counts a device's messages, so readings of
+     * one payload may share it.
+     */
+    public List<Verdict> check(List<Reading> readings) {
+        List<Verdict> verdicts = new ArrayList<>(readings.size());
+        Map<Long, Boolean> freshInThisPayload = new HashMap<>();
+        for (Reading r : readings) {
+            Verdict v = check(r);
+            if (v.rejection() == null && r.seq() != null
+                    && !freshInThisPayload.computeIfAbsent(r.seq(), seq -> sequences.claim(r.deviceId(), seq))) {
+                recent.remove(key(r)); // it was not accepted after all
+                v = refuse(RejectReason.DUPLICATE, "seq " + r.seq() + " was already used by device '"
+                        + r.deviceId() + "' (among its last " + SEQUENCE_WINDOW + ")");
+            }
+            verdicts.add(v);
+        }
+        return verdicts;
+    }
+
     public Verdict check(Reading r) {
         Reading reading = r;
         DeviceRegistry current = registry == null ? null : registry.get();
@@ -89,7 +116,7 @@ public final class Admission {
                         + range.get().min() + ".." + range.get().max());
             }
             reading = new Reading(r.deviceId(), device.site(), device.zone(), r.metric(), r.value(), r.unit(),
-                    r.eventTime(), r.receiveTime(), r.protocol());
+                    r.eventTime(), r.receiveTime(), r.protocol(), r.seq());
         }
         if (!Double.isFinite(r.value())) {
             return refuse(RejectReason.INVALID_VALUE, "value is " + r.value());
@@ -114,6 +141,9 @@ public final class Admission {
     /** Kafka did not take the reading: forget it, so the transport's retry is not refused as a duplicate. */
     public void forget(Reading r) {
         recent.remove(key(r));
+        if (r.seq() != null) {
+            sequences.release(r.deviceId(), r.seq());
+        }
     }
 
     private static Verdict refuse(RejectReason reason, String detail) {

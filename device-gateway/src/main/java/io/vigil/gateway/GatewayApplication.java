@@ -62,8 +62,9 @@ public final class GatewayApplication implements AutoCloseable {
         GatewayMetrics metrics = MetricsRegistries.forConfig(config);
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
+            Supplier<DeviceRegistry> registry = registry(config);
             Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config,
-                    new Admission(registry(config), config.security()));
+                    new Admission(registry, config.security()));
             AcknowledgementPublisher acks = new AcknowledgementPublisher(new KafkaSender(app.producer, metrics));
             List<MqttRoute> routes = new ArrayList<>(List.of(MqttRoute.readings(ingest),
                     new MqttRoute(Topics.MQTT_ACK_PREFIX, new AcknowledgementMqtt(acks, ingest))));
@@ -74,16 +75,17 @@ public final class GatewayApplication implements AutoCloseable {
                 routes.add(tags.mqttRoute());
                 resources.add(tags.coapResource());
             }
-            app.coap = CoapIngest.start(config, ingest, resources);
+            app.coap = CoapIngest.start(config, ingest, resources, registry);
             app.httpAcks = AcknowledgementHttp.start(config.ackPort(), acks, config.kafkaAckTimeout());
             app.mqtt = MqttIngest.start(config, routes);
         } catch (Exception e) {
             app.close();
             throw e;
         }
-        LOG.info("gateway {} up: MQTT {} x{}, CoAP {}:{}, acknowledgements http://127.0.0.1:{}, Kafka {}",
-                config.mqttClientIdPrefix(), config.mqttUrl(), config.mqttSubscribers(), config.coapHost(),
-                app.coapPort(), app.ackPort(), config.kafkaBootstrap());
+        LOG.info("gateway {} up: MQTT {} x{}, CoAP {} port {} (plain) / {} (DTLS), acknowledgements "
+                + "http://127.0.0.1:{}, Kafka {}", config.mqttClientIdPrefix(), config.mqttUrl(),
+                config.mqttSubscribers(), config.coapHost(), app.coapPort(), app.coapsPort(), app.ackPort(),
+                config.kafkaBootstrap());
         return app;
     }
 
@@ -101,8 +103,14 @@ public final class GatewayApplication implements AutoCloseable {
         return config;
     }
 
+    /** The plain CoAP port, -1 when plain CoAP is off (a registry is configured and coapPlain is not set). */
     public int coapPort() {
         return coap.port();
+    }
+
+    /** The CoAPS (DTLS PSK) port, -1 without a registry. */
+    public int coapsPort() {
+        return coap.securePort();
     }
 
     /** Port of {@code POST http://127.0.0.1:{port}/incidents/{id}/ack}. */

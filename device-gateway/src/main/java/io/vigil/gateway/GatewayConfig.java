@@ -20,7 +20,11 @@ import java.util.Objects;
  *                           session that expires are lost, so restart an instance well within this time
  * @param kafkaBootstrap     Kafka bootstrap servers
  * @param coapHost           address the CoAP server binds
- * @param coapPort           UDP port of the CoAP server; 0 picks a free one
+ * @param coapPort           UDP port of plain CoAP; 0 picks a free one
+ * @param coapsPort          UDP port of CoAPS (DTLS with a PSK per device), served whenever a registry is configured;
+ *                           0 picks a free one
+ * @param coapPlain          with a registry, also serve plain CoAP on coapPort (development only: unauthenticated);
+ *                           without a registry plain CoAP is always served and CoAPS never (there are no keys)
  * @param maxPayloadBytes    larger payloads are refused with TOO_LARGE
  * @param readingsTopic      Kafka topic of canonical readings
  * @param deadLetterTopic    Kafka topic of refused payloads
@@ -39,6 +43,8 @@ public record GatewayConfig(
         String kafkaBootstrap,
         String coapHost,
         int coapPort,
+        int coapsPort,
+        boolean coapPlain,
         int maxPayloadBytes,
         String readingsTopic,
         String deadLetterTopic,
@@ -60,6 +66,8 @@ public record GatewayConfig(
         b.kafkaBootstrap = "127.0.0.1:9092";
         b.coapHost = "127.0.0.1";
         b.coapPort = 5683;
+        b.coapsPort = 5684;
+        b.coapPlain = false;
         b.maxPayloadBytes = 65536;
         b.readingsTopic = Topics.READINGS;
         b.deadLetterTopic = Topics.DEADLETTER;
@@ -83,6 +91,8 @@ public record GatewayConfig(
         require(kafkaBootstrap != null && !kafkaBootstrap.isBlank(), "kafkaBootstrap must be set");
         require(coapHost != null && !coapHost.isBlank(), "coapHost must be set");
         require(coapPort >= 0 && coapPort <= 65535, "coapPort must be 0..65535");
+        require(coapsPort >= 0 && coapsPort <= 65535, "coapsPort must be 0..65535");
+        require(coapsPort == 0 || coapsPort != coapPort, "coapsPort must differ from coapPort");
         require(maxPayloadBytes >= 64 && maxPayloadBytes <= 512 * 1024, "maxPayloadBytes must be 64..524288");
         require(readingsTopic != null && !readingsTopic.isBlank(), "readingsTopic must be set");
         require(deadLetterTopic != null && !deadLetterTopic.isBlank(), "deadLetterTopic must be set");
@@ -134,6 +144,16 @@ public record GatewayConfig(
         return toBuilder().coapHost(host).coapPort(port).build();
     }
 
+    /** UDP port of CoAPS (DTLS PSK), served when a registry is configured. */
+    public GatewayConfig withCoapsPort(int v) {
+        return toBuilder().coapsPort(v).build();
+    }
+
+    /** With a registry, also serve unauthenticated plain CoAP (development only). */
+    public GatewayConfig withCoapPlain(boolean v) {
+        return toBuilder().coapPlain(v).build();
+    }
+
     public GatewayConfig withMaxPayloadBytes(int v) {
         return toBuilder().maxPayloadBytes(v).build();
     }
@@ -168,6 +188,8 @@ public record GatewayConfig(
         private String kafkaBootstrap;
         private String coapHost;
         private int coapPort;
+        private int coapsPort;
+        private boolean coapPlain;
         private int maxPayloadBytes;
         private String readingsTopic;
         private String deadLetterTopic;
@@ -188,6 +210,8 @@ public record GatewayConfig(
             kafkaBootstrap = c.kafkaBootstrap;
             coapHost = c.coapHost;
             coapPort = c.coapPort;
+            coapsPort = c.coapsPort;
+            coapPlain = c.coapPlain;
             maxPayloadBytes = c.maxPayloadBytes;
             readingsTopic = c.readingsTopic;
             deadLetterTopic = c.deadLetterTopic;
@@ -206,6 +230,8 @@ public record GatewayConfig(
         public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
         public Builder coapHost(String v) { coapHost = v; return this; }
         public Builder coapPort(int v) { coapPort = v; return this; }
+        public Builder coapsPort(int v) { coapsPort = v; return this; }
+        public Builder coapPlain(boolean v) { coapPlain = v; return this; }
         public Builder maxPayloadBytes(int v) { maxPayloadBytes = v; return this; }
         public Builder readingsTopic(String v) { readingsTopic = v; return this; }
         public Builder deadLetterTopic(String v) { deadLetterTopic = v; return this; }
@@ -218,7 +244,7 @@ public record GatewayConfig(
 
         public GatewayConfig build() {
             return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
-                    coapHost, coapPort, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, ackPort,
+                    coapHost, coapPort, coapsPort, coapPlain, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, ackPort,
                     metricsInfluxUrl, metricsDatabase, metricsStep, security);
         }
     }

@@ -161,8 +161,10 @@ public final class Ingest {
         List<byte[]> records = new ArrayList<>(result.readings().size());
         List<Runnable> onNotSent = new ArrayList<>(result.readings().size());
         List<Rejection> rejections = new ArrayList<>(result.rejections());
-        for (Reading reading : result.readings()) {
-            Admission.Verdict verdict = admission.check(reading);
+        List<Admission.Verdict> verdicts = admission.check(result.readings());
+        for (int i = 0; i < verdicts.size(); i++) {
+            Reading reading = result.readings().get(i);
+            Admission.Verdict verdict = verdicts.get(i);
             if (verdict.rejection() == null) {
                 records.add(readings.toBytes(verdict.reading()));
                 onNotSent.add(() -> admission.forget(reading));

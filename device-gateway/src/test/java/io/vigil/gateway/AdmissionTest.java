@@ -98,6 +98,43 @@ class AdmissionTest {
         assertThat(reason(r)).as("window of 2 forgot the oldest").isNull();
     }
 
+    private static Reading numbered(String device, String metric, long seq) {
+        return new Reading(device, "s", "z", metric, 1, "m", NOW, NOW, Protocol.MQTT, seq);
+    }
+
+    private List<RejectReason> reasons(Reading... payload) {
+        return admission.check(List.of(payload)).stream()
+                .map(v -> v.rejection() == null ? null : v.rejection().reason()).toList();
+    }
+
+    @Test
+    void refusesASequenceNumberTheDeviceAlreadyUsedInAnEarlierPayload() {
+        assertThat(reasons(numbered("gauge-1", "level", 7), numbered("gauge-1", "temp", 7)))
+                .as("one payload may number all its readings alike").containsExactly(null, null);
+        assertThat(reasons(numbered("gauge-1", "level", 7))).containsExactly(RejectReason.DUPLICATE);
+        assertThat(reasons(numbered("gauge-1", "level", 8), numbered("gauge-1", "temp", 7)))
+                .containsExactly(null, RejectReason.DUPLICATE);
+        assertThat(reasons(numbered("gauge-2", "water_level", 7))).as("another device's counter").containsExactly((RejectReason) null);
+        assertThat(reasons(new Reading("gauge-1", "s", "z", "level", 1, "m", NOW, NOW, Protocol.MQTT)))
+                .as("no seq: not compared").containsExactly((RejectReason) null);
+    }
+
+    @Test
+    void aSequenceNumberKafkaDidNotTakeMayComeAgainAndOldOnesFallOutOfTheWindow() {
+        Reading first = numbered("gauge-1", "level", 1);
+        assertThat(reasons(first)).containsExactly((RejectReason) null);
+        admission.forget(first);
+        assertThat(reasons(first)).as("retry after a Kafka failure").containsExactly((RejectReason) null);
+        for (long seq = 2; seq <= Admission.SEQUENCE_WINDOW; seq++) {
+            assertThat(reasons(numbered("gauge-1", "level", seq))).containsExactly((RejectReason) null);
+        }
+        assertThat(reasons(first)).as("still within the last %d", Admission.SEQUENCE_WINDOW)
+                .containsExactly(RejectReason.DUPLICATE);
+        assertThat(reasons(numbered("gauge-1", "level", Admission.SEQUENCE_WINDOW + 1))).containsExactly((RejectReason) null);
+        assertThat(reasons(first)).as("a restarted counter is accepted once its numbers left the window")
+                .containsExactly((RejectReason) null);
+    }
+
     @Test
     void openModeAcceptsAnyDeviceButStillChecksReadings() {
         Admission open = new Admission(null, security, nanos::get);

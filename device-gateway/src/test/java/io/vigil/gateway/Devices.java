@@ -9,6 +9,11 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.elements.config.UdpConfig;
+import io.vigil.common.registry.Secrets;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -54,6 +59,37 @@ final class Devices {
         client.setEndpoint(endpoint);
         client.setTimeout(20_000L);
         return client;
+    }
+
+    /**
+     * A CoAPS client that authenticates with a pre-shared key, as a field device would; {@code pskKey} is the
+     * registry's {@code psk-key} text.
+     */
+    static CoapClient coapsClient(String identity, String pskKey) {
+        CoapConfig.register();
+        UdpConfig.register();
+        DtlsConfig.register();
+        Configuration config = Configuration.createStandardWithoutFile();
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                .setAddress(new InetSocketAddress("127.0.0.1", 0))
+                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, Secrets.dtlsKey(pskKey)))
+                .build();
+        CoapEndpoint endpoint = new CoapEndpoint.Builder().setConfiguration(config)
+                .setConnector(new DTLSConnector(dtls)).build();
+        CoapClient client = new CoapClient();
+        client.setEndpoint(endpoint);
+        client.setTimeout(10_000L);
+        return client;
+    }
+
+    /** POSTs over CoAPS; null when no answer came (a failed handshake), with the reason in the request. */
+    static CoapResponse postSecure(CoapClient client, int port, String path, String json) throws Exception {
+        Request request = Request.newPost();
+        request.setURI("coaps://127.0.0.1:" + port + path);
+        request.setPayload(json.getBytes(StandardCharsets.UTF_8));
+        request.getOptions().setContentFormat(50);
+        return client.advanced(request);
     }
 
     /** POSTs to a path of the gateway; contentFormat null sends no Content-Format option. */

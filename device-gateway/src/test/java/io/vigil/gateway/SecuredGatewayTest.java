@@ -37,6 +37,7 @@ class SecuredGatewayTest {
     private static final String GATEWAY_PASSWORD = Secrets.newPassword();
     private static final String G1_PASSWORD = Secrets.newPassword();
     private static final String G2_PASSWORD = Secrets.newPassword();
+    private static final String G3_PASSWORD = Secrets.newPassword();
 
     @TempDir
     static Path dir;
@@ -52,6 +53,8 @@ class SecuredGatewayTest {
                 .with(new RegisteredDevice("g1", "city", "riverside", null, Secrets.mosquittoHash(G1_PASSWORD),
                         Secrets.newPskKey(), Set.of(), false))
                 .with(new RegisteredDevice("g2", "city", "harbour", null, Secrets.mosquittoHash(G2_PASSWORD),
+                        Secrets.newPskKey(), Set.of(), false))
+                .with(new RegisteredDevice("g3", "city", "harbour", null, Secrets.mosquittoHash(G3_PASSWORD),
                         Secrets.newPskKey(), Set.of(), false));
         registryFile = dir.resolve("devices.yaml");
         registry.save(registryFile);
@@ -67,6 +70,8 @@ class SecuredGatewayTest {
                 .withMqttUrl(mosquitto.url())
                 .withKafkaBootstrap(kafkaServer.bootstrapServers())
                 .withCoap("127.0.0.1", 0)
+                .withCoapsPort(0)
+                .withCoapPlain(true)
                 .withAckPort(0)
                 .withSecurity(GatewaySecurity.defaults().withRegistry(registryFile)
                         .withMqttLogin("vigil-gateway", GATEWAY_PASSWORD)));
@@ -119,6 +124,25 @@ class SecuredGatewayTest {
         assertThat(kafka.deadLetters(d -> "g1".equals(d.deviceId())))
                 .extracting(d -> d.value().reason()).containsOnly(RejectReason.DEVICE_MISMATCH);
         assertThat(gateway.metrics().rejections(RejectReason.DEVICE_MISMATCH)).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aRepeatedSequenceNumberIsDeadLetteredAsDuplicate() throws Exception {
+        MqttClient g3 = device("g3", G3_PASSWORD);
+        try {
+            // no device time, so only the sequence number tells the replay apart
+            for (int i = 0; i < 2; i++) {
+                Devices.publish(g3, "vigil/readings/g3", "{\"metric\":\"rain\",\"value\":3,\"seq\":900}",
+                        Payloads.JSON);
+            }
+        } finally {
+            g3.disconnect();
+            g3.close();
+        }
+        await().atMost(WAIT).until(() -> !kafka.poll().deadLetters(d -> "g3".equals(d.deviceId())
+                && d.reason() == RejectReason.DUPLICATE).isEmpty() && !kafka.readingsOf("g3").isEmpty());
+        assertThat(kafka.readings(r -> r.deviceId().equals("g3") && r.metric().equals("rain")))
+                .singleElement().satisfies(r -> assertThat(r.value().seq()).isEqualTo(900L));
     }
 
     @Test

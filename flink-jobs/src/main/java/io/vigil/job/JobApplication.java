@@ -180,7 +180,7 @@ public final class JobApplication {
                 .build();
         List<Sink<Alert>> sinks = new ArrayList<>(List.of(
                 kafkaAlerts,
-                new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + suffix),
+                new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + suffix, config.mqttLogin()),
                 new InfluxSink<>(influx, LineFormats.incidents())));
         if (config.alertmanagerUrl() != null) {
             sinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend()));

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param metricsInterval   how often the Flink metrics are reported
  * @param siteFile          RFID site file (docs/rfid.md); null = no RFID pipeline
  * @param tagReadsTopic     Kafka topic of canonical tag reads
+ * @param mqttLogin         the alert publisher's broker login, null for an anonymous broker
  */
 public record JobConfig(
         String kafkaBootstrap,
@@ -50,7 +51,21 @@ public record JobConfig(
         String metricsInfluxUrl,
         Duration metricsInterval,
         Path siteFile,
-        String tagReadsTopic) {
+        String tagReadsTopic,
+        MqttLogin mqttLogin) {
+
+    /** A broker login; the password stays out of {@link #toString()}. */
+    public record MqttLogin(String username, String password) implements java.io.Serializable {
+        public MqttLogin {
+            check(username != null && !username.isBlank() && password != null, "mqttLogin",
+                    "needs a non-blank user name and a password");
+        }
+
+        @Override
+        public String toString() {
+            return "MqttLogin[username=" + username + ", password=***]";
+        }
+    }
 
     public static JobConfig defaults() {
         return new JobConfig(
@@ -78,7 +93,8 @@ public record JobConfig(
                 null,
                 Duration.ofSeconds(10),
                 null,
-                Topics.TAGREADS);
+                Topics.TAGREADS,
+                null);
     }
 
     /** Returns this config if every field is usable; otherwise throws naming the field. */
@@ -157,6 +173,7 @@ public record JobConfig(
         private Duration metricsInterval;
         private Path siteFile;
         private String tagReadsTopic;
+        private MqttLogin mqttLogin;
         private int webUiPort, parallelism, influxBatchSize;
 
         private Builder(JobConfig c) {
@@ -170,6 +187,7 @@ public record JobConfig(
             alertmanagerResend = c.alertmanagerResend;
             metricsInfluxUrl = c.metricsInfluxUrl; metricsInterval = c.metricsInterval;
             siteFile = c.siteFile; tagReadsTopic = c.tagReadsTopic;
+            mqttLogin = c.mqttLogin;
         }
 
         public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
@@ -199,12 +217,15 @@ public record JobConfig(
         /** Runs the RFID pipeline for this site file (null: no RFID pipeline). */
         public Builder siteFile(Path v) { siteFile = v; return this; }
         public Builder tagReadsTopic(String v) { tagReadsTopic = v; return this; }
+        /** The alert publisher's broker login (null: anonymous). */
+        public Builder mqttLogin(MqttLogin v) { mqttLogin = v; return this; }
 
         public JobConfig build() {
             return new JobConfig(kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase,
                     mqttUrl, rulesFile, maxOutOfOrderness, idleness, checkpointInterval, checkpointDir, webUiPort,
                     parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout, controlTopic, auditTopic,
-                    alertmanagerUrl, alertmanagerResend, metricsInfluxUrl, metricsInterval, siteFile, tagReadsTopic);
+                    alertmanagerUrl, alertmanagerResend, metricsInfluxUrl, metricsInterval, siteFile, tagReadsTopic,
+                    mqttLogin);
         }
     }
 }

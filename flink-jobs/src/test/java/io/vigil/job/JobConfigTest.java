@@ -30,6 +30,15 @@ class JobConfigTest {
     }
 
     @Test
+    void theAlertPublishersMqttLoginKeepsItsPasswordOutOfLogs() {
+        JobConfig c = JobConfig.defaults().toBuilder().mqttLogin(new JobConfig.MqttLogin("vigil-job", "s3cret")).build();
+        assertThat(c.validate().mqttLogin().password()).isEqualTo("s3cret");
+        assertThat(c.toString()).contains("vigil-job").doesNotContain("s3cret");
+        assertThat(JobConfig.defaults().mqttLogin()).isNull();
+        assertThatThrownBy(() -> new JobConfig.MqttLogin(" ", "x")).hasMessageContaining("mqttLogin");
+    }
+
+    @Test
     void invalidFieldsAreNamed() {
         assertThatThrownBy(() -> JobConfig.defaults().toBuilder().influxUrl("127.0.0.1:8086").build().validate())
                 .hasMessageStartingWith("job config: influxUrl: ");

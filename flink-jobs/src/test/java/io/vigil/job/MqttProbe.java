@@ -25,6 +25,11 @@ public final class MqttProbe implements AutoCloseable {
     private final Map<String, Alert> latest = new ConcurrentHashMap<>();
 
     public MqttProbe(String url, String clientId, String filter) throws MqttException {
+        this(url, clientId, filter, null, null);
+    }
+
+    /** Logs in as {@code user} (null: anonymous). */
+    public MqttProbe(String url, String clientId, String filter, String user, String password) throws MqttException {
         client = new MqttClient(url, clientId, new MemoryPersistence());
         // MqttClient.subscribe(topic, qos, listener) recurses forever in Paho 1.2.5; use the client callback
         client.setCallback(new MqttCallback() {
@@ -54,6 +59,10 @@ public final class MqttProbe implements AutoCloseable {
         });
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
+        if (user != null) {
+            options.setUserName(user);
+            options.setPassword(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         client.connect(options);
         client.subscribe(filter, 1);
     }

@@ -2,9 +2,12 @@ package io.vigil.sim;
 
 import io.vigil.common.Topics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MQTT devices publishing QoS 1 to {@code vigil/readings/{deviceId}} over a few shared Paho connections. A device
- * always uses the same connection, so its readings reach the broker in order.
+ * always uses the same connection, so its readings reach the broker in order. With per-device credentials each
+ * device logs in as itself on a connection of its own, as the broker's ACL demands.
  *
  * <p>Publishes are pipelined: each connection keeps up to a window of unacknowledged publishes, one less than the
  * broker's Receive Maximum. Paho refuses a publish beyond that (REASON_CODE_MAX_INFLIGHT) and only decrements its
@@ -37,23 +41,51 @@ final class MqttTransport implements ReadingTransport {
 
     private final String url;
     private final List<Link> links;
+    private final Map<String, Link> byDevice;
 
     private record Link(MqttAsyncClient client, Semaphore window) {}
 
-    private MqttTransport(String url, List<Link> links) {
+    private MqttTransport(String url, List<Link> links, Map<String, Link> byDevice) {
         this.url = url;
         this.links = links;
+        this.byDevice = byDevice;
     }
 
     static MqttTransport connect(String url, int connections, Duration timeout) throws IOException {
+        List<MqttConnectionOptions> logins = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            logins.add(options(timeout));
+        }
+        return open(url, logins, null, timeout);
+    }
+
+    /** One connection per device, logged in as the device. */
+    static MqttTransport connectAs(String url, List<SimulatedDevice> devices, Map<String, DeviceCredentials> credentials,
+                                   Duration timeout) throws IOException {
+        List<MqttConnectionOptions> logins = new ArrayList<>();
+        for (SimulatedDevice d : devices) {
+            MqttConnectionOptions o = options(timeout);
+            o.setUserName(d.id());
+            o.setPassword(credentials.get(d.id()).mqttPassword().getBytes(StandardCharsets.UTF_8));
+            logins.add(o);
+        }
+        return open(url, logins, devices, timeout);
+    }
+
+    private static MqttTransport open(String url, List<MqttConnectionOptions> logins, List<SimulatedDevice> devices,
+                                      Duration timeout) throws IOException {
         List<Link> links = new ArrayList<>();
-        MqttTransport transport = new MqttTransport(url, links);
+        Map<String, Link> byDevice = devices == null ? null : new HashMap<>();
+        MqttTransport transport = new MqttTransport(url, links, byDevice);
         try {
-            for (int i = 0; i < connections; i++) {
+            for (int i = 0; i < logins.size(); i++) {
                 // Memory persistence: Paho's default file persistence would write into the working directory.
                 MqttAsyncClient client = new MqttAsyncClient(url, clientId(), new MemoryPersistence());
                 links.add(new Link(client, new Semaphore(0)));
-                IMqttToken connected = client.connect(options(timeout));
+                if (byDevice != null) {
+                    byDevice.put(devices.get(i).id(), links.get(i));
+                }
+                IMqttToken connected = client.connect(logins.get(i));
                 connected.waitForCompletion(timeout.toMillis());
                 Integer receiveMaximum = connected.getResponseProperties() == null ? null
                         : connected.getResponseProperties().getReceiveMaximum();
@@ -76,7 +108,11 @@ final class MqttTransport implements ReadingTransport {
     @Override
     public void send(SimulatedDevice device, byte[] payload, PayloadFormat format, Delivery delivery)
             throws InterruptedException {
-        Link link = links.get(Math.floorMod(device.index(), links.size()));
+        Link link = byDevice != null ? byDevice.get(device.id()) : links.get(Math.floorMod(device.index(), links.size()));
+        if (link == null) {
+            delivery.failed("mqtt: no credentials for device " + device.id());
+            return;
+        }
         if (!link.window().tryAcquire(WINDOW_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             delivery.failed("mqtt: broker " + url + " acknowledged nothing for " + WINDOW_WAIT.toSeconds() + " s");
             return;

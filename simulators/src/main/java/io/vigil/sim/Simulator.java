@@ -78,12 +78,19 @@ public final class Simulator implements AutoCloseable {
         ReadingTransport mqtt = null;
         ReadingTransport coap = null;
         try {
+            List<SimulatedDevice> fleet = Fleet.plan(config.devices(), config.coapShare(), config.deviceIdPrefix(),
+                    Scenarios.create(config.scenario(), config.seed(), config.timeScale()));
             if (mqttDevices > 0) {
-                mqtt = MqttTransport.connect(config.mqttUrl(), Math.min(config.mqttConnections(), mqttDevices),
-                        CONNECT_TIMEOUT);
+                mqtt = config.credentials().isEmpty()
+                        ? MqttTransport.connect(config.mqttUrl(), Math.min(config.mqttConnections(), mqttDevices),
+                                CONNECT_TIMEOUT)
+                        : MqttTransport.connectAs(config.mqttUrl(), using(fleet, Protocol.MQTT), config.credentials(),
+                                CONNECT_TIMEOUT);
             }
             if (coapDevices > 0) {
-                coap = CoapTransport.open(config.coapUri(), Math.min(config.coapClients(), coapDevices));
+                coap = isSecure(config.coapUri())
+                        ? CoapTransport.openSecure(config.coapUri(), using(fleet, Protocol.COAP), config.credentials())
+                        : CoapTransport.open(config.coapUri(), Math.min(config.coapClients(), coapDevices));
             }
         } catch (IOException | RuntimeException e) {
             if (mqtt != null) {
@@ -94,6 +101,14 @@ public final class Simulator implements AutoCloseable {
         Simulator simulator = new Simulator(config, mqtt, coap, progress);
         simulator.begin();
         return simulator;
+    }
+
+    private static boolean isSecure(String coapUri) {
+        return coapUri != null && coapUri.startsWith("coaps:");
+    }
+
+    private static List<SimulatedDevice> using(List<SimulatedDevice> fleet, Protocol protocol) {
+        return fleet.stream().filter(d -> d.protocol() == protocol).toList();
     }
 
     /**
@@ -111,9 +126,14 @@ public final class Simulator implements AutoCloseable {
         }
         SimulatedDevice device = new SimulatedDevice(0, deviceId, protocol, reading.site(), reading.zone());
         CompletableFuture<String> outcome = new CompletableFuture<>();
+        boolean loggedIn = config.credentials().containsKey(deviceId);
         try (ReadingTransport transport = switch (protocol) {
-            case MQTT -> MqttTransport.connect(config.mqttUrl(), 1, CONNECT_TIMEOUT);
-            case COAP -> CoapTransport.open(config.coapUri(), 1);
+            case MQTT -> loggedIn
+                    ? MqttTransport.connectAs(config.mqttUrl(), List.of(device), config.credentials(), CONNECT_TIMEOUT)
+                    : MqttTransport.connect(config.mqttUrl(), 1, CONNECT_TIMEOUT);
+            case COAP -> isSecure(config.coapUri())
+                    ? CoapTransport.openSecure(config.coapUri(), List.of(device), config.credentials())
+                    : CoapTransport.open(config.coapUri(), 1);
             default -> throw new IllegalArgumentException("devices send over MQTT or COAP, not " + protocol);
         }) {
             transport.send(device, reading.encode(config.payloadFormat(), deviceId), config.payloadFormat(),

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a simulator run needs. Defaults live in {@link #defaults()} only; {@link #validate()} is called once
@@ -25,6 +26,9 @@ import java.util.List;
  * @param mqttConnections how many MQTT connections the MQTT devices share
  * @param coapClients     how many CoAP clients (each its own UDP socket) the CoAP devices share
  * @param progressEvery   how often a rate line is printed
+ * @param credentials     per-device secrets by device id; empty: devices share anonymous MQTT connections and plain
+ *                        CoAP clients. Given: every MQTT device logs in as itself on its own connection, and with a
+ *                        {@code coaps://} URI every CoAP device does a DTLS PSK handshake on its own endpoint
  */
 public record SimulatorConfig(
         String mqttUrl,
@@ -41,7 +45,12 @@ public record SimulatorConfig(
         PayloadFormat payloadFormat,
         int mqttConnections,
         int coapClients,
-        Duration progressEvery) {
+        Duration progressEvery,
+        Map<String, DeviceCredentials> credentials) {
+
+    public SimulatorConfig {
+        credentials = credentials == null ? Map.of() : Map.copyOf(credentials);
+    }
 
     public static SimulatorConfig defaults() {
         return new SimulatorConfig(
@@ -59,7 +68,8 @@ public record SimulatorConfig(
                 PayloadFormat.JSON,
                 2,
                 2,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                Map.of());
     }
 
     /** Returns this config, or throws naming every field that is wrong. */
@@ -108,13 +118,34 @@ public record SimulatorConfig(
                 checkUri("mqttUrl", mqttUrl, List.of("tcp", "ssl"), problems);
             }
             if (coap > 0) {
-                checkUri("coapUri", coapUri, List.of("coap"), problems);
+                checkUri("coapUri", coapUri, List.of("coap", "coaps"), problems);
             }
+            checkCredentials(problems);
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid simulator config: " + String.join("; ", problems));
         }
         return this;
+    }
+
+    private void checkCredentials(List<String> problems) {
+        boolean secure = coapUri != null && coapUri.startsWith("coaps:");
+        if (secure && credentials.isEmpty()) {
+            problems.add("a coaps:// coapUri needs credentials with each CoAP device's PSK");
+        }
+        if (credentials.isEmpty()) {
+            return;
+        }
+        int coapDevices = Fleet.coapDevices(devices, coapShare);
+        for (int i = 0; i < devices; i++) {
+            boolean coap = i >= devices - coapDevices; // as Fleet.plan assigns them
+            DeviceCredentials c = credentials.get(deviceIdPrefix + i);
+            if (c == null || (coap && secure && c.pskKey() == null) || (!coap && c.mqttPassword() == null)) {
+                problems.add("credentials lack " + (coap ? "a PSK" : "an MQTT password") + " for device "
+                        + deviceIdPrefix + i);
+                return;
+            }
+        }
     }
 
     private static void checkUri(String field, String value, List<String> schemes, List<String> problems) {
@@ -138,76 +169,81 @@ public record SimulatorConfig(
 
     public SimulatorConfig withMqttUrl(String v) {
         return new SimulatorConfig(v, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withCoapUri(String v) {
         return new SimulatorConfig(mqttUrl, v, devices, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withDevices(int v) {
         return new SimulatorConfig(mqttUrl, coapUri, v, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withCoapShare(double v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, v, ratePerSecond, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withRatePerSecond(double v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, v, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withDuration(Duration v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, v, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withMaxReadings(Long v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, v, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withSeed(long v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, v, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withScenario(String v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, seed, v,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withDeviceIdPrefix(String v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
-                v, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery);
+                v, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withTimeScale(double v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, v, payloadFormat, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, v, payloadFormat, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withPayloadFormat(PayloadFormat v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, v, mqttConnections, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, v, mqttConnections, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withMqttConnections(int v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, v, coapClients, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, v, coapClients, progressEvery, credentials);
     }
 
     public SimulatorConfig withCoapClients(int v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, v, progressEvery);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, v, progressEvery, credentials);
+    }
+
+    public SimulatorConfig withCredentials(Map<String, DeviceCredentials> v) {
+        return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, progressEvery, v);
     }
 
     public SimulatorConfig withProgressEvery(Duration v) {
         return new SimulatorConfig(mqttUrl, coapUri, devices, coapShare, ratePerSecond, duration, maxReadings, seed, scenario,
-                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, v);
+                deviceIdPrefix, timeScale, payloadFormat, mqttConnections, coapClients, v, credentials);
     }
 }

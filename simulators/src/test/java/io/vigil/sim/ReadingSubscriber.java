@@ -26,6 +26,11 @@ final class ReadingSubscriber implements AutoCloseable {
     private final Queue<String> unreadable = new ConcurrentLinkedQueue<>();
 
     ReadingSubscriber(String url) throws MqttException {
+        this(url, null, null);
+    }
+
+    /** Logs in as {@code user} (null: anonymous). */
+    ReadingSubscriber(String url, String user, String password) throws MqttException {
         client = new MqttClient(url, "vigil-sim-test-subscriber", new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
@@ -56,6 +61,10 @@ final class ReadingSubscriber implements AutoCloseable {
         });
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
+        if (user != null) {
+            options.setUserName(user);
+            options.setPassword(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         client.connect(options);
         client.subscribe(Topics.MQTT_READINGS_PREFIX + "+", 1);
     }

@@ -19,6 +19,7 @@ import java.util.List;
 public final class PlainJsonDecoder implements ReadingDecoder {
     private static final String FORMAT = "JSON";
     private static final ObjectReader READER = new ObjectReader();
+    private static final double MAX_SEQ = 9_007_199_254_740_992d; // 2^53
 
     @Override
     public DecodeResult decode(byte[] payload, DecodeContext context) {
@@ -54,12 +55,10 @@ public final class PlainJsonDecoder implements ReadingDecoder {
         String unit = optionalString(f.unit, "unit");
         String site = optionalString(f.site, "site");
         String zone = optionalString(f.zone, "zone");
-        if (present(f.seq) && !f.seq.isWholeNumber()) {
-            throw RecordRefused.wrongType("seq", f.seq, "an integer");
-        }
+        Long seq = seq(f.seq);
         long eventTime = present(f.time) ? eventTime(f.time) : context.receiveTime();
         return new Reading(context.deviceId(), site, zone, metric, value, unit, eventTime,
-                context.receiveTime(), context.protocol());
+                context.receiveTime(), context.protocol(), seq);
     }
 
     private static double value(WireValue v) throws RecordRefused {
@@ -76,6 +75,21 @@ public final class PlainJsonDecoder implements ReadingDecoder {
             throw new RecordRefused(RejectReason.INVALID_VALUE, "field 'value' is too large for a double");
         }
         return v.number();
+    }
+
+    /** Whole numbers 0..2^53 only: beyond that a double (how JSON numbers are read) cannot tell neighbours apart. */
+    private static Long seq(WireValue v) throws RecordRefused {
+        if (!present(v)) {
+            return null;
+        }
+        if (!v.isWholeNumber()) {
+            throw RecordRefused.wrongType("seq", v, "an integer");
+        }
+        if (v.number() < 0 || v.number() > MAX_SEQ) {
+            throw new RecordRefused(RejectReason.INVALID_VALUE, "field 'seq' must be 0.." + (long) MAX_SEQ
+                    + ", got " + v.number());
+        }
+        return (long) v.number();
     }
 
     private static long eventTime(WireValue time) throws RecordRefused {

@@ -31,6 +31,15 @@ public final class Secrets {
         return Base64.getEncoder().encodeToString(random(16));
     }
 
+    /**
+     * The DTLS pre-shared key of a registry {@code psk-key}: the ASCII bytes of its Base64 text (24 bytes carrying
+     * 128 random bits), not the decoded bytes, so command-line clients that take the key as text
+     * ({@code coap-client -k}) can use it verbatim.
+     */
+    public static byte[] dtlsKey(String pskKey) {
+        return pskKey.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     public static String mosquittoHash(String password) {
         byte[] salt = random(SALT_BYTES);
         return "$7$" + ITERATIONS + "$" + Base64.getEncoder().encodeToString(salt) + "$"

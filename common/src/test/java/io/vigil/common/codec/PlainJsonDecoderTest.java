@@ -38,7 +38,7 @@ class PlainJsonDecoderTest {
 
         assertThat(result.rejections()).isEmpty();
         assertThat(result.readings()).containsExactly(new Reading(
-                "gauge-7", "harbour", "north", "level", 1.27, "m", 1_717_171_000_000L, NOW, Protocol.MQTT));
+                "gauge-7", "harbour", "north", "level", 1.27, "m", 1_717_171_000_000L, NOW, Protocol.MQTT, 42L));
     }
 
     @Test
@@ -63,6 +63,7 @@ class PlainJsonDecoderTest {
         assertThat(reading.site()).isEqualTo(Reading.Defaults.SITE);
         assertThat(reading.zone()).isEqualTo(Reading.Defaults.ZONE);
         assertThat(reading.eventTime()).isEqualTo(NOW);
+        assertThat(reading.seq()).isNull();
     }
 
     @ParameterizedTest
@@ -196,7 +197,9 @@ class PlainJsonDecoderTest {
         "{\"metric\":\"level\",\"value\":-1e400}",
         "{\"metric\":\"water level\",\"value\":1}",
         "{\"metric\":\"_level\",\"value\":1}",
-        "{\"metric\":\"level#\",\"value\":1}"
+        "{\"metric\":\"level#\",\"value\":1}",
+        "{\"metric\":\"level\",\"value\":1,\"seq\":-1}",
+        "{\"metric\":\"level\",\"value\":1,\"seq\":9007199254740994}"
     })
     void refusesUnusableValuesAndNames(String json) {
         assertThat(onlyRejection(json).reason()).isEqualTo(RejectReason.INVALID_VALUE);

@@ -8,6 +8,7 @@ import io.vigil.gateway.DeviceIds;
 import io.vigil.gateway.Inbound;
 import io.vigil.gateway.Ingest;
 import io.vigil.gateway.IngestOutcome;
+import java.security.Principal;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -18,13 +19,15 @@ import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.OptionSet;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /{name}/{deviceId}}: {@code /readings/{deviceId}} and {@code /tagreads/{readerId}}. Every path below
  * {@code /{name}} resolves here (devices are not resources of their own), so a malformed device path is
- * dead-lettered as BAD_ADDRESS instead of vanishing in a 4.04.
+ * dead-lettered as BAD_ADDRESS instead of vanishing in a 4.04. Over CoAPS the device is the one the DTLS handshake
+ * authenticated: a path naming another device is DEVICE_MISMATCH (4.03), like MQTT anti-spoofing.
  */
 public final class IngestResource extends CoapResource {
     private static final Logger LOG = LoggerFactory.getLogger(IngestResource.class);
@@ -92,10 +95,24 @@ public final class IngestResource extends CoapResource {
             return ingest.reject(kept, Rejection.of(RejectReason.BAD_ADDRESS,
                     "path does not fit /" + name + "/{deviceId}: " + source));
         }
+        String identity = dtlsIdentity(exchange);
+        if (identity != null && !identity.equals(deviceId)) {
+            // attributed to the authenticated sender, not to the device it tried to speak for
+            Inbound sender = new Inbound(kept.protocol(), source, identity, kept.contentType(), kept.payload(),
+                    kept.receivedAt());
+            return ingest.reject(sender, Rejection.of(RejectReason.DEVICE_MISMATCH, "DTLS identity '" + identity
+                    + "' may post only to /" + name + "/" + identity + ", not " + source));
+        }
         if (declared && mediaType == null) {
             return ingest.reject(kept, Rejection.of(RejectReason.UNSUPPORTED_FORMAT,
                     "content format " + options.getContentFormat() + " (" + in.contentType() + ") is not accepted"));
         }
         return store.apply(in);
+    }
+
+    /** The PSK identity the DTLS handshake authenticated, or null on plain CoAP. */
+    private static String dtlsIdentity(CoapExchange exchange) {
+        Principal peer = exchange.advanced().getRequest().getSourceContext().getPeerIdentity();
+        return peer instanceof PreSharedKeyIdentity psk ? psk.getIdentity() : null;
     }
 }

@@ -3,6 +3,7 @@ package io.vigil.job.mqtt;
 import io.vigil.common.Alert;
 import io.vigil.common.Topics;
 import io.vigil.common.serde.JsonSerde;
+import io.vigil.job.JobConfig;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -32,11 +33,18 @@ public final class MqttAlertSink implements Sink<Alert> {
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
     private final String brokerUrl;
     private final String clientIdPrefix;
+    private final JobConfig.MqttLogin login;
 
     /** @param clientIdPrefix the subtask index is appended; must be unique per job on one broker */
     public MqttAlertSink(String brokerUrl, String clientIdPrefix) {
+        this(brokerUrl, clientIdPrefix, null);
+    }
+
+    /** @param login the broker login (its ACL must grant writing {@code vigil/alerts/#}), null for anonymous */
+    public MqttAlertSink(String brokerUrl, String clientIdPrefix, JobConfig.MqttLogin login) {
         this.brokerUrl = brokerUrl;
         this.clientIdPrefix = clientIdPrefix;
+        this.login = login;
     }
 
     /** The retained topic of an alert; MQTT wildcards and separators in names are replaced so levels stay intact. */
@@ -51,7 +59,7 @@ public final class MqttAlertSink implements Sink<Alert> {
     @Override
     public SinkWriter<Alert> createWriter(WriterInitContext context) throws IOException {
         return new Writer(brokerUrl, clientIdPrefix + "-" + context.getTaskInfo().getIndexOfThisSubtask(),
-                context.metricGroup().counter("mqttAlertsPublished"));
+                context.metricGroup().counter("mqttAlertsPublished"), login);
     }
 
     static final class Writer implements SinkWriter<Alert>, MqttActionListener {
@@ -63,6 +71,10 @@ public final class MqttAlertSink implements Sink<Alert> {
         private Throwable asyncError;
 
         Writer(String brokerUrl, String clientId, Counter published) throws IOException {
+            this(brokerUrl, clientId, published, null);
+        }
+
+        Writer(String brokerUrl, String clientId, Counter published, JobConfig.MqttLogin login) throws IOException {
             this.published = published;
             try {
                 client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
@@ -76,6 +88,10 @@ public final class MqttAlertSink implements Sink<Alert> {
                 options.setAutomaticReconnect(true);
                 options.setCleanStart(true);
                 options.setConnectionTimeout((int) CONNECT_TIMEOUT.toSeconds());
+                if (login != null) {
+                    options.setUserName(login.username());
+                    options.setPassword(login.password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
                 client.connect(options).waitForCompletion(CONNECT_TIMEOUT.toMillis());
             } catch (MqttException e) {
                 throw new IOException("cannot connect to MQTT broker " + brokerUrl + " as " + clientId + ": " + e, e);

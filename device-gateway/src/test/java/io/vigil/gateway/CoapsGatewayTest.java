@@ -1,0 +1,158 @@
+package io.vigil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.common.Reading;
+import io.vigil.common.RejectReason;
+import io.vigil.common.Topics;
+import io.vigil.common.registry.DeviceRegistry;
+import io.vigil.common.registry.RegisteredDevice;
+import io.vigil.common.registry.Secrets;
+import io.vigil.stack.FreePorts;
+import io.vigil.stack.KafkaServer;
+import io.vigil.stack.MosquittoServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.Request;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CoAPS with DTLS PSK from the device registry, over real DTLS against the real gateway, Kafka and Mosquitto. */
+class CoapsGatewayTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String D1_KEY = Secrets.newPskKey();
+    private static final String D2_KEY = Secrets.newPskKey();
+    private static final String GONE_KEY = Secrets.newPskKey();
+    private static final String READING = "{\"metric\":\"level\",\"value\":2.5}";
+
+    @TempDir
+    static Path dir;
+    static MosquittoServer mosquitto;
+    static KafkaServer kafkaServer;
+    static GatewayApplication gateway;
+    static KafkaTopicsReader kafka;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DeviceRegistry registry = DeviceRegistry.empty()
+                .with(device("d1", D1_KEY, false))
+                .with(device("d2", D2_KEY, false))
+                .with(device("gone", GONE_KEY, true));
+        Path registryFile = dir.resolve("devices.yaml");
+        registry.save(registryFile);
+        mosquitto = new MosquittoServer(dir.resolve("mosquitto"), FreePorts.tcp());
+        mosquitto.start();
+        kafkaServer = new KafkaServer(dir.resolve("kafka"), FreePorts.tcp(), FreePorts.tcp());
+        kafkaServer.start();
+        kafkaServer.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        gateway = GatewayApplication.start(GatewayConfig.defaults()
+                .withInstanceId("coaps")
+                .withMqttUrl(mosquitto.url())
+                .withKafkaBootstrap(kafkaServer.bootstrapServers())
+                .withCoap("127.0.0.1", 0)
+                .withCoapsPort(0)
+                .withAckPort(0)
+                .withSecurity(GatewaySecurity.defaults().withRegistry(registryFile)));
+        kafka = new KafkaTopicsReader(kafkaServer.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
+    }
+
+    private static RegisteredDevice device(String id, String pskKey, boolean revoked) {
+        return new RegisteredDevice(id, "city", "zone-" + id, null, Secrets.mosquittoHash(Secrets.newPassword()),
+                pskKey, Set.of(), revoked);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (kafkaServer != null) {
+            kafkaServer.close();
+        }
+        if (mosquitto != null) {
+            mosquitto.close();
+        }
+    }
+
+    @Test
+    void aDeviceWithItsRegisteredKeyIsAcceptedAndItsReadingReachesKafka() throws Exception {
+        CoapClient d1 = Devices.coapsClient("d1", D1_KEY);
+        try {
+            CoapResponse response = Devices.postSecure(d1, gateway.coapsPort(), "/readings/d1", READING);
+            assertThat(response).isNotNull();
+            assertThat(response.getCode()).isEqualTo(ResponseCode.CHANGED);
+        } finally {
+            close(d1);
+        }
+        await().atMost(WAIT).until(() -> !kafka.poll().readingsOf("d1").isEmpty());
+        Reading r = kafka.readingsOf("d1").get(0);
+        assertThat(r.zone()).isEqualTo("zone-d1");
+        assertThat(r.value()).isEqualTo(2.5);
+    }
+
+    @Test
+    void aWrongKeyAnUnknownIdentityAndARevokedDeviceGetNoAnswerAndStoreNothing() throws Exception {
+        String[][] attempts = {{"d1", D2_KEY, "71.5"}, {"stranger", D1_KEY, "72.5"}, {"gone", GONE_KEY, "73.5"}};
+        for (String[] attempt : attempts) {
+            CoapClient client = Devices.coapsClient(attempt[0], attempt[1]);
+            // the gateway answers only after Kafka took the reading; a failed handshake never gets that far
+            client.setTimeout(5_000L);
+            try {
+                CoapResponse response = Devices.postSecure(client, gateway.coapsPort(), "/readings/" + attempt[0],
+                        "{\"metric\":\"level\",\"value\":" + attempt[2] + "}");
+                assertThat(response).as("answer to identity %s", attempt[0]).isNull();
+            } finally {
+                close(client);
+            }
+        }
+        Set<Double> attempted = Set.of(71.5, 72.5, 73.5);
+        assertThat(kafka.poll().readings(r -> attempted.contains(r.value()))).isEmpty();
+        assertThat(kafka.deadLetters(d -> Set.of("stranger", "gone").contains(d.deviceId()))).isEmpty();
+    }
+
+    @Test
+    void anAuthenticatedDevicePostingForAnotherIsForbiddenAndDeadLettered() throws Exception {
+        CoapClient d2 = Devices.coapsClient("d2", D2_KEY);
+        try {
+            CoapResponse response = Devices.postSecure(d2, gateway.coapsPort(), "/readings/d1", READING);
+            assertThat(response).isNotNull();
+            assertThat(response.getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+        } finally {
+            close(d2);
+        }
+        await().atMost(WAIT).until(() -> !kafka.poll().deadLetters(d -> "d2".equals(d.deviceId())).isEmpty());
+        assertThat(kafka.deadLetters(d -> "d2".equals(d.deviceId())).get(0).value().reason())
+                .isEqualTo(RejectReason.DEVICE_MISMATCH);
+    }
+
+    @Test
+    void plainCoapIsNotServedWhenARegistryIsConfiguredAndNotExplicitlyEnabled() throws Exception {
+        assertThat(gateway.coapPort()).isEqualTo(-1);
+        // plain CoAP sent to the DTLS port is not DTLS: it is dropped unanswered
+        CoapClient plain = Devices.coapClient(gateway.coapsPort());
+        plain.setTimeout(3_000L);
+        try {
+            Request request = Request.newPost();
+            request.setURI("coap://127.0.0.1:" + gateway.coapsPort() + "/readings/d1");
+            request.setPayload(READING);
+            assertThat(plain.advanced(request)).isNull();
+        } finally {
+            close(plain);
+        }
+    }
+
+    private static void close(CoapClient client) {
+        client.shutdown();
+        client.getEndpoint().destroy();
+    }
+}

@@ -1,0 +1,108 @@
+package io.vigil.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.common.registry.DeviceRegistry;
+import io.vigil.common.registry.MosquittoAccess;
+import io.vigil.common.registry.RegisteredDevice;
+import io.vigil.common.registry.Secrets;
+import io.vigil.common.registry.ServiceAccount;
+import io.vigil.stack.FreePorts;
+import io.vigil.stack.MosquittoServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Devices with their own credentials: MQTT devices log in as themselves to a real Mosquitto whose ACL lets each
+ * publish only its own topic, CoAP devices do a real DTLS PSK handshake with their own identity.
+ */
+class SecureSimulatorTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String READER_PASSWORD = Secrets.newPassword();
+    private static final Map<String, DeviceCredentials> CREDENTIALS = new LinkedHashMap<>();
+
+    @TempDir
+    static Path dir;
+    static MosquittoServer mosquitto;
+    static ReadingSubscriber subscriber;
+    static RecordingCoapGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DeviceRegistry registry = DeviceRegistry.empty();
+        Map<String, String> psks = new LinkedHashMap<>();
+        for (int i = 0; i < 4; i++) {
+            String id = "sec-" + i;
+            DeviceCredentials c = new DeviceCredentials(Secrets.newPassword(), Secrets.newPskKey());
+            CREDENTIALS.put(id, c);
+            psks.put(id, c.pskKey());
+            registry = registry.with(new RegisteredDevice(id, "city", "riverside", null,
+                    Secrets.mosquittoHash(c.mqttPassword()), c.pskKey(), Set.of(), false));
+        }
+        List<Path> access = MosquittoAccess.write(registry, List.of(new ServiceAccount("reader",
+                Secrets.mosquittoHash(READER_PASSWORD), ServiceAccount.Role.GATEWAY)), dir.resolve("access"));
+        mosquitto = new MosquittoServer(dir.resolve("mosquitto"), FreePorts.tcp()).withAccess(access.get(0), access.get(1));
+        mosquitto.start();
+        subscriber = new ReadingSubscriber(mosquitto.url(), "reader", READER_PASSWORD);
+        gateway = new RecordingCoapGateway(psks);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (subscriber != null) {
+            subscriber.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (mosquitto != null) {
+            mosquitto.close();
+        }
+    }
+
+    private static SimulatorConfig config(Map<String, DeviceCredentials> credentials) {
+        return SimulatorConfig.defaults().withMqttUrl(mosquitto.url()).withCoapUri(gateway.uri())
+                .withDeviceIdPrefix("sec-").withDevices(4).withCoapShare(0.5).withRatePerSecond(200)
+                .withMaxReadings(40L).withCredentials(credentials);
+    }
+
+    @Test
+    void eachDeviceLogsInAsItselfOverMqttAndCoaps() throws Exception {
+        try (Simulator sim = Simulator.start(config(CREDENTIALS), null)) {
+            assertThat(sim.awaitCompletion(WAIT)).isTrue();
+            assertThat(sim.failed()).isZero();
+            assertThat(sim.acknowledged()).isEqualTo(40);
+        }
+        await().atMost(WAIT).until(() -> subscriber.from("sec-").size() >= 20 && gateway.from("sec-").size() >= 20);
+        assertThat(subscriber.from("sec-")).extracting(ReadingSubscriber.Arrived::deviceId)
+                .containsOnly("sec-0", "sec-1");
+        assertThat(gateway.from("sec-")).hasSize(20)
+                .allSatisfy(r -> assertThat(r.path()).isEqualTo("readings/" + r.identity()))
+                .extracting(RecordingCoapGateway.Received::identity).containsOnly("sec-2", "sec-3");
+    }
+
+    @Test
+    void aWrongMqttPasswordIsRefusedAtStart() {
+        Map<String, DeviceCredentials> wrongPassword = new LinkedHashMap<>(CREDENTIALS);
+        wrongPassword.put("sec-0", new DeviceCredentials("not-it", CREDENTIALS.get("sec-0").pskKey()));
+        assertThatThrownBy(() -> Simulator.start(config(wrongPassword), null)).isInstanceOf(IOException.class)
+                .hasMessageContaining("MQTT");
+    }
+
+    @Test
+    void coapsWithoutCredentialsIsAConfigError() {
+        assertThatThrownBy(() -> config(Map.of()).validate()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("coaps");
+    }
+}
