@@ -92,8 +92,10 @@ class RfidEndToEndTest {
                 assertThat(plaza).extracting(Alert::zone).containsOnly("plaza");
                 Situation trueWarn = sim.scenario().situations().get(0);
                 Situation trueAlarm = sim.scenario().situations().get(1);
-                // presence needs two reads, so a warning follows the true crossing by a round or two, never precedes it
-                assertThat(plaza.get(0).eventTime() - sent.startMs()).isBetween(trueWarn.startMs(), trueWarn.startMs() + 5_000);
+                // the plaza's trend forecast (capacity within its 10 min horizon) pre-warns while the crowd builds,
+                // possibly before the warn share is truly reached, but not before the crowd starts forming (5 s); the
+                // alarm needs two reads of the 21st visitor, so it follows the true crossing by a round or two
+                assertThat(plaza.get(0).eventTime() - sent.startMs()).isBetween(5_000L, trueWarn.startMs() + 5_000);
                 assertThat(plaza.get(1).eventTime() - sent.startMs()).isBetween(trueAlarm.startMs(), trueAlarm.startMs() + 5_000);
                 assertThat(plaza.get(1).value()).isEqualTo(21);
 
