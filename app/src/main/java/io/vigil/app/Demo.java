@@ -4,6 +4,7 @@ import io.vigil.app.incidents.PostEventSummary;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.Topics;
+import io.vigil.common.rfid.SiteLoader;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.stack.LocalStack;
 import java.io.PrintStream;
@@ -77,14 +78,12 @@ final class Demo {
         Ports p = config.ports();
         Path home = config.home();
         out.println("vigil: data under " + home);
-        DemoAccess access = DemoAccess.prepare(home, config.devices());
+        DemoAccess access = DemoAccess.prepare(home, config.devices(),
+                config.rfid() ? SiteLoader.load(config.siteFile()) : null);
         List<ChildJvm> children = new ArrayList<>();
         try (LocalStack stack = LocalStack.on(home, new LocalStack.Ports(p.mqtt(), p.influxHttp(), p.influxRpc(),
                 p.kafka(), p.kafkaController(), p.alertmanager()))) {
-            if (!config.rfid()) {
-                // the RFID simulator has no per-reader broker logins yet: the crowd scenario runs on an open broker
-                stack.mosquitto.withAccess(access.passwordFile, access.aclFile);
-            }
+            stack.mosquitto.withAccess(access.passwordFile, access.aclFile);
             stack.stopOnJvmExit(false).start(); // our own hook below stops clients first, then the servers
             stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT,
                     Topics.TAGREADS);
@@ -134,7 +133,8 @@ final class Demo {
                 children.add(config.rfid()
                         ? ChildJvm.start("simulator", "256m", logs, out, "rfid-sim: ", List.of("simulate",
                                 "--mqtt-url", stack.mosquitto.url(), "--scenario", config.rfidScenario(),
-                                "--site", config.siteFile().toString(), "--repeat"))
+                                "--site", config.siteFile().toString(), "--repeat",
+                                "--credentials", access.credentialsFile.toString()))
                         : ChildJvm.start("simulator", "256m", logs, out, "sim: ", List.of("simulate",
                                 "--mqtt-url", stack.mosquitto.url(), "--coap-uri", "coaps://127.0.0.1:" + p.coaps(),
                                 "--credentials", access.credentialsFile.toString(),

@@ -6,6 +6,7 @@ import io.vigil.common.registry.MosquittoAccess;
 import io.vigil.common.registry.RegisteredDevice;
 import io.vigil.common.registry.Secrets;
 import io.vigil.common.registry.ServiceAccount;
+import io.vigil.common.rfid.Site;
 import io.vigil.sim.DeviceCredentials;
 import io.vigil.sim.Fleet;
 import io.vigil.sim.Scenarios;
@@ -20,11 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The demo's identities, so it runs with security on: every simulated device and the hand-send device are in the
- * registry ({@code devices.yaml} in the demo home, the same file {@code vigil devices} manages) with secrets only
- * the demo and the user hold; Mosquitto's password file and ACL come from it; the gateway, the job and the duty
+ * The demo's identities, so it runs with security on: every simulated device (RFID readers included) and the
+ * hand-send device are in the registry ({@code devices.yaml} in the demo home, the same file {@code vigil devices}
+ * manages) with secrets only the demo and the user hold; Mosquitto's password file and ACL come from it; the gateway, the job and the duty
  * officer get broker logins of their own. Secrets live under {@code secrets/}, owner-only.
  *
  * <p>A device's secrets are reused from run to run while the registry still holds it unchanged; a device the demo
@@ -57,8 +59,11 @@ final class DemoAccess {
         this.officerPassword = officerPassword;
     }
 
-    /** Registers the simulator's {@code devices} (default simulator fleet plan) and the hand-send device. */
-    static DemoAccess prepare(Path home, int devices) throws IOException {
+    /**
+     * Registers the simulator's {@code devices} (default simulator fleet plan), the hand-send device and, when the
+     * demo plays an RFID scenario on {@code rfidSite} (null: none), that site's readers.
+     */
+    static DemoAccess prepare(Path home, int devices, Site rfidSite) throws IOException {
         Path secrets = home.resolve("secrets");
         Files.createDirectories(secrets);
         restrict(secrets, "rwx------");
@@ -76,6 +81,10 @@ final class DemoAccess {
         }
         wanted.put(HAND_DEVICE, new RegisteredDevice(HAND_DEVICE, Reading.Defaults.SITE, Reading.Defaults.ZONE, null,
                 "", "", Set.of(), false));
+        if (rfidSite != null) {
+            readerZones(rfidSite).forEach((reader, zone) -> wanted.put(reader,
+                    new RegisteredDevice(reader, rfidSite.id(), zone, null, "", "", Set.of(), false)));
+        }
 
         Map<String, DeviceCredentials> credentials = new LinkedHashMap<>();
         List<RegisteredDevice> all = new ArrayList<>();
@@ -110,6 +119,17 @@ final class DemoAccess {
                 writeSecret(secrets.resolve("gateway.password"), gatewayPassword),
                 writeSecret(secrets.resolve("job.password"), jobPassword),
                 credentials.get(HAND_DEVICE), officerPassword);
+    }
+
+    /**
+     * Each reader of the site with the zone of its first read point: read points are {@code reader#antenna}, and
+     * the map holds them in no order, so "first" is the lowest key, which stays the same from run to run.
+     */
+    static Map<String, String> readerZones(Site site) {
+        Map<String, String> zones = new TreeMap<>();
+        new TreeMap<>(site.readPoints()).forEach((point, zone) ->
+                zones.putIfAbsent(point.substring(0, point.lastIndexOf('#')), zone));
+        return zones;
     }
 
     private static RegisteredDevice keyed(RegisteredDevice want, Map<String, DeviceCredentials> credentials) {

@@ -25,7 +25,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--mqtt-url", description = "MQTT broker (default tcp://127.0.0.1:1883).") String mqttUrl;
     @Option(names = "--coap-uri", description = "Gateway CoAP base URI (default coap://127.0.0.1:5683; coaps://host:5684 needs --credentials).") String coapUri;
-    @Option(names = "--credentials", paramLabel = "FILE", description = "Per-device secrets (deviceId: {mqttPassword, pskKey}): each device logs in as itself.") java.nio.file.Path credentials;
+    @Option(names = "--credentials", paramLabel = "FILE", description = "Per-device secrets (deviceId: {mqttPassword, pskKey}): each device (or RFID reader) logs in as itself.") java.nio.file.Path credentials;
     @Option(names = "--devices", description = "Fleet size.") Integer devices;
     @Option(names = "--coap-share", description = "Share of devices using CoAP, 0..1.") Double coapShare;
     @Option(names = "--rate", description = "Readings per second over the whole fleet.") Double rate;
@@ -71,6 +71,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (mqttUrl != null) c = c.withMqttUrl(mqttUrl);
         if (seed != null) c = c.withSeed(seed);
         if (timeScale != null) c = c.withTimeScale(timeScale);
+        if (credentials != null) c = c.withCredentials(io.vigil.sim.DeviceCredentials.read(credentials));
         java.util.concurrent.atomic.AtomicReference<RfidSimulator> running = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,8 +3,10 @@ package io.vigil.sim.rfid;
 import io.vigil.common.Topics;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
+import io.vigil.sim.DeviceCredentials;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +23,9 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
  * Plays an {@link RfidScenario} as RFID readers would: every inventory round, each reader publishes what it read
- * to {@code vigil/tagreads/{reader}} (MQTT 5, QoS 1) in its own format. A refused publish is counted and the run
- * goes on.
+ * to {@code vigil/tagreads/{reader}} (MQTT 5, QoS 1) in its own format, over its own connection, logged in as
+ * itself when {@link RfidSimConfig#credentials()} holds its password. A refused publish is counted and the run
+ * goes on; a refused login stops the run before it starts.
  */
 public final class RfidSimulator implements AutoCloseable {
     private final RfidSimConfig config;
@@ -58,16 +61,7 @@ public final class RfidSimulator implements AutoCloseable {
 
     /** Sends every round, paced by the time scale; returns when the scenario is over or {@link #close()} was called. */
     public Summary run(PrintStream out) throws IOException {
-        MqttClient client;
-        try {
-            client = new MqttClient(config.mqttUrl(), "vigil-rfid-sim-" + UUID.randomUUID(), new MemoryPersistence());
-            MqttConnectionOptions options = new MqttConnectionOptions();
-            options.setCleanStart(true);
-            options.setAutomaticReconnect(true);
-            client.connect(options);
-        } catch (MqttException e) {
-            throw new IOException("cannot connect to MQTT broker " + config.mqttUrl() + ": " + e.getMessage(), e);
-        }
+        Map<String, MqttClient> clients = connectReaders();
         out.printf(Locale.ROOT, "rfid-sim: scenario %s, seed %d, %d tags, %d readers, %d rounds of %d ms at %.1fx%n",
                 scenario.name(), scenario.seed(), scenario.tags().size(), generator.readers().size(),
                 generator.rounds(), generator.roundMs(), config.timeScale());
@@ -84,7 +78,7 @@ public final class RfidSimulator implements AutoCloseable {
                     MqttMessage m = new MqttMessage(format(e.getKey()).encode(e.getValue()));
                     m.setQos(1);
                     try {
-                        client.publish(Topics.MQTT_TAGREADS_PREFIX + e.getKey(), m);
+                        clients.get(e.getKey()).publish(Topics.MQTT_TAGREADS_PREFIX + e.getKey(), m);
                         payloads++;
                         reads += e.getValue().size();
                     } catch (MqttException ex) {
@@ -100,15 +94,51 @@ public final class RfidSimulator implements AutoCloseable {
                 }
             }
         } finally {
-            try {
-                client.disconnect(TimeUnit.SECONDS.toMillis(5));
-                client.close();
-            } catch (MqttException e) {
-                out.println("rfid-sim: disconnect failed: " + e.getMessage());
-            }
+            disconnect(clients.values(), out);
         }
         out.printf("rfid-sim: done, %d payloads, %d tag reads sent, %d failed%n", payloads, reads, failed);
         return new Summary(scenario.name(), startMs, payloads, reads, failed);
+    }
+
+    /** One connection per reader, as real readers have: a reader with credentials logs in as itself. */
+    private Map<String, MqttClient> connectReaders() throws IOException {
+        Map<String, MqttClient> clients = new LinkedHashMap<>();
+        for (String reader : generator.readers()) {
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setCleanStart(true);
+            options.setAutomaticReconnect(true);
+            DeviceCredentials login = config.credentials().get(reader);
+            if (login != null) {
+                options.setUserName(reader);
+                options.setPassword(login.mqttPassword().getBytes(StandardCharsets.UTF_8));
+            }
+            try {
+                MqttClient client = new MqttClient(config.mqttUrl(), "vigil-rfid-" + reader + "-" + UUID.randomUUID(),
+                        new MemoryPersistence());
+                clients.put(reader, client);
+                client.connect(options);
+            } catch (MqttException e) {
+                disconnect(clients.values(), null);
+                throw new IOException("reader " + reader + " cannot connect to MQTT broker " + config.mqttUrl()
+                        + (login == null ? " anonymously" : " as itself") + ": " + e.getMessage(), e);
+            }
+        }
+        return clients;
+    }
+
+    private static void disconnect(Iterable<MqttClient> clients, PrintStream out) {
+        for (MqttClient client : clients) {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect(TimeUnit.SECONDS.toMillis(5));
+                }
+                client.close();
+            } catch (MqttException e) {
+                if (out != null) {
+                    out.println("rfid-sim: disconnect failed: " + e.getMessage());
+                }
+            }
+        }
     }
 
     private ReaderFormat format(String reader) {
