@@ -24,9 +24,12 @@ class FlinkClusterTest {
         ClusterSettings settings = ClusterSettings.defaults(home).withPorts(FreePorts.tcp(), FreePorts.tcp())
                 .withTaskManagers(2, 2).withHeartbeatTimeout(Duration.ofSeconds(4));
         try (FlinkCluster cluster = FlinkCluster.owned(settings).start()) {
-            JsonNode overview = cluster.rest().overview();
-            assertThat(overview.path("taskmanagers").asInt()).isEqualTo(2);
-            assertThat(overview.path("slots-total").asInt()).isEqualTo(4);
+            // start() returns once both TaskManagers are registered; their slot reports may follow a moment later
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonNode overview = cluster.rest().overview();
+                assertThat(overview.path("taskmanagers").asInt()).isEqualTo(2);
+                assertThat(overview.path("slots-total").asInt()).isEqualTo(4);
+            });
             assertThat(cluster.rest().taskManagerIds()).containsExactlyInAnyOrder("taskmanager-1", "taskmanager-2");
 
             Map<String, Long> running = FlinkCluster.runningProcesses(settings);
