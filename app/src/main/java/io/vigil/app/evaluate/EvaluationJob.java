@@ -35,10 +35,10 @@ public final class EvaluationJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         TypeInformation<Reading> type = TypeInformation.of(Reading.class);
         DataGeneratorSource<Reading> source = new DataGeneratorSource<>(new RunReadings(runs), count, type);
-        try (InMemoryAlertSink sink = new InMemoryAlertSink()) {
+        try (InMemorySink<Alert> sink = new InMemorySink<>()) {
             VigilJob.build(env, source, followEachReading(), new DiscardingSink<>(), List.<Sink<Alert>>of(sink), rules);
             env.execute("vigil-evaluate");
-            return sink.alerts();
+            return sink.values();
         }
     }
 

@@ -9,7 +9,12 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
-/** Like {@link InMemoryAlertSink}, for any record type: for a bounded job on a local environment in this JVM. */
+/**
+ * Keeps a bounded job's records in this JVM's memory, for a job on a local environment in the same JVM. Flink
+ * serializes sinks, so the records live in a static map under the sink's id. Unlike {@code collectAsync}, nothing
+ * can be lost when the local cluster shuts down at the end of a bounded job: {@code execute()} returns after every
+ * writer is done.
+ */
 final class InMemorySink<T> implements Sink<T>, AutoCloseable {
     private static final long serialVersionUID = 1L;
     private static final Map<String, List<Object>> VALUES = new ConcurrentHashMap<>();

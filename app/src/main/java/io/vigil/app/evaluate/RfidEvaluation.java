@@ -63,13 +63,13 @@ public final class RfidEvaluation {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
                 new Configuration());
         TypeInformation<TagRead> type = TypeInformation.of(TagRead.class);
-        try (InMemoryAlertSink alertSink = new InMemoryAlertSink(); InMemorySink<ZoneCount> counts = new InMemorySink<>()) {
+        try (InMemorySink<Alert> alertSink = new InMemorySink<>(); InMemorySink<ZoneCount> counts = new InMemorySink<>()) {
             RfidJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
                             reads.toArray(TagRead[]::new)), reads.size(), type), followEachRead(),
                     new DiscardingSink<>(), List.<Sink<Alert>>of(alertSink), site, presence, Duration.ofSeconds(30), null,
                     new RfidSeries(counts, new DiscardingSink<>(), Duration.ofSeconds(10)));
             env.execute("vigil-evaluate-rfid-" + scenarioName);
-            List<Alert> alerts = alertSink.alerts();
+            List<Alert> alerts = alertSink.values();
             int[] maxError = new int[1];
             double mae = occupancyError(scenario, counts.values(), maxError);
             List<SituationScore> situations = new ArrayList<>();
