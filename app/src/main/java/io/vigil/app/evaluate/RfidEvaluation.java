@@ -6,6 +6,7 @@ import io.vigil.common.Protocol;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.TagFormat;
 import io.vigil.common.rfid.TagRead;
+import io.vigil.job.InOrderReplay;
 import io.vigil.job.rfid.PresenceSettings;
 import io.vigil.job.rfid.RfidJob;
 import io.vigil.job.rfid.RfidSeries;
@@ -68,6 +69,7 @@ public final class RfidEvaluation {
                             reads.toArray(TagRead[]::new)), reads.size(), type), followEachRead(),
                     new DiscardingSink<>(), List.<Sink<Alert>>of(alertSink), site, presence, Duration.ofSeconds(30), null,
                     new RfidSeries(counts, new DiscardingSink<>(), Duration.ofSeconds(10)));
+            InOrderReplay.oneReader(env, RfidJob.TAGREADS_SOURCE);
             env.execute("vigil-evaluate-rfid-" + scenarioName);
             List<Alert> alerts = alertSink.values();
             int[] maxError = new int[1];

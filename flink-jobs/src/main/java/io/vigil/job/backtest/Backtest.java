@@ -2,6 +2,7 @@ package io.vigil.job.backtest;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
+import io.vigil.job.InOrderReplay;
 import io.vigil.job.VigilJob;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.rules.Rule;
@@ -51,12 +52,7 @@ public final class Backtest {
         List<AnomalyScore> scores = List.of();
         try (Handoff handoff = Handoff.open(replay.readings())) {
             if (!replay.readings().isEmpty()) {
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(localCluster());
-                env.setParallelism(settings.parallelism());
-                VigilJob.build(env, new ReplaySource(handoff), ReplayWatermarks.of(settings.maxOutOfOrderness()), null,
-                        new DiscardingSink<>(), new HandoffSink<>(handoff, SCORES),
-                        List.<Sink<Alert>>of(new HandoffSink<>(handoff, ALERTS)), List.of(),
-                        withoutWallClock(settings.rules()));
+                StreamExecutionEnvironment env = job(handoff, settings);
                 try (ProgressLine line = ProgressLine.start(settings.progress(), handoff.emitted,
                         replay.readings().size())) {
                     env.execute("vigil-backtest");
@@ -73,6 +69,18 @@ public final class Backtest {
         }
         return new BacktestResult(inputs, settings.rules(), kept, afterEnd, replay.readings().size(), scores.size(),
                 Duration.ofNanos(System.nanoTime() - started), byRow(inputs, replay, scores));
+    }
+
+    /** The replay job, not yet started. */
+    static StreamExecutionEnvironment job(Handoff handoff, BacktestSettings settings) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(localCluster());
+        env.setParallelism(settings.parallelism());
+        VigilJob.build(env, new ReplaySource(handoff), ReplayWatermarks.of(settings.maxOutOfOrderness()), null,
+                new DiscardingSink<>(), new HandoffSink<>(handoff, SCORES),
+                List.<Sink<Alert>>of(new HandoffSink<>(handoff, ALERTS)), List.of(),
+                withoutWallClock(settings.rules()));
+        InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);
+        return env;
     }
 
     /**
