@@ -2,6 +2,7 @@ package io.vigil.app.evaluate;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
+import io.vigil.job.InMemorySink;
 import io.vigil.job.InOrderReplay;
 import io.vigil.job.VigilJob;
 import io.vigil.job.rules.RuleSet;

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,7 @@ class BacktestTest {
         Replay replay = Replay.merge(CsvInputs.read(dir, "water_level"));
         try (Handoff handoff = Handoff.open(replay.readings())) {
             StreamGraph graph = Backtest.job(handoff, new BacktestSettings(RulesLoader.load(Path.of("..", "config",
-                    "rules.yaml")), Duration.ofSeconds(5), 3, null)).getStreamGraph();
+                    "rules.yaml")), Duration.ofSeconds(5), 3, null), new DiscardingSink<>(), new DiscardingSink<>()).getStreamGraph();
 
             assertThat(graph.getStreamNodes())
                     .as("a second reader would hold the watermark at its minimum until it finished")
