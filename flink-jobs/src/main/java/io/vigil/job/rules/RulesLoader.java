@@ -367,21 +367,23 @@ public final class RulesLoader {
 
     private void expect(YamlNode node, YamlNode.Kind kind, String what) {
         if (node.kind != kind) {
-            throw fail(node, node.path.isEmpty() ? "(top level)" : node.path, "expected " + what + ", got " + node.describe());
+            throw fail(node, node.path, "expected " + what + ", got " + node.describe());
         }
     }
 
     private void rejectUnknown(YamlNode map, Set<String> known) {
         for (Map.Entry<String, YamlNode> e : map.fields.entrySet()) {
             if (!known.contains(e.getKey())) {
-                throw fail(e.getValue(), e.getValue().path, "unknown field; expected one of "
+                String field = e.getKey().isEmpty() ? join(map.path, "\"\"") : e.getValue().path;
+                throw fail(e.getValue(), field, "unknown field; expected one of "
                         + new LinkedHashSet<>(known.stream().sorted().toList()));
             }
         }
     }
 
+    /** {@code field} is a path; the empty path is the document itself. */
     private InvalidRulesException fail(YamlNode at, String field, String problem) {
-        return new InvalidRulesException(file, at.line, field, problem);
+        return new InvalidRulesException(file, at.line, field.isEmpty() ? "(top level)" : field, problem);
     }
 
     private static String join(String path, String field) {

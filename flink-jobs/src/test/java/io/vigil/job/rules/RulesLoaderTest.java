@@ -128,6 +128,13 @@ class RulesLoaderTest {
     }
 
     @Test
+    void anEmptyKeyIsNamedNotLeftBlank() {
+        // found by RulesFuzzTest: an empty key at the top level gave an error naming no field
+        assertInvalid("\"\": 1\n" + VALID, 1, "\"\"", "unknown field; expected one of [departments, rules]");
+        assertInvalid("- a\n", 1, "(top level)", "expected a mapping with a 'rules' list, got a list");
+    }
+
+    @Test
     void badDuration() {
         assertInvalid(VALID.replace("for: 10s", "for: 10"), 9, "rules[0].threshold.for",
                 "expected a duration like 500ms, 10s, 5m, 1h or 1d, got \"10\"");
