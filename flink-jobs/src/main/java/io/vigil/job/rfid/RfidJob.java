@@ -95,11 +95,17 @@ public final class RfidJob {
                 .name("rfid-intrusion-hazmat").uid("rfid-intrusion-hazmat");
         DataStream<Signal> dwell = transitions.keyBy(PresenceEvent::tagId)
                 .process(new DwellWatch(site)).name("rfid-dwell").uid("rfid-dwell");
-        DataStream<Signal> missing = transitions.keyBy(PresenceEvent::tagId)
+        String siteId = site.id();
+        DataStream<PresenceEvent> assetEvidence = transitions;
+        if (ExpectedAssets.any(site)) {
+            // assets declared by id are expected at home from the site's first transition, read or not
+            assetEvidence = transitions.union(transitions.keyBy(e -> siteId)
+                    .process(new ExpectedAssets(site)).name("rfid-expected-assets").uid("rfid-expected-assets"));
+        }
+        DataStream<Signal> missing = assetEvidence.keyBy(PresenceEvent::tagId)
                 .process(new MissingAssetWatch(site)).name("rfid-missing-asset").uid("rfid-missing-asset");
         DataStream<Signal> signals = occupancy.union(transitionWarnings, dwell, missing);
         if (triggers != null && site.evacuationPlan().isPresent()) {
-            String siteId = site.id();
             DataStream<Alert> evacuations = triggers
                     .filter(a -> site.evacuation().triggeredBy().contains(a.ruleId()))
                     .name("rfid-evacuation-triggers").uid("rfid-evacuation-triggers")
