@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The acknowledgements among the control messages; one naming no incident id cannot be routed and is dropped. */
-final class Acknowledgements implements FlatMapFunction<ControlMessage, Acknowledgement> {
+public final class Acknowledgements implements FlatMapFunction<ControlMessage, Acknowledgement> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(Acknowledgements.class);
 

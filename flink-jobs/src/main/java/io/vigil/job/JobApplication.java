@@ -136,30 +136,42 @@ public final class JobApplication {
         InfluxSettings influx = new InfluxSettings(config.influxUrl(), config.influxDatabase(),
                 config.influxBatchSize(), config.influxFlushInterval(), config.influxRetryTimeout());
         List<Sink<Alert>> alertSinks = alertSinks(config, influx, "-alerts");
-        KafkaSource<ControlMessage> control = KafkaSource.<ControlMessage>builder()
+        DataStream<Alert> alerts = VigilJob.build(env, readings,
+                VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), controlSource(config, "-control"),
+                new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime),
+                new InfluxSink<>(influx, LineFormats.anomalyScores()), alertSinks, auditSinks(config, influx), rules);
+        if (site != null) {
+            buildRfid(env, config, site, influx, alertSinks(config, influx, "-rfid-alerts"), alerts);
+        }
+    }
+
+    /**
+     * vigil.control from the start of the consumer group {@code {group}{suffix}}: each lifecycle (readings, RFID)
+     * reads it in full through its own source and group, and applies the acknowledgements of its own incidents.
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy, as above
+    private static KafkaSource<ControlMessage> controlSource(JobConfig config, String suffix) {
+        return KafkaSource.<ControlMessage>builder()
                 .setBootstrapServers(config.kafkaBootstrap())
                 // a pattern, not a topic list: the job must start before anyone has created the control topic,
                 // and partition discovery picks it up once the gateway does
                 .setTopicPattern(Pattern.compile(Pattern.quote(config.controlTopic())))
-                .setGroupId(config.consumerGroup() + "-control")
+                .setGroupId(config.consumerGroup() + suffix)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(JsonRecordDeserializer.control())
                 .setProperty("partition.discovery.interval.ms", "10000")
-                .setProperty("client.id.prefix", config.consumerGroup() + "-control")
+                .setProperty("client.id.prefix", config.consumerGroup() + suffix)
                 .build();
+    }
+
+    /** Kafka vigil.audit and InfluxDB; one set per pipeline, as for the alert sinks. */
+    private static List<Sink<AuditEvent>> auditSinks(JobConfig config, InfluxSettings influx) {
         KafkaSink<AuditEvent> kafkaAudit = KafkaSink.<AuditEvent>builder()
                 .setBootstrapServers(config.kafkaBootstrap())
                 .setRecordSerializer(new AuditRecordSerializer(config.auditTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-        List<Sink<AuditEvent>> auditSinks = List.of(kafkaAudit, new InfluxSink<>(influx, LineFormats.audit()));
-        DataStream<Alert> alerts = VigilJob.build(env, readings,
-                VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), control,
-                new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime),
-                new InfluxSink<>(influx, LineFormats.anomalyScores()), alertSinks, auditSinks, rules);
-        if (site != null) {
-            buildRfid(env, config, site, influx, alertSinks(config, influx, "-rfid-alerts"), alerts);
-        }
+        return List.of(kafkaAudit, new InfluxSink<>(influx, LineFormats.audit()));
     }
 
     /**
@@ -189,8 +201,9 @@ public final class JobApplication {
     }
 
     /**
-     * Tag reads from Kafka through the RFID pipeline, its alerts to the same sinks as the readings' alerts; the
-     * readings' alerts may start an evacuation (the site's plan names the rules).
+     * Tag reads from Kafka through the RFID pipeline, its alerts and audit records to the same sinks as the readings';
+     * the readings' alerts may start an evacuation (the site's plan names the rules); acknowledgements from the
+     * control topic.
      */
     @SuppressWarnings("deprecation") // OffsetResetStrategy, as above
     private static void buildRfid(StreamExecutionEnvironment env, JobConfig config, Site site, InfluxSettings influx,
@@ -208,7 +221,8 @@ public final class JobApplication {
                 new InfluxSink<>(influx, RfidLineFormats.tagReads()), READ_RATE_INTERVAL);
         RfidJob.build(env, tagReads, RfidJob.watermarks(config.maxOutOfOrderness(), config.idleness()),
                 new InfluxSink<>(influx, RfidLineFormats.presence()), alertSinks, site, PresenceSettings.defaults(),
-                OCCUPANCY_CLOSE_AFTER, evacuationTriggers, series);
+                OCCUPANCY_CLOSE_AFTER, evacuationTriggers, series, controlSource(config, "-rfid-control"),
+                auditSinks(config, influx));
     }
 
     /** The newest retained checkpoint ({@code <job id>/chk-N} with a {@code _metadata} file) under {@code dir}. */

@@ -162,7 +162,7 @@ public final class VigilJob {
      * event time jump to the end whenever the readings went idle, e.g. during a Kafka outage longer than the
      * idleness timeout: every incident's forget timer fired and open incidents were dropped mid-ALARM.)
      */
-    static <T> WatermarkStrategy<T> neverHoldsBack() {
+    public static <T> WatermarkStrategy<T> neverHoldsBack() {
         return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
             @Override
             public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}

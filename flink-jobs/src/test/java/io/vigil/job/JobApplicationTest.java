@@ -346,6 +346,10 @@ class JobApplicationTest {
     }
 
     static KafkaProducer<byte[], byte[]> producer() {
+        return producer(stack);
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(LocalStack stack) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -359,6 +363,10 @@ class JobApplicationTest {
 
     /** Reads {@code topic} from its start as a read_committed consumer sees it. */
     static KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        return consumer(stack, topic);
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(LocalStack stack, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -13,8 +13,10 @@ import org.apache.flink.util.Collector;
  * home zone (moves away, departs from it, or is first read elsewhere) starts an event-time clock; not read in its
  * home zone again within {@code missing_after} → ALARM. Read at home again → NORMAL, the state is dropped. An asset
  * that never comes back is forgotten after {@link IncidentLifecycle#DEFAULT_FORGET_AFTER}, as the lifecycle forgets
- * its silent incident. Assets are watched from their first read: a tag never read at all cannot be told apart from
- * one that does not exist.
+ * its silent incident. An asset the site file declares by id is also expected at home from the site's first
+ * presence transition on ({@link PresenceKind#EXPECTED} from {@link ExpectedAssets}): never read there by then +
+ * {@code missing_after} → ALARM, as if it had left at that instant. A tag matched by a prefix only cannot be told
+ * apart from one that does not exist, so it is watched from its first read.
  */
 public final class MissingAssetWatch extends PresenceDetector {
     private static final long serialVersionUID = 1L;
@@ -38,7 +40,8 @@ public final class MissingAssetWatch extends PresenceDetector {
             return;
         }
         AssetAbsence a = absence.value();
-        boolean home = e.kind() != PresenceKind.DEPARTED && group.homeZone().equals(e.zone());
+        boolean home = e.kind() != PresenceKind.DEPARTED && e.kind() != PresenceKind.EXPECTED
+                && group.homeZone().equals(e.zone());
         if (home) {
             if (a != null) {
                 deleteTimer(ctx, a.timer);

@@ -50,7 +50,11 @@ public abstract class PresenceDetector extends KeyedProcessFunction<String, Pres
             due = new ArrayList<>(1);
             ctx.timerService().registerEventTimeTimer(ts);
         }
-        due.add(e);
+        if (e.kind() == PresenceKind.EXPECTED) {
+            due.add(0, e); // the clock starts before anything else of its instant is judged
+        } else {
+            due.add(e);
+        }
         pending.put(ts, due);
     }
 

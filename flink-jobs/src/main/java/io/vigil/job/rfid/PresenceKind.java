@@ -7,5 +7,11 @@ public enum PresenceKind {
     /** Now in another zone, decided on read counts and smoothed RSSI, not on one read. */
     MOVED,
     /** Not read anywhere for the configured time. */
-    DEPARTED
+    DEPARTED,
+    /**
+     * Not a change of whereabouts: the site's clock has started and this asset, declared by id in the site file,
+     * is expected in its home zone from now on. Only {@link ExpectedAssets} sends it, only to
+     * {@link MissingAssetWatch}; it is never a presence transition.
+     */
+    EXPECTED
 }

@@ -59,6 +59,19 @@ public final class RfidRules {
                 eta, time, false, 0);
     }
 
+    /** Whether the incident id is one of an RFID rule's ({@code rule:subject:metric:start}). */
+    public static boolean owns(String incidentId) {
+        if (incidentId == null) {
+            return false;
+        }
+        for (String rule : List.of(OCCUPANCY, INTRUSION, MISSING_ASSET, HAZMAT_OUTSIDE, DWELL, MUSTER)) {
+            if (incidentId.startsWith(rule + ":")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String kind(String ruleId) {
         return switch (ruleId) {
             case OCCUPANCY -> "occupancy";

@@ -3,6 +3,7 @@ package io.vigil.job.rfid;
 import static io.vigil.job.rfid.WarningSite.SITE;
 import static io.vigil.job.rfid.WarningSite.arrived;
 import static io.vigil.job.rfid.WarningSite.departed;
+import static io.vigil.job.rfid.WarningSite.expected;
 import static io.vigil.job.rfid.WarningSite.moved;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -91,5 +92,44 @@ class MissingAssetWatchTest {
         chain.watermark(forget);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aDeclaredAssetNeverReadIsMissingOnceTheSiteClockHasRunForMissingAfter() throws Exception {
+        feed(expected("TOOL-1", "tools", "store", 5000));
+        chain.watermark(5000);
+        assertThat(h.numEventTimeTimers()).as("missing at 35 s").isEqualTo(1);
+        chain.watermark(34_999);
+        assertThat(chain.alerts()).isEmpty();
+        chain.watermark(35_000);
+        assertThat(chain.alerts()).extracting(Alert::phase, Alert::subject, Alert::zone, Alert::value, Alert::incidentId)
+                .containsExactly(tuple(Phase.ALARM, "TOOL-1", "store", 30.0, "rfid-missing-asset:TOOL-1:missing:35000"));
+
+        feed(arrived("TOOL-1", "tools", "store", 60_000)); // found at last
+        chain.watermark(60_000);
+        assertThat(chain.alerts()).extracting(Alert::phase, Alert::eventTime).containsExactly(
+                tuple(Phase.ALARM, 35_000L), tuple(Phase.RECOVERING, 60_000L), tuple(Phase.CLOSED, 60_000L));
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aDeclaredAssetReadAtHomeInTheSameInstantTheClockStartsIsNotMissing() throws Exception {
+        // the asset's own arrival may be the site's first transition, and may reach the watch before the clock
+        feed(arrived("TOOL-2", "tools", "store", 5000));
+        feed(expected("TOOL-2", "tools", "store", 5000));
+        chain.watermark(100_000);
+        assertThat(chain.signals()).isEmpty();
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aDeclaredAssetFirstReadElsewhereCountsFromTheSiteClockNotFromTheRead() throws Exception {
+        feed(expected("TOOL-1", "tools", "store", 5000));
+        feed(arrived("TOOL-1", "tools", "street", 20_000));
+        chain.watermark(35_000);
+        assertThat(chain.alerts()).extracting(Alert::phase, Alert::eventTime, Alert::value)
+                .containsExactly(tuple(Phase.ALARM, 35_000L, 30.0));
     }
 }

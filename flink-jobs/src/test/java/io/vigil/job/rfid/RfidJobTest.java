@@ -161,6 +161,48 @@ class RfidJobTest {
                 .containsOnly("rfid-zone-occupancy:plaza:occupancy:" + (T0 + 3500));
     }
 
+    @Test
+    void aDeclaredAssetNeverReadIsMissingFromTheSitesFirstTransition() throws Exception {
+        Site site = SiteLoader.parse("""
+                site: tools-test
+                readers:
+                  - {reader: r, antenna: 2, zone: street}
+                  - {reader: r, antenna: 4, zone: store}
+                zones: [{id: street}, {id: store}]
+                groups:
+                  - {id: visitors, prefixes: ["p-v"]}
+                  - {id: tools, personal: false, tags: ["TOOL-1", "TOOL-2", "TOOL-3"], home_zone: store, missing_after: 10s}
+                """, "tools-test.yaml");
+        reads("p-v1", "visitors", 2, -60, 2000, 30_000); // the site's first transition: arrives at 2.5 s
+        reads("TOOL-2", "tools", 4, -60, 4000, 30_000);  // at home from 4.5 s; departs at 35 s as the input ends
+        reads("TOOL-3", "tools", 2, -60, 8000, 30_000);  // only ever read in the street, from 8.5 s
+        // TOOL-1 is never read at all
+        Random random = new Random(7);
+        List<TagRead> shuffled = new ArrayList<>(reads);
+        shuffled.sort(Comparator.comparingLong(r -> r.eventTime() + random.nextInt(800)));
+
+        InMemorySink<Alert> alerts = new InMemorySink<>();
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        TypeInformation<TagRead> readType = TypeInformation.of(TagRead.class);
+        RfidJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(readType,
+                        shuffled.toArray(TagRead[]::new)), shuffled.size(), readType),
+                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), new InMemorySink<>(),
+                List.<Sink<Alert>>of(alerts), site, PresenceSettings.defaults().withDepartAfter(Duration.ofSeconds(5)),
+                Duration.ofSeconds(2), null, null);
+        env.execute("rfid-never-read-test");
+
+        assertThat(of(alerts.values(), RfidRules.MISSING_ASSET))
+                .extracting(Alert::subject, Alert::phase, Alert::value, a -> a.eventTime() - T0)
+                .containsExactlyInAnyOrder(
+                        tuple("TOOL-1", Phase.ALARM, 10.0, 12_500L), // never read: 10 s after the site's clock
+                        tuple("TOOL-3", Phase.ALARM, 10.0, 12_500L), // not from its first read elsewhere
+                        tuple("TOOL-2", Phase.ALARM, 10.0, 45_000L)); // left home when the input ended
+        assertThat(alerts.values()).extracting(Alert::ruleId).containsOnly(RfidRules.MISSING_ASSET);
+    }
+
     /** Each rule's alerts in order of event time, one incident at a time. */
     private static List<Alert> of(List<Alert> alerts, String rule) {
         return alerts.stream().filter(a -> a.ruleId().equals(rule)).sorted(Comparator.comparingLong(Alert::eventTime)

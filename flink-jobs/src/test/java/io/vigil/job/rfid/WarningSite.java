@@ -26,6 +26,7 @@ final class WarningSite {
               - {id: visitors, prefixes: ["p-v"]}
               - {id: assets, personal: false, prefixes: ["ASSET-"], home_zone: store, missing_after: 30s}
               - {id: hazmat, personal: false, tags: ["HAZ-1"], home_zone: lab, hazardous: true}
+              - {id: tools, personal: false, tags: ["TOOL-2", "TOOL-1", "ASSET-5"], home_zone: store, missing_after: 30s}
             evacuation: {triggered_by: [fire], zones: [plaza, lab, pump-room]}
             """, "warning-site.yaml");
 
@@ -37,6 +38,10 @@ final class WarningSite {
 
     static PresenceEvent moved(String tag, String group, String from, String zone, long t) {
         return new PresenceEvent("test", tag, group, PresenceKind.MOVED, zone, from, t);
+    }
+
+    static PresenceEvent expected(String tag, String group, String homeZone, long t) {
+        return new PresenceEvent("test", tag, group, PresenceKind.EXPECTED, homeZone, null, t);
     }
 
     static PresenceEvent departed(String tag, String group, String zone, long t) {
