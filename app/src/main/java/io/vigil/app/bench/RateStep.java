@@ -1,0 +1,65 @@
+package io.vigil.app.bench;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * One rung of a rate ladder: what was published at {@code targetRate} and what arrived at the far end (messages
+ * counted by a subscriber, or points found in InfluxDB). {@code drained} is how long after the last PUBACK the
+ * far end took to count everything, or null if it never did within the grace. {@code alerts} counts threshold
+ * alerts the far end raised (-1 where it raises none); {@code check} is an extra consistency problem of the far end
+ * (e.g. missing threshold alerts), or null.
+ */
+public record RateStep(double targetRate, Published published, long arrived, Duration drained, long alerts,
+                       String check) {
+    /** Below this share of the target rate the publisher, not the system under test, set the pace. */
+    static final double PUBLISHER_KEPT_UP = 0.9;
+
+    /** Every reading acknowledged, every one arrived, nothing extra, and the far end's own check passed. */
+    public boolean lossFree() {
+        return published.failed() == 0 && published.acknowledged() == published.sent()
+                && arrived == published.acknowledged() && drained != null && check == null;
+    }
+
+    /** The publisher fell short of the target rate, so this step did not load the far end as asked. */
+    public boolean publisherBound() {
+        return published.achievedRate() < PUBLISHER_KEPT_UP * targetRate;
+    }
+
+    static String header() {
+        return String.format(Locale.ROOT, "%10s %10s %10s %10s %7s %10s %9s %7s  %s",
+                "target/s", "achieved/s", "sent", "acked", "failed", "arrived", "drain ms", "alerts", "verdict");
+    }
+
+    String row() {
+        String verdict = lossFree() ? "loss-free" : "LOSS (" + lossSummary() + ")";
+        if (publisherBound()) {
+            verdict += ", publisher below target";
+        }
+        return String.format(Locale.ROOT, "%10.0f %10.0f %10d %10d %7d %10d %9s %7s  %s", targetRate,
+                published.achievedRate(), published.sent(), published.acknowledged(), published.failed(), arrived,
+                drained == null ? "-" : Long.toString(drained.toMillis()), alerts < 0 ? "-" : Long.toString(alerts),
+                verdict);
+    }
+
+    private String lossSummary() {
+        StringBuilder why = new StringBuilder();
+        if (published.failed() > 0 || published.acknowledged() != published.sent()) {
+            why.append(published.sent() - published.acknowledged()).append(" unacknowledged");
+        }
+        if (arrived != published.acknowledged()) {
+            append(why, (published.acknowledged() - arrived) + " acknowledged but not arrived");
+        }
+        if (check != null) {
+            append(why, check);
+        }
+        if (why.isEmpty()) {
+            why.append("not drained in time");
+        }
+        return why.toString();
+    }
+
+    private static void append(StringBuilder b, String s) {
+        b.append(b.isEmpty() ? "" : "; ").append(s);
+    }
+}

@@ -1,0 +1,52 @@
+package io.vigil.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RateStepTest {
+    private static Published published(long sent, long acked, long failed, Duration took) {
+        return new Published(sent, acked, failed, took, 0, took.toMillis());
+    }
+
+    @Test
+    void aStepIsLossFreeOnlyIfEveryAcknowledgedReadingArrivedInTime() {
+        Published all = published(1000, 1000, 0, Duration.ofSeconds(1));
+        assertThat(new RateStep(1000, all, 1000, Duration.ofMillis(5), -1, null).lossFree()).isTrue();
+        assertThat(new RateStep(1000, all, 999, null, -1, null).lossFree()).isFalse();
+        assertThat(new RateStep(1000, all, 1001, Duration.ofMillis(5), -1, null).lossFree()).isFalse();
+        assertThat(new RateStep(1000, published(1000, 998, 2, Duration.ofSeconds(1)), 998, Duration.ZERO, -1, null)
+                .lossFree()).isFalse();
+        assertThat(new RateStep(1000, all, 1000, Duration.ZERO, 3, "3 threshold alerts for 4 stored readings")
+                .lossFree()).isFalse();
+    }
+
+    @Test
+    void theLadderReportsTheFastestLossFreeStepAndStopsAtTheFirstLoss() throws Exception {
+        List<Double> rates = List.of(100.0, 200.0, 400.0, 800.0);
+        List<RateStep> steps = RateLadder.climb(rates, rate -> {
+            long sent = (long) (rate * 2);
+            long arrived = rate >= 400 ? sent - 7 : sent;
+            return new RateStep(rate, published(sent, sent, 0, Duration.ofSeconds(2)), arrived,
+                    arrived == sent ? Duration.ofMillis(10) : null, -1, null);
+        }, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+
+        assertThat(steps).extracting(RateStep::targetRate).containsExactly(100.0, 200.0, 400.0);
+        assertThat(RateLadder.best(steps)).contains(steps.get(1));
+        assertThat(RateLadder.summary("x", steps)).contains("highest loss-free rate 200 readings/s");
+    }
+
+    @Test
+    void aPublisherThatFellShortEndsTheLadder() throws Exception {
+        List<RateStep> steps = RateLadder.climb(List.of(100.0, 1000.0, 2000.0), rate -> {
+            long sent = (long) Math.min(rate, 500);
+            return new RateStep(rate, published(sent, sent, 0, Duration.ofSeconds(1)), sent, Duration.ZERO, -1, null);
+        }, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+
+        assertThat(steps).hasSize(2);
+        assertThat(steps.get(1).publisherBound()).isTrue();
+        assertThat(RateLadder.summary("x", steps)).contains("the publisher, not the system under test");
+    }
+}
