@@ -14,10 +14,11 @@ import picocli.CommandLine.ParentCommand;
 
 /** Options left out keep {@link BrokerBench.Config#defaults}: defaults live there only. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"The raw broker limit: the rate Mosquitto (Vigil's broker config) passes QoS 1 readings",
-                "(vigil/readings/{device}, plain JSON) from the Simulator to one lean subscriber (mosquitto_sub),",
-                "counted at the subscriber. Steps the rate up (default 5k..80k/s, 10 s each) and stops at the",
-                "first step that loses anything; prints the highest loss-free rate."})
+        description = {"The raw broker limit on this machine.",
+                "The rate Mosquitto (Vigil's broker config) passes QoS 1 readings (vigil/readings/{device}, plain",
+                "JSON) from the Simulator to one lean subscriber (mosquitto_sub), counted at the subscriber. Steps",
+                "the rate up (default 5k..80k/s, 10 s each), stops at the first step that loses anything or once",
+                "the publisher is saturated, and prints the highest loss-free rate."})
 final class BenchBrokerCommand implements Callable<Integer> {
     @ParentCommand
     BenchCommand bench;

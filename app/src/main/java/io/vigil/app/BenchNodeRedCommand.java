@@ -17,11 +17,13 @@ import picocli.CommandLine.ParentCommand;
 
 /** Options left out keep {@link NodeRedBench.Config#defaults}: defaults live there only. */
 @Command(name = "nodered", mixinStandardHelpOptions = true,
-        description = {"The peer: Node-RED (" + NodeRedInstall.NODE_RED + " with " + NodeRedInstall.INFLUXDB_NODES
-                + ", installed from npm on first use", "into $VIGIL_HOME/cache/node-red) running mqtt-in -> threshold"
-                + " function -> influxdb-out on 127.0.0.1,", "loaded by the same Simulator as bench broker. Points are"
-                + " counted in InfluxDB. Steps the rate up per flow", "variant (per-message, batched) and prints the"
-                + " highest loss-free rate of each."})
+        description = {"A Node-RED peer on the same load.",
+                "Node-RED (" + NodeRedInstall.NODE_RED + ", " + NodeRedInstall.INFLUXDB_NODES + ", Node.js "
+                        + NodeRedInstall.NODE_RUNTIME_VERSION + ", installed",
+                "from npm on first use into $VIGIL_HOME/cache/node-red) runs mqtt-in -> threshold function ->",
+                "influxdb-out on 127.0.0.1, loaded by the same Simulator as bench broker; points and threshold",
+                "alerts are counted in InfluxDB. Steps the rate up for each flow variant (per-message, batched)",
+                "and prints the highest loss-free rate of each."})
 final class BenchNodeRedCommand implements Callable<Integer> {
     @ParentCommand
     BenchCommand bench;

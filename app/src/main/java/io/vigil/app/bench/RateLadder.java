@@ -7,10 +7,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Steps the offered rate up a list of rates and stops at the first step that loses anything, or whose publisher could
- * not keep up (higher steps would measure the publisher). The result is the highest loss-free rate actually achieved.
+ * Steps the offered rate up a list of rates and stops at the first step that loses anything, or once the publisher
+ * is saturated: it fell short of its target and achieved no more than {@link #SATURATED} times the best rate so far
+ * (higher steps would only measure the publisher again). The result is the highest loss-free rate actually achieved.
  */
 public final class RateLadder {
+    static final double SATURATED = 1.1;
+
     /** Runs one step at a target rate (readings/s) and reports what was published and what arrived. */
     @FunctionalInterface
     public interface Step {
@@ -22,13 +25,16 @@ public final class RateLadder {
     public static List<RateStep> climb(List<Double> rates, Step step, PrintStream out) throws Exception {
         out.println(RateStep.header());
         List<RateStep> done = new ArrayList<>();
+        double bestAchieved = 0;
         for (double rate : rates) {
             RateStep s = step.run(rate);
             done.add(s);
             out.println(s.row());
-            if (!s.lossFree() || s.publisherBound()) {
+            double achieved = s.published().achievedRate();
+            if (!s.lossFree() || (s.publisherBound() && achieved <= SATURATED * bestAchieved)) {
                 break;
             }
+            bestAchieved = Math.max(bestAchieved, achieved);
         }
         return done;
     }

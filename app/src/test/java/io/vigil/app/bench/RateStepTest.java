@@ -39,13 +39,14 @@ class RateStepTest {
     }
 
     @Test
-    void aPublisherThatFellShortEndsTheLadder() throws Exception {
-        List<RateStep> steps = RateLadder.climb(List.of(100.0, 1000.0, 2000.0), rate -> {
+    void aSaturatedPublisherEndsTheLadder() throws Exception {
+        // the publisher tops out at 500/s: 1000/s falls short but still gains, 2000/s gains nothing more
+        List<RateStep> steps = RateLadder.climb(List.of(100.0, 1000.0, 2000.0, 4000.0), rate -> {
             long sent = (long) Math.min(rate, 500);
             return new RateStep(rate, published(sent, sent, 0, Duration.ofSeconds(1)), sent, Duration.ZERO, -1, null);
         }, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
 
-        assertThat(steps).hasSize(2);
+        assertThat(steps).extracting(RateStep::targetRate).containsExactly(100.0, 1000.0, 2000.0);
         assertThat(steps.get(1).publisherBound()).isTrue();
         assertThat(RateLadder.summary("x", steps)).contains("the publisher, not the system under test");
     }
