@@ -55,21 +55,25 @@ public final class BrokerBench {
                 out.println("bench broker: mosquitto " + broker.url() + " (pid " + broker.pid()
                         + "), subscriber mosquitto_sub QoS 1, publisher Simulator with " + config.connections()
                         + " connections, " + config.devices() + " devices, " + config.step().toSeconds() + " s steps");
-                return RateLadder.climb(config.rates(), rate -> step(load, subscriber, rate, config.drainGrace()), out);
+                return RateLadder.climb(config.rates(), rate -> step(load, subscriber, broker.pid(), rate, config.drainGrace()), out);
             }
         }
     }
 
-    private static RateStep step(BenchLoad load, LeanSubscriber subscriber, double rate, Duration grace) throws Exception {
+    private static RateStep step(BenchLoad load, LeanSubscriber subscriber, long brokerPid, double rate, Duration grace)
+            throws Exception {
         long before = subscriber.messages();
+        CpuMeter broker = CpuMeter.start(brokerPid);
         Published p = load.publish(rate);
         long[] last = new long[1];
         Duration drained = Drain.await(p.acknowledged(), () -> subscriber.messages() - before, grace, last);
+        double cores = broker.cores();
         if (drained != null) {
             // anything beyond the acknowledged count would be a duplicate: give it a moment to show up
             Drain.await(Long.MAX_VALUE, () -> subscriber.messages() - before, Duration.ofMillis(200), last);
         }
-        return new RateStep(rate, p, last[0], drained, -1, subscriber.isAlive() ? null : "the subscriber exited");
+        return new RateStep(rate, p, last[0], drained, -1, subscriber.isAlive() ? null : "the subscriber exited",
+                cores);
     }
 
     /** Probes until the subscriber counts one: its subscription is in place before load starts. */

@@ -77,25 +77,28 @@ public final class NodeRedBench {
                             + config.connections() + " connections, " + config.devices() + " devices, "
                             + config.step().toSeconds() + " s steps");
                     results.put(variant, RateLadder.climb(config.rates(),
-                            rate -> step(load, stack.influx, rate, config.drainGrace()), out));
+                            rate -> step(load, stack.influx, nodeRed.pid(), rate, config.drainGrace()), out));
                 }
             }
         }
         return results;
     }
 
-    private static RateStep step(BenchLoad load, InfluxServer influx, double rate, Duration grace) throws Exception {
+    private static RateStep step(BenchLoad load, InfluxServer influx, long nodeRedPid, double rate, Duration grace)
+            throws Exception {
+        CpuMeter nodeRed = CpuMeter.start(nodeRedPid);
         Published p = load.publish(rate);
         String window = "time >= " + p.firstEventTime() + "ms AND time <= " + p.lastEventTime() + "ms";
         long[] last = new long[1];
         Duration drained = Drain.await(p.acknowledged(),
                 () -> count(influx, "SELECT count(value) FROM " + NodeRedFlow.READINGS_MEASUREMENT + " WHERE " + window),
                 grace, last);
+        double cores = nodeRed.cores();
         long over = count(influx, "SELECT count(value) FROM " + NodeRedFlow.READINGS_MEASUREMENT + " WHERE value > "
                 + NodeRedFlow.LIMIT + " AND " + window);
         long alerts = count(influx, "SELECT count(value) FROM " + NodeRedFlow.ALERTS_MEASUREMENT + " WHERE " + window);
         String check = alerts == over ? null : alerts + " threshold alerts for " + over + " stored readings over the limit";
-        return new RateStep(rate, p, last[0], drained, alerts, check);
+        return new RateStep(rate, p, last[0], drained, alerts, check, cores);
     }
 
     /** Probes until a probe reading is a point in InfluxDB: Node-RED is subscribed and writing. */

@@ -8,10 +8,11 @@ import java.util.Locale;
  * counted by a subscriber, or points found in InfluxDB). {@code drained} is how long after the last PUBACK the
  * far end took to count everything, or null if it never did within the grace. {@code alerts} counts threshold
  * alerts the far end raised (-1 where it raises none); {@code check} is an extra consistency problem of the far end
- * (e.g. missing threshold alerts), or null.
+ * (e.g. missing threshold alerts), or null. {@code serverCores} is how many cores the system under test (broker or
+ * Node-RED) kept busy from the first reading until the far end had counted everything.
  */
 public record RateStep(double targetRate, Published published, long arrived, Duration drained, long alerts,
-                       String check) {
+                       String check, double serverCores) {
     /** Below this share of the target rate the publisher, not the system under test, set the pace. */
     static final double PUBLISHER_KEPT_UP = 0.9;
 
@@ -27,8 +28,8 @@ public record RateStep(double targetRate, Published published, long arrived, Dur
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "%10s %10s %10s %10s %7s %10s %9s %7s  %s",
-                "target/s", "achieved/s", "sent", "acked", "failed", "arrived", "drain ms", "alerts", "verdict");
+        return String.format(Locale.ROOT, "%10s %10s %10s %10s %7s %10s %9s %7s %6s  %s",
+                "target/s", "achieved/s", "sent", "acked", "failed", "arrived", "drain ms", "alerts", "cores", "verdict");
     }
 
     String row() {
@@ -36,10 +37,10 @@ public record RateStep(double targetRate, Published published, long arrived, Dur
         if (publisherBound()) {
             verdict += ", publisher below target";
         }
-        return String.format(Locale.ROOT, "%10.0f %10.0f %10d %10d %7d %10d %9s %7s  %s", targetRate,
+        return String.format(Locale.ROOT, "%10.0f %10.0f %10d %10d %7d %10d %9s %7s %6.2f  %s", targetRate,
                 published.achievedRate(), published.sent(), published.acknowledged(), published.failed(), arrived,
                 drained == null ? "-" : Long.toString(drained.toMillis()), alerts < 0 ? "-" : Long.toString(alerts),
-                verdict);
+                serverCores, verdict);
     }
 
     private String lossSummary() {

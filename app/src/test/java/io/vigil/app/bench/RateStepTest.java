@@ -14,12 +14,12 @@ class RateStepTest {
     @Test
     void aStepIsLossFreeOnlyIfEveryAcknowledgedReadingArrivedInTime() {
         Published all = published(1000, 1000, 0, Duration.ofSeconds(1));
-        assertThat(new RateStep(1000, all, 1000, Duration.ofMillis(5), -1, null).lossFree()).isTrue();
-        assertThat(new RateStep(1000, all, 999, null, -1, null).lossFree()).isFalse();
-        assertThat(new RateStep(1000, all, 1001, Duration.ofMillis(5), -1, null).lossFree()).isFalse();
-        assertThat(new RateStep(1000, published(1000, 998, 2, Duration.ofSeconds(1)), 998, Duration.ZERO, -1, null)
+        assertThat(new RateStep(1000, all, 1000, Duration.ofMillis(5), -1, null, 0.5).lossFree()).isTrue();
+        assertThat(new RateStep(1000, all, 999, null, -1, null, 0.5).lossFree()).isFalse();
+        assertThat(new RateStep(1000, all, 1001, Duration.ofMillis(5), -1, null, 0.5).lossFree()).isFalse();
+        assertThat(new RateStep(1000, published(1000, 998, 2, Duration.ofSeconds(1)), 998, Duration.ZERO, -1, null, 0.5)
                 .lossFree()).isFalse();
-        assertThat(new RateStep(1000, all, 1000, Duration.ZERO, 3, "3 threshold alerts for 4 stored readings")
+        assertThat(new RateStep(1000, all, 1000, Duration.ZERO, 3, "3 threshold alerts for 4 stored readings", 0.5)
                 .lossFree()).isFalse();
     }
 
@@ -30,7 +30,7 @@ class RateStepTest {
             long sent = (long) (rate * 2);
             long arrived = rate >= 400 ? sent - 7 : sent;
             return new RateStep(rate, published(sent, sent, 0, Duration.ofSeconds(2)), arrived,
-                    arrived == sent ? Duration.ofMillis(10) : null, -1, null);
+                    arrived == sent ? Duration.ofMillis(10) : null, -1, null, 0.5);
         }, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
 
         assertThat(steps).extracting(RateStep::targetRate).containsExactly(100.0, 200.0, 400.0);
@@ -43,7 +43,7 @@ class RateStepTest {
         // the publisher tops out at 500/s: 1000/s falls short but still gains, 2000/s gains nothing more
         List<RateStep> steps = RateLadder.climb(List.of(100.0, 1000.0, 2000.0, 4000.0), rate -> {
             long sent = (long) Math.min(rate, 500);
-            return new RateStep(rate, published(sent, sent, 0, Duration.ofSeconds(1)), sent, Duration.ZERO, -1, null);
+            return new RateStep(rate, published(sent, sent, 0, Duration.ofSeconds(1)), sent, Duration.ZERO, -1, null, 0.5);
         }, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
 
         assertThat(steps).extracting(RateStep::targetRate).containsExactly(100.0, 1000.0, 2000.0);
