@@ -66,13 +66,14 @@ public final class BrokerBench {
         CpuMeter broker = CpuMeter.start(brokerPid);
         Published p = load.publish(rate);
         long[] last = new long[1];
-        Duration drained = Drain.await(p.acknowledged(), () -> subscriber.messages() - before, grace, last);
+        Duration drained = Drain.await(p.acknowledged(), () -> subscriber.messages() - before,
+                grace.plus(RateStep.LATE), last);
         double cores = broker.cores();
         if (drained != null) {
             // anything beyond the acknowledged count would be a duplicate: give it a moment to show up
             Drain.await(Long.MAX_VALUE, () -> subscriber.messages() - before, Duration.ofMillis(200), last);
         }
-        return new RateStep(rate, p, last[0], drained, -1, subscriber.isAlive() ? null : "the subscriber exited",
+        return new RateStep(rate, p, last[0], drained, grace, -1, subscriber.isAlive() ? null : "the subscriber exited",
                 cores);
     }
 

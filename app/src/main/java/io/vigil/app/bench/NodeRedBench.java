@@ -92,13 +92,13 @@ public final class NodeRedBench {
         long[] last = new long[1];
         Duration drained = Drain.await(p.acknowledged(),
                 () -> count(influx, "SELECT count(value) FROM " + NodeRedFlow.READINGS_MEASUREMENT + " WHERE " + window),
-                grace, last);
+                grace.plus(RateStep.LATE), last);
         double cores = nodeRed.cores();
         long over = count(influx, "SELECT count(value) FROM " + NodeRedFlow.READINGS_MEASUREMENT + " WHERE value > "
                 + NodeRedFlow.LIMIT + " AND " + window);
         long alerts = count(influx, "SELECT count(value) FROM " + NodeRedFlow.ALERTS_MEASUREMENT + " WHERE " + window);
         String check = alerts == over ? null : alerts + " threshold alerts for " + over + " stored readings over the limit";
-        return new RateStep(rate, p, last[0], drained, alerts, check, cores);
+        return new RateStep(rate, p, last[0], drained, grace, alerts, check, cores);
     }
 
     /** Probes until a probe reading is a point in InfluxDB: Node-RED is subscribed and writing. */
