@@ -29,7 +29,9 @@ final class BenchE2eCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--devices", defaultValue = "500", description = "Simulated devices (default ${DEFAULT-VALUE}).")
+    @Option(names = "--devices", defaultValue = "100",
+            description = "Simulated devices, each on its own MQTT connection or DTLS session, reconnected every phase"
+                    + " (default ${DEFAULT-VALUE}).")
     int devices;
 
     @Option(names = "--coap-share", defaultValue = "0.1", description = "Share of devices on CoAPS (default ${DEFAULT-VALUE}).")

@@ -23,8 +23,9 @@ import org.apache.kafka.common.TopicPartition;
  * with raised queue limits, Kafka with several partitions, InfluxDB, Alertmanager), the gateway and the job as
  * child JVMs, and an authenticated simulated fleet (MQTT QoS 1 with a CoAPS share) driven from this JVM.
  *
- * <p>Phases run one after another, each a bounded count of readings: a warm-up, a latency phase at a fixed rate
- * whose incident transitions are timed, then rising rates until one is not sustained. Every phase counts what each
+ * <p>Phases run one after another, each a bounded count of readings: a warm-up, rising rates until one is not
+ * sustained, then a latency phase at a fixed rate whose incident transitions are timed (last, so a backlog it
+ * may leave behind does not count against a step). Every phase counts what each
  * stage holds instead of assuming it. Event times of one phase never overlap the next one's, so InfluxDB's count
  * over a phase's event times is that phase's.
  */
@@ -102,7 +103,10 @@ public final class E2eBench {
         Path dir = config.workDir();
         DemoAccess access = DemoAccess.prepare(dir, config.devices(), null);
         Map<String, DeviceCredentials> credentials = DeviceCredentials.read(access.credentialsFile);
-        List<ChildJvm> children = new ArrayList<>();
+        List<ChildJvm> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Ctrl-C: stop the child JVMs too (the servers stop themselves on exit), clients before servers
+        Thread stopChildren = new Thread(() -> children.forEach(ChildJvm::close), "bench-stop");
+        Runtime.getRuntime().addShutdownHook(stopChildren);
         try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), true, true, true, true)) {
             stack.mosquitto.withAccess(access.passwordFile, access.aclFile);
             stack.start();
@@ -141,18 +145,18 @@ public final class E2eBench {
                 if (config.warmUpRate() > 0) {
                     phases.add(run.phase("warm-up", config.warmUpRate(), config.warmUp(), null));
                 }
-                if (config.latencyRate() > 0) {
-                    try (AlertTail tail = new AlertTail(stack.kafka.bootstrapServers())) {
-                        Phases.Timed timed = new Phases.Timed(tail);
-                        phases.add(run.phase("latency", config.latencyRate(), config.latencyFor(), timed));
-                        latency = timed.latency();
-                    }
-                }
                 for (double rate : config.stepRates()) {
                     PhaseResult step = run.phase("step", rate, config.stepFor(), null);
                     phases.add(step);
                     if (!step.sustained(config.maxStoreLag().toMillis())) {
                         break;
+                    }
+                }
+                if (config.latencyRate() > 0) {
+                    try (AlertTail tail = new AlertTail(stack.kafka.bootstrapServers())) {
+                        Phases.Timed timed = new Phases.Timed(tail);
+                        phases.add(run.phase("latency", config.latencyRate(), config.latencyFor(), timed));
+                        latency = timed.latency();
                     }
                 }
                 loadAverage = run.loadAverages();
@@ -162,6 +166,11 @@ public final class E2eBench {
             // clients before servers: the gateway flushes into Kafka, the job writes its flight recording on exit
             for (int i = children.size() - 1; i >= 0; i--) {
                 children.get(i).close();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopChildren);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running already
             }
         }
     }
@@ -259,13 +268,21 @@ public final class E2eBench {
             long sendStart = System.nanoTime();
             try {
                 Duration sendLimit = length.multipliedBy(3).plus(Duration.ofSeconds(30));
+                long answered = -1;
+                long answeredChangedAt = System.nanoTime();
                 while (!sim.awaitCompletion(Duration.ofMillis(200))) {
                     if (timed != null) {
                         timed.tail.poll(Duration.ZERO);
                     }
                     alive();
-                    if (System.nanoTime() - sendStart > sendLimit.toNanos()) {
-                        out.printf("bench: %s phase still sending after %s; stopping it%n", name, sendLimit);
+                    long now = System.nanoTime();
+                    if (sim.acknowledged() + sim.failed() != answered) {
+                        answered = sim.acknowledged() + sim.failed();
+                        answeredChangedAt = now;
+                    }
+                    if (now - sendStart > sendLimit.toNanos() || now - answeredChangedAt > STALL.toNanos()) {
+                        out.printf("bench: %s phase: %d readings unanswered after %.0f s; stopping it%n", name,
+                                sim.sent() - answered, (now - sendStart) / 1e9);
                         break;
                     }
                 }
