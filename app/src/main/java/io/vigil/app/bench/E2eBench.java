@@ -308,9 +308,9 @@ public final class E2eBench {
             PhaseResult result = new PhaseResult(name, rate, sim.acknowledged() / sendSeconds, sim.sent(),
                     sim.acknowledged(), sim.failed(), counts.readings() - kafkaBefore, stored,
                     counts.deadLetters() - deadBefore, storeLag, load);
-            out.printf("bench: %s %.0f/s: %d sent, %d acknowledged, %d in Kafka, %d in InfluxDB, %d lost, %d dead"
+            out.printf("bench: %s %.0f/s: %d sent, %d acknowledged, %d in Kafka, %d in InfluxDB, %d missing, %d dead"
                             + " letters, store lag %d ms%s%n", name, rate, result.sent(), result.acknowledged(),
-                    result.inKafka(), result.stored(), result.lost(), result.deadLetters(), storeLag,
+                    result.inKafka(), result.stored(), result.missing(), result.deadLetters(), storeLag,
                     sim.lastFailure() == null ? "" : "; last failure: " + sim.lastFailure());
             return result;
         }

@@ -10,14 +10,14 @@ public final class E2eReportTable {
 
     public static String format(E2eBench.Report report) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%-8s %9s %9s %9s %9s %7s %7s %9s %9s %6s %6s %8s %-9s%n", "phase",
-                "offered/s", "achieved", "sent", "acked", "failed", "no-ans", "in-kafka", "stored", "lost", "dead",
+        s.append(String.format(Locale.ROOT, "%-8s %9s %9s %9s %9s %7s %7s %9s %9s %7s %6s %8s %-9s%n", "phase",
+                "offered/s", "achieved", "sent", "acked", "failed", "no-ans", "in-kafka", "stored", "missing", "dead",
                 "lag-ms", "sustained"));
         for (PhaseResult p : report.phases()) {
-            s.append(String.format(Locale.ROOT, "%-8s %9.0f %9.0f %9d %9d %7d %7d %9d %9d %6d %6d %8d %-9s%n", p.name(),
+            s.append(String.format(Locale.ROOT, "%-8s %9.0f %9.0f %9d %9d %7d %7d %9d %9d %7d %6d %8d %-9s%n", p.name(),
                     p.offeredPerSecond(), p.achievedPerSecond(), p.sent(), p.acknowledged(), p.failed(),
                     p.unanswered(), p.inKafka(), p.stored(),
-                    p.lost(), p.deadLetters(), p.storeLagMillis(), p.sustained(report.maxStoreLagMillis()) ? "yes" : "no"));
+                    p.missing(), p.deadLetters(), p.storeLagMillis(), p.sustained(report.maxStoreLagMillis()) ? "yes" : "no"));
         }
         s.append(System.lineSeparator()).append("CPU % of one core (200 % = this 2-core machine) / RSS MB per process")
                 .append(System.lineSeparator());

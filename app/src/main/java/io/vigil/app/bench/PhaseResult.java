@@ -25,8 +25,12 @@ public record PhaseResult(String name, double offeredPerSecond, double achievedP
         return sent - acknowledged - failed;
     }
 
-    /** Acknowledged readings missing from InfluxDB. */
-    public long lost() {
+    /**
+     * Acknowledged readings not in InfluxDB when the phase stopped waiting for them (InfluxDB's count stalled or
+     * the drain time ran out): lost, or still queued in Kafka behind a job that does not keep up. Kafka's count
+     * tells which.
+     */
+    public long missing() {
         return Math.max(0, acknowledged - stored);
     }
 
