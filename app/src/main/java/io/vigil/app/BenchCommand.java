@@ -1,13 +1,28 @@
 package io.vigil.app;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
-/** {@code vigil bench ...}: measured throughput on this machine (issue #8; figures in docs/benchmarks.md). */
+/**
+ * {@code vigil bench ...}: the benchmarks of issue #8 on this machine, all services local, every message counted at
+ * the far end. Each subcommand prints its figures; docs/benchmarks.md records them.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks run on this machine, every message counted at the far end.",
-        subcommands = {BenchBrokerCommand.class, BenchNodeRedCommand.class})
-final class BenchCommand {
+        description = "Benchmarks on this machine, all services local, every message counted at the far end.",
+        subcommands = {BenchE2eCommand.class, BenchBrokerCommand.class, BenchNodeRedCommand.class})
+final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     Vigil vigil;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 2;
+    }
 }

@@ -35,12 +35,18 @@ public final class ChildJvm implements AutoCloseable {
     /** @param readyPrefix the start of the line the child prints once it serves (see {@link #awaitReady}) */
     public static ChildJvm start(String name, String heap, Path logDir, PrintStream console, String readyPrefix,
                           List<String> vigilArgs) throws IOException {
+        return start(name, heap, List.of(), logDir, console, readyPrefix, vigilArgs);
+    }
+
+    /** @param jvmOptions extra JVM options, e.g. a flight recording for a benchmark's profile */
+    public static ChildJvm start(String name, String heap, List<String> jvmOptions, Path logDir, PrintStream console,
+                                 String readyPrefix, List<String> vigilArgs) throws IOException {
         Files.createDirectories(logDir);
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-XX:+UseG1GC",
-                "-cp", System.getProperty("java.class.path"),
-                Vigil.class.getName()));
+                "-Xmx" + heap, "-XX:+UseG1GC"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Vigil.class.getName()));
         cmd.addAll(vigilArgs);
         Process p = new ProcessBuilder(LocalServer.ownSession(cmd)).redirectErrorStream(true).start();
         ChildJvm child = new ChildJvm(name, p, readyPrefix);
@@ -88,6 +94,11 @@ public final class ChildJvm implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The child's process id (setsid execs the JVM in place, so this is the JVM's own). */
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGTERM, so the child runs its shutdown hooks (flush Kafka, cancel the job); forcibly after 30 s. */

@@ -32,18 +32,18 @@ import java.util.TreeMap;
  * <p>A device's secrets are reused from run to run while the registry still holds it unchanged; a device the demo
  * holds no clear secrets for (or whose zone moved) is keyed afresh.
  */
-final class DemoAccess {
-    static final String HAND_DEVICE = "my-gauge";
-    static final String GATEWAY_USER = "vigil-gateway";
-    static final String JOB_USER = "vigil-job";
-    static final String OFFICER_USER = "duty-officer";
+public final class DemoAccess {
+    public static final String HAND_DEVICE = "my-gauge";
+    public static final String GATEWAY_USER = "vigil-gateway";
+    public static final String JOB_USER = "vigil-job";
+    public static final String OFFICER_USER = "duty-officer";
 
-    final Path registryFile;
-    final Path passwordFile;
-    final Path aclFile;
-    final Path credentialsFile;
-    final Path gatewayPasswordFile;
-    final Path jobPasswordFile;
+    public final Path registryFile;
+    public final Path passwordFile;
+    public final Path aclFile;
+    public final Path credentialsFile;
+    public final Path gatewayPasswordFile;
+    public final Path jobPasswordFile;
     final DeviceCredentials handDevice;
     final String officerPassword;
 
@@ -63,7 +63,7 @@ final class DemoAccess {
      * Registers the simulator's {@code devices} (default simulator fleet plan), the hand-send device and, when the
      * demo plays an RFID scenario on {@code rfidSite} (null: none), that site's readers.
      */
-    static DemoAccess prepare(Path home, int devices, Site rfidSite) throws IOException {
+    public static DemoAccess prepare(Path home, int devices, Site rfidSite) throws IOException {
         Path secrets = home.resolve("secrets");
         Files.createDirectories(secrets);
         restrict(secrets, "rwx------");

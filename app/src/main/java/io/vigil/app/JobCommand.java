@@ -35,6 +35,7 @@ final class JobCommand implements Callable<Integer> {
             description = "How late a reading may arrive and still be evaluated (default 5s).") Duration outOfOrderness;
     @Option(names = "--influx-retry-timeout", converter = DurationConverter.class,
             description = "How long an InfluxDB write is retried before the job restarts from its last checkpoint (default 60s).") Duration influxRetryTimeout;
+    @Option(names = "--parallelism", description = "Parallelism of every operator (default 1).") Integer parallelism;
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
             description = "Checkpoint interval (default 2s; alerts reach vigil.alerts at each checkpoint).") Duration checkpointInterval;
 
@@ -60,6 +61,7 @@ final class JobCommand implements Callable<Integer> {
         if (outOfOrderness != null) b.maxOutOfOrderness(outOfOrderness);
         if (checkpointInterval != null) b.checkpointInterval(checkpointInterval);
         if (site != null) b.siteFile(site);
+        if (parallelism != null) b.parallelism(parallelism);
         if (influxRetryTimeout != null) b.influxRetryTimeout(influxRetryTimeout);
         JobConfig config = b.build();
         JobHandle job = JobApplication.start(config);
