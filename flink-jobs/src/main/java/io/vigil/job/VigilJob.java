@@ -22,6 +22,7 @@ import io.vigil.job.detect.RuleMatcher;
 import io.vigil.job.detect.RuleReading;
 import io.vigil.job.detect.Signal;
 import io.vigil.job.detect.ThresholdDetector;
+import io.vigil.job.rfid.RfidRules;
 import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
@@ -101,7 +102,9 @@ public final class VigilJob {
         } else {
             DataStream<ControlMessage> messages = env.fromSource(control, neverHoldsBack(), "control")
                     .uid("control-source");
-            acks = messages.flatMap(new Acknowledgements()).name("acknowledgements").uid("acknowledgements");
+            // the RFID pipeline's lifecycle acknowledges its own incidents (RfidJob); here they would count as ignored
+            acks = messages.flatMap(new Acknowledgements()).name("acknowledgements").uid("acknowledgements")
+                    .filter(ack -> !RfidRules.owns(ack.incidentId())).name("readings-acks").uid("readings-acks");
             updates = messages.flatMap(new RulesUpdates()).name("rules-updates").uid("rules-updates");
         }
         // every operator that judges by the rules hears every rules document, in the same order
