@@ -21,6 +21,14 @@ import org.apache.flink.util.Collector;
  * (the prediction is withdrawn) as soon as it would not. Fewer than {@code minReadings} readings: no opinion.
  */
 public final class ForecastDetector extends EventTimeDetector {
+    /**
+     * At most about this many points per window (or twice the rule's {@code min_readings}, if more): kept points
+     * are at least window / that apart, and the newest reading is always in. A gauge reading every few seconds
+     * keeps every reading; a device sending 100 readings a second would otherwise hold thousands per window in
+     * state and fit millions of slopes per reading (the top hot spot of the end-to-end benchmark), where a few dozen
+     * points spread over the window give the same trend.
+     */
+    static final int MAX_POINTS = 60;
     private static final long serialVersionUID = 1L;
     private transient MapState<Long, Double> window;
 
@@ -46,18 +54,37 @@ public final class ForecastDetector extends EventTimeDetector {
             return;
         }
         long now = r.eventTime();
-        window.put(now, r.value());
+        long spacing = f.window().toMillis() / Math.max(MAX_POINTS, 2 * f.minReadings());
         List<Long> times = new ArrayList<>();
         List<Double> values = new ArrayList<>();
+        long newest = Long.MIN_VALUE;
+        long before = Long.MIN_VALUE;
         for (Iterator<Map.Entry<Long, Double>> it = window.iterator(); it.hasNext(); ) {
             Map.Entry<Long, Double> e = it.next();
-            if (e.getKey() <= now - f.window().toMillis()) {
+            long at = e.getKey();
+            if (at <= now - f.window().toMillis()) {
                 it.remove();
-            } else {
-                times.add(e.getKey() - now);
+            } else if (at != now) {
+                times.add(at - now);
                 values.add(e.getValue());
+                if (at > newest) {
+                    before = newest;
+                    newest = at;
+                } else if (at > before) {
+                    before = at;
+                }
             }
         }
+        if (before != Long.MIN_VALUE && newest - before < spacing) {
+            // thinning: the newest point only stood in for its stretch of the window until this later reading came
+            window.remove(newest);
+            int i = times.indexOf(newest - now);
+            times.remove(i);
+            values.remove(i);
+        }
+        window.put(now, r.value());
+        times.add(0L);
+        values.add(r.value());
         if (times.size() < f.minReadings()) {
             return;
         }

@@ -17,12 +17,62 @@ import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
 import java.util.List;
 import io.vigil.common.incident.RulesUpdate;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** Each detector alone: the signals it emits, the timers it keeps and the state it leaves. */
 class DetectorsTest {
     static final long MIN = 60_000;
+
+    @Test
+    void forecastKeepsABusySeriesWindowThinnedToAFewDozenPointsAndTheSameTrend() throws Exception {
+        RuleSet rules = rules(new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30), Duration.ofSeconds(20), 5));
+        var h = harness(new ForecastDetector(rules));
+        // 100 readings a second for a minute, rising 0.01 per second from 3.0: 4.0 is 100 s after the start
+        for (int i = 0; i < 6_000; i++) {
+            long t = i * 10L;
+            h.processElement(in("gauge-1", t, 3.0 + 0.01 * t / 1000.0), t);
+            h.processWatermark(t);
+        }
+
+        Signal last = h.extractOutputValues().get(h.extractOutputValues().size() - 1);
+        assertThat(last.level()).isEqualTo(Level.WARN);
+        assertThat(last.eta()).isBetween(100_000L - 10, 100_000L + 10);
+        var backend = h.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(in("gauge-1", 0, 0).key());
+        MapState<Long, Double> window = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("forecast-window", Types.LONG, Types.DOUBLE));
+        int points = 0;
+        for (Long at : window.keys()) {
+            assertThat(at).isGreaterThan(59_990L - 20_000L);
+            points++;
+        }
+        assertThat(points).as("2,000 readings in the 20 s window, thinned to at least 333 ms apart")
+                .isBetween(ForecastDetector.MAX_POINTS - 1, ForecastDetector.MAX_POINTS + 1);
+        assertThat(window.contains(59_990L)).as("the newest reading is always in").isTrue();
+    }
+
+    @Test
+    void aSparseSeriesKeepsEveryReadingInTheForecastWindow() throws Exception {
+        RuleSet rules = rules(new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30), Duration.ofMinutes(10), 5));
+        var h = harness(new ForecastDetector(rules));
+        feed(h, 15_000, new double[40]); // one reading every 15 s for 10 min
+
+        var backend = h.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(in("gauge-1", 0, 0).key());
+        MapState<Long, Double> window = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("forecast-window", Types.LONG, Types.DOUBLE));
+        int points = 0;
+        for (Long ignored : window.keys()) {
+            points++;
+        }
+        assertThat(points).as("readings 15 s apart are further apart than 10 min / 60 = 10 s: all are kept").isEqualTo(40);
+    }
 
     @Test
     void rateFiresOnARiseWithinTheWindowOnly() throws Exception {
