@@ -94,14 +94,14 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
     }
 
     /**
-     * 10 visitors on the plaza, 4 in the street and the two pump-room staff. At 25 s the pump room's smoke detector
+     * 10 visitors on the plaza, 4 in the street and the two pump-room staff. At 20 s the pump room's smoke detector
      * ({@code smoke-pump-room}) reads beyond the {@code fire} rule's limit; at 30 s everyone heads for assembly
      * point A and arrives 10–60 s later, except one plaza visitor who stays behind until 90 s and arrives last, at
      * 100 s. Length 120 s.
      */
     public static RfidScenario evacuation(long seed) {
         long length = 120_000;
-        TriggerSensor smoke = TriggerSensor.smokeDetector("smoke-pump-room", PUMP_ROOM, 25_000);
+        TriggerSensor smoke = TriggerSensor.smokeDetector("smoke-pump-room", PUMP_ROOM, 20_000);
         long alarm = 30_000;
         List<SimTag> tags = new ArrayList<>();
         for (SimTag t : background(length)) {
