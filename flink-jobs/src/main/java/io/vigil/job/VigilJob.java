@@ -47,6 +47,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Operator uids are fixed: a restart restores state into the same operators even after the job is rebuilt.
  */
 public final class VigilJob {
+    /** The uid of the readings source's operator. */
+    public static final String READINGS_SOURCE = "readings-source";
+
     private VigilJob() {}
 
     /** The pipeline without a control stream or audit sinks. */
@@ -79,7 +82,7 @@ public final class VigilJob {
                                           Source<ControlMessage, ?, ?> control, Sink<Reading> seriesSink,
                                           Sink<AnomalyScore> scoreSink, List<Sink<Alert>> alertSinks,
                                           List<Sink<AuditEvent>> auditSinks, RuleSet rules) {
-        DataStream<Reading> in = env.fromSource(readings, watermarks, "readings").uid("readings-source");
+        DataStream<Reading> in = env.fromSource(readings, watermarks, "readings").uid(READINGS_SOURCE);
         in.sinkTo(seriesSink).name("series").uid("series-sink");
         if (scoreSink != null) {
             in.filter(r -> Double.isFinite(r.value())).name("scorable").uid("scorable")

@@ -63,9 +63,9 @@ class VigilJobTest {
             readings.set(i, readings.set(i + 1, readings.get(i)));
         }
         RuleSet rules = RulesLoader.load(Path.of("..", "config", "rules.yaml"));
-        CollectingSink<Reading> series = new CollectingSink<>();
-        CollectingSink<Alert> alertsA = new CollectingSink<>();
-        CollectingSink<Alert> alertsB = new CollectingSink<>();
+        InMemorySink<Reading> series = new InMemorySink<>();
+        InMemorySink<Alert> alertsA = new InMemorySink<>();
+        InMemorySink<Alert> alertsB = new InMemorySink<>();
 
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // readings and state must use Flink's POJO serializers, not Kryo
@@ -101,8 +101,8 @@ class VigilJobTest {
         // 4.2 alarms level-high only; from index 6 on, once the push is in force, 4.6 alarms level-watch too
         double[] levels = {3.0, 4.2, 4.2, 4.2, 4.2, 4.2, 4.6, 4.6, 4.6, 3.0, 3.0, 3.0};
         int firstAfterPush = 6;
-        CollectingSink<Alert> alerts = new CollectingSink<>();
-        CollectingSink<AuditEvent> audit = new CollectingSink<>();
+        InMemorySink<Alert> alerts = new InMemorySink<>();
+        InMemorySink<AuditEvent> audit = new InMemorySink<>();
         String highIncident = "level-high:gauge-1:water_level:" + (T0 + 1000);
 
         // readings pause before index 6 until the job has put the pushed rules in force
@@ -133,7 +133,7 @@ class VigilJobTest {
                 everyReadingMovesTheWatermark(),
                 new DataGeneratorSource<>(control, 2, RateLimiterStrategy.perSecond(1),
                         TypeInformation.of(ControlMessage.class)),
-                new CollectingSink<>(), List.<Sink<Alert>>of(alerts), List.<Sink<AuditEvent>>of(audit),
+                new InMemorySink<>(), List.<Sink<Alert>>of(alerts), List.<Sink<AuditEvent>>of(audit),
                 RulesLoader.parse(original, "test"));
         env.execute("vigil-rules-push-test");
 
@@ -174,14 +174,14 @@ class VigilJobTest {
             readings.add(reading("gauge-2", "temperature", 12.5 + wobble, t));
         }
         readings.add(reading("gauge-2", "temperature", Double.NaN, T0 + n * 60_000L));
-        CollectingSink<AnomalyScore> scores = new CollectingSink<>();
-        CollectingSink<Alert> alerts = new CollectingSink<>();
+        InMemorySink<AnomalyScore> scores = new InMemorySink<>();
+        InMemorySink<Alert> alerts = new InMemorySink<>();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         VigilJob.build(env, source(readings), VigilJob.watermarks(Duration.ofSeconds(2), Duration.ofSeconds(10)), null,
-                new CollectingSink<>(), scores, List.<Sink<Alert>>of(alerts), List.of(), RuleSet.anomalyDefaults());
+                new InMemorySink<>(), scores, List.<Sink<Alert>>of(alerts), List.of(), RuleSet.anomalyDefaults());
         env.execute("vigil-anomaly-test");
 
         assertThat(scores.values()).hasSize(2 * n).allMatch(s -> s.score() >= 0 && s.score() <= 1);

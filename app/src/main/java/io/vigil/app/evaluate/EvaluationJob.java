@@ -2,6 +2,8 @@ package io.vigil.app.evaluate;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
+import io.vigil.job.InMemorySink;
+import io.vigil.job.InOrderReplay;
 import io.vigil.job.VigilJob;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.sim.GroundTruthRun;
@@ -37,6 +39,7 @@ public final class EvaluationJob {
         DataGeneratorSource<Reading> source = new DataGeneratorSource<>(new RunReadings(runs), count, type);
         try (InMemorySink<Alert> sink = new InMemorySink<>()) {
             VigilJob.build(env, source, followEachReading(), new DiscardingSink<>(), List.<Sink<Alert>>of(sink), rules);
+            InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);
             env.execute("vigil-evaluate");
             return sink.values();
         }

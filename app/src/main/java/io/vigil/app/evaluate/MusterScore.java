@@ -5,6 +5,8 @@ import io.vigil.common.Phase;
 import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
 import io.vigil.common.rfid.Site;
+import io.vigil.job.InMemorySink;
+import io.vigil.job.InOrderReplay;
 import io.vigil.job.VigilJob;
 import io.vigil.job.rfid.RfidRules;
 import io.vigil.job.rules.RuleSet;
@@ -81,6 +83,7 @@ public record MusterScore(long trueTriggerMs, Long triggerAtMs, Long openedAtMs,
             VigilJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
                             readings.toArray(Reading[]::new)), readings.size(), type),
                     EvaluationJob.followEachReading(), new DiscardingSink<>(), List.<Sink<Alert>>of(sink), rules);
+            InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);
             env.execute("vigil-evaluate-rfid-trigger");
             return sink.values().stream().filter(a -> a.phase() == Phase.ALARM
                     && site.evacuationPlan().get().triggeredBy().contains(a.ruleId())).toList();

@@ -6,11 +6,13 @@ import io.vigil.common.Protocol;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.TagFormat;
 import io.vigil.common.rfid.TagRead;
+import io.vigil.job.InMemorySink;
+import io.vigil.job.InOrderReplay;
 import io.vigil.job.rfid.PresenceSettings;
 import io.vigil.job.rfid.RfidJob;
+import io.vigil.job.rfid.RfidRules;
 import io.vigil.job.rfid.RfidSeries;
 import io.vigil.job.rfid.ZoneCount;
-import io.vigil.job.rfid.RfidRules;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.sim.rfid.ReadGenerator;
 import io.vigil.sim.rfid.ReadNoise;
@@ -85,6 +87,7 @@ public final class RfidEvaluation {
                     new DiscardingSink<>(), List.<Sink<Alert>>of(alertSink), site, presence, Duration.ofSeconds(30),
                     MusterScore.triggerStream(env, triggers),
                     new RfidSeries(counts, new DiscardingSink<>(), Duration.ofSeconds(10)));
+            InOrderReplay.oneReader(env, RfidJob.TAGREADS_SOURCE);
             env.execute("vigil-evaluate-rfid-" + scenarioName);
             List<Alert> alerts = alertSink.values();
             int[] maxError = new int[1];

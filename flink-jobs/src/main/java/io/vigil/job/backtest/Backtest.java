@@ -2,6 +2,8 @@ package io.vigil.job.backtest;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
+import io.vigil.job.InMemorySink;
+import io.vigil.job.InOrderReplay;
 import io.vigil.job.VigilJob;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.rules.Rule;
@@ -39,9 +41,6 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * </ul>
  */
 public final class Backtest {
-    static final String ALERTS = "alerts";
-    static final String SCORES = "scores";
-
     private Backtest() {}
 
     public static BacktestResult run(List<SeriesFile> inputs, BacktestSettings settings) throws Exception {
@@ -49,20 +48,16 @@ public final class Backtest {
         Replay replay = Replay.merge(inputs);
         List<Alert> alerts = List.of();
         List<AnomalyScore> scores = List.of();
-        try (Handoff handoff = Handoff.open(replay.readings())) {
+        try (Handoff handoff = Handoff.open(replay.readings()); InMemorySink<Alert> alertSink = new InMemorySink<>();
+             InMemorySink<AnomalyScore> scoreSink = new InMemorySink<>()) {
             if (!replay.readings().isEmpty()) {
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(localCluster());
-                env.setParallelism(settings.parallelism());
-                VigilJob.build(env, new ReplaySource(handoff), ReplayWatermarks.of(settings.maxOutOfOrderness()), null,
-                        new DiscardingSink<>(), new HandoffSink<>(handoff, SCORES),
-                        List.<Sink<Alert>>of(new HandoffSink<>(handoff, ALERTS)), List.of(),
-                        withoutWallClock(settings.rules()));
+                StreamExecutionEnvironment env = job(handoff, settings, scoreSink, alertSink);
                 try (ProgressLine line = ProgressLine.start(settings.progress(), handoff.emitted,
                         replay.readings().size())) {
                     env.execute("vigil-backtest");
                 }
-                alerts = handoff.snapshot(ALERTS);
-                scores = handoff.snapshot(SCORES);
+                alerts = alertSink.values();
+                scores = scoreSink.values();
             }
         }
         long end = replay.lastEventTime();
@@ -73,6 +68,18 @@ public final class Backtest {
         }
         return new BacktestResult(inputs, settings.rules(), kept, afterEnd, replay.readings().size(), scores.size(),
                 Duration.ofNanos(System.nanoTime() - started), byRow(inputs, replay, scores));
+    }
+
+    /** The replay job, not yet started. */
+    static StreamExecutionEnvironment job(Handoff handoff, BacktestSettings settings, Sink<AnomalyScore> scoreSink,
+                                          Sink<Alert> alertSink) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(localCluster());
+        env.setParallelism(settings.parallelism());
+        VigilJob.build(env, new ReplaySource(handoff), ReplayWatermarks.of(settings.maxOutOfOrderness()), null,
+                new DiscardingSink<>(), scoreSink, List.of(alertSink), List.of(),
+                withoutWallClock(settings.rules()));
+        InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);
+        return env;
     }
 
     /**

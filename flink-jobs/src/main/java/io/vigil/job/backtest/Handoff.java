@@ -1,8 +1,6 @@
 package io.vigil.job.backtest;
 
 import io.vigil.common.Reading;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What a backtest hands to its own job and gets back from it. Flink serializes sources and sinks into the job
- * graph, so they carry this key instead of millions of readings and results; the job runs on a local environment
- * in the driver's JVM, and {@link #close} forgets everything.
+ * What a backtest hands to its own job's source. Flink serializes sources into the job graph, so the source
+ * carries this key instead of millions of readings; the job runs on a local environment in the driver's JVM, and
+ * {@link #close} forgets the readings. (Results come back through {@link io.vigil.job.InMemorySink}.)
  */
 final class Handoff implements AutoCloseable {
     private static final Map<String, Handoff> OPEN = new ConcurrentHashMap<>();
@@ -39,19 +37,6 @@ final class Handoff implements AutoCloseable {
                     + "on a local environment in the JVM that started it");
         }
         return h;
-    }
-
-    /** The list a sink named {@code channel} appends to; synchronized, since every sink subtask writes into it. */
-    List<Object> results(String channel) {
-        return results.computeIfAbsent(channel, c -> Collections.synchronizedList(new ArrayList<>()));
-    }
-
-    @SuppressWarnings("unchecked")
-    <T> List<T> snapshot(String channel) {
-        List<Object> list = results(channel);
-        synchronized (list) {
-            return (List<T>) new ArrayList<>(list);
-        }
     }
 
     @Override

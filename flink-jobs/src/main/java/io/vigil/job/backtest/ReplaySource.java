@@ -21,7 +21,8 @@ import org.apache.flink.util.NumberSequenceIterator;
  * A bounded source of the replay's readings, in replay order, as ONE split: a live job's readings pass one
  * watermark generator per Kafka partition in arrival order, and so do these. Splitting them by index range across
  * readers would let a later range run ahead and pile the earlier range's readings up in the detectors' buffers.
- * Readers without the split finish at once (their watermark is then the end of time and holds nothing back).
+ * Backtest runs it with one reader ({@link io.vigil.job.InOrderReplay}): a reader without the split would hold
+ * the watermark back until it finished.
  */
 final class ReplaySource implements Source<Reading, NumberSequenceSplit, Collection<NumberSequenceSplit>>,
         ResultTypeQueryable<Reading> {

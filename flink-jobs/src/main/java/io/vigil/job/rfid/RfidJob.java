@@ -31,6 +31,9 @@ import org.apache.flink.util.Collector;
  * are fixed for restores.
  */
 public final class RfidJob {
+    /** The uid of the tag reads source's operator. */
+    public static final String TAGREADS_SOURCE = "tagreads-source";
+
     private RfidJob() {}
 
     /** The pipeline without evacuation triggers: no mustering. */
@@ -53,7 +56,7 @@ public final class RfidJob {
                                           WatermarkStrategy<TagRead> watermarks, Sink<PresenceEvent> presenceSink,
                                           List<Sink<Alert>> alertSinks, Site site, PresenceSettings presence,
                                           Duration closeAfter, DataStream<Alert> triggers, RfidSeries series) {
-        DataStream<TagRead> reads = env.fromSource(tagReads, watermarks, "tagreads").uid("tagreads-source");
+        DataStream<TagRead> reads = env.fromSource(tagReads, watermarks, "tagreads").uid(TAGREADS_SOURCE);
         DataStream<PresenceEvent> transitions = reads
                 .keyBy(TagRead::tagId)
                 .process(new PresenceTracker(site, presence)).name("rfid-presence").uid("rfid-presence");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
+import io.vigil.job.VigilJob;
 import io.vigil.job.rules.RulesLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,6 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +107,23 @@ class BacktestTest {
         assertThat(g3Out.get(1 + 11)).as("the rejected row keeps its place, unscored")
                 .containsExactly("later", "gauge-3", "water_level", "2.5", "", "", "", "", "", "", "");
         assertThat(g3Out.get(1 + 12)[0]).isEqualTo(T0.plusSeconds(110).toString());
+    }
+
+    @Test
+    void oneReaderReadsTheReplayWhateverTheParallelism() throws Exception {
+        write(dir.resolve("gauge-9.csv"), "timestamp,value\n" + T0 + ",3.0\n" + T0.plusSeconds(1) + ",3.1\n");
+        Replay replay = Replay.merge(CsvInputs.read(dir, "water_level"));
+        try (Handoff handoff = Handoff.open(replay.readings())) {
+            StreamGraph graph = Backtest.job(handoff, new BacktestSettings(RulesLoader.load(Path.of("..", "config",
+                    "rules.yaml")), Duration.ofSeconds(5), 3, null), new DiscardingSink<>(), new DiscardingSink<>()).getStreamGraph();
+
+            assertThat(graph.getStreamNodes())
+                    .as("a second reader would hold the watermark at its minimum until it finished")
+                    .filteredOn(n -> VigilJob.READINGS_SOURCE.equals(n.getTransformationUID()))
+                    .extracting(StreamNode::getParallelism).containsExactly(1);
+            assertThat(graph.getStreamNodes()).filteredOn(n -> "incident-lifecycle".equals(n.getTransformationUID()))
+                    .extracting(StreamNode::getParallelism).containsExactly(3);
+        }
     }
 
     static List<String> withoutScore(String[] row) {

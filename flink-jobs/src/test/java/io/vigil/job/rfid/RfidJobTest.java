@@ -10,7 +10,7 @@ import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.common.rfid.TagFormat;
 import io.vigil.common.rfid.TagRead;
-import io.vigil.job.CollectingSink;
+import io.vigil.job.InMemorySink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -99,8 +99,8 @@ class RfidJobTest {
         Alert fire = new Alert("fire:smoke-1:smoke:" + (T0 + 8000), "fire", "smoke-1", "harbour", "plaza", "smoke",
                 Phase.ALARM, "critical", 1, 1, T0 + 8000, T0 + 8000, "Fire", "", null, null, null, 0, null);
 
-        CollectingSink<PresenceEvent> presence = new CollectingSink<>();
-        CollectingSink<Alert> alerts = new CollectingSink<>();
+        InMemorySink<PresenceEvent> presence = new InMemorySink<>();
+        InMemorySink<Alert> alerts = new InMemorySink<>();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -183,8 +183,8 @@ class RfidJobTest {
             }
         }
         reads.sort(java.util.Comparator.comparingLong(TagRead::eventTime));
-        CollectingSink<ZoneCount> occupancy = new CollectingSink<>();
-        CollectingSink<ReadRate> rates = new CollectingSink<>();
+        InMemorySink<ZoneCount> occupancy = new InMemorySink<>();
+        InMemorySink<ReadRate> rates = new InMemorySink<>();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -192,8 +192,8 @@ class RfidJobTest {
         TypeInformation<TagRead> type = TypeInformation.of(TagRead.class);
         RfidJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
                         reads.toArray(TagRead[]::new)), reads.size(), type),
-                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), new CollectingSink<>(),
-                List.<Sink<Alert>>of(new CollectingSink<>()), PresenceTrackerTest.SITE,
+                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), new InMemorySink<>(),
+                List.<Sink<Alert>>of(new InMemorySink<>()), PresenceTrackerTest.SITE,
                 PresenceSettings.defaults().withDepartAfter(Duration.ofSeconds(5)), Duration.ofSeconds(2), null,
                 new RfidSeries(occupancy, rates, Duration.ofSeconds(5)));
         env.execute("rfid-series-test");

@@ -9,13 +9,18 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
-/** An in-memory sink for tests: Flink serializes sinks, so the values live in a static map under the sink's id. */
-public final class CollectingSink<T> implements Sink<T> {
+/**
+ * Keeps a job's records in this JVM's memory, for a job on a local environment in the same JVM (backtests,
+ * evaluations, tests). Flink serializes sinks, so the records live in a static map under the sink's id;
+ * {@link #close} forgets them. Unlike {@code collectAsync}, nothing can be lost when the local cluster shuts down at
+ * the end of a bounded job: {@code execute()} returns after every writer is done.
+ */
+public final class InMemorySink<T> implements Sink<T>, AutoCloseable {
     private static final long serialVersionUID = 1L;
     private static final Map<String, List<Object>> VALUES = new ConcurrentHashMap<>();
     private final String id = UUID.randomUUID().toString();
 
-    public CollectingSink() {
+    public InMemorySink() {
         VALUES.put(id, new ArrayList<>());
     }
 
@@ -33,9 +38,9 @@ public final class CollectingSink<T> implements Sink<T> {
         List<Object> values = VALUES.get(id);
         return new SinkWriter<>() {
             @Override
-            public void write(T element, Context ctx) {
+            public void write(T value, Context ctx) {
                 synchronized (values) {
-                    values.add(element);
+                    values.add(value);
                 }
             }
 
@@ -45,5 +50,10 @@ public final class CollectingSink<T> implements Sink<T> {
             @Override
             public void close() {}
         };
+    }
+
+    @Override
+    public void close() {
+        VALUES.remove(id);
     }
 }
