@@ -4,8 +4,10 @@ import io.vigil.app.incidents.PostEventSummary;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.Topics;
+import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.common.serde.JsonSerde;
+import io.vigil.sim.rfid.RfidScenario;
 import io.vigil.stack.LocalStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -78,8 +80,10 @@ final class Demo {
         Ports p = config.ports();
         Path home = config.home();
         out.println("vigil: data under " + home);
-        DemoAccess access = DemoAccess.prepare(home, config.devices(),
-                config.rfid() ? SiteLoader.load(config.siteFile()) : null);
+        Site site = config.rfid() ? SiteLoader.load(config.siteFile()) : null;
+        // an RFID scenario's trigger sensor (the evacuation's smoke detector) is a device like the readers
+        DemoAccess access = DemoAccess.prepare(home, config.devices(), site,
+                site == null ? null : RfidScenario.named(config.rfidScenario(), 42, site).trigger());
         List<ChildJvm> children = new ArrayList<>();
         try (LocalStack stack = LocalStack.on(home, new LocalStack.Ports(p.mqtt(), p.influxHttp(), p.influxRpc(),
                 p.kafka(), p.kafkaController(), p.alertmanager()))) {

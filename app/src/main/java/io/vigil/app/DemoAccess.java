@@ -12,6 +12,7 @@ import io.vigil.sim.Fleet;
 import io.vigil.sim.Scenarios;
 import io.vigil.sim.SimulatedDevice;
 import io.vigil.sim.SimulatorConfig;
+import io.vigil.sim.rfid.TriggerSensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,11 @@ public final class DemoAccess {
      * demo plays an RFID scenario on {@code rfidSite} (null: none), that site's readers.
      */
     public static DemoAccess prepare(Path home, int devices, Site rfidSite) throws IOException {
+        return prepare(home, devices, rfidSite, null);
+    }
+
+    /** As above, and the RFID scenario's trigger sensor ({@code rfidTrigger}, null: none) as one more device. */
+    public static DemoAccess prepare(Path home, int devices, Site rfidSite, TriggerSensor rfidTrigger) throws IOException {
         Path secrets = home.resolve("secrets");
         Files.createDirectories(secrets);
         restrict(secrets, "rwx------");
@@ -84,6 +90,10 @@ public final class DemoAccess {
         if (rfidSite != null) {
             readerZones(rfidSite).forEach((reader, zone) -> wanted.put(reader,
                     new RegisteredDevice(reader, rfidSite.id(), zone, null, "", "", Set.of(), false)));
+            if (rfidTrigger != null) {
+                wanted.put(rfidTrigger.deviceId(), new RegisteredDevice(rfidTrigger.deviceId(), rfidSite.id(),
+                        rfidTrigger.zone(), null, "", "", Set.of(rfidTrigger.metric()), false));
+            }
         }
 
         Map<String, DeviceCredentials> credentials = new LinkedHashMap<>();
@@ -137,7 +147,7 @@ public final class DemoAccess {
         String psk = Secrets.newPskKey();
         credentials.put(want.id(), new DeviceCredentials(password, psk));
         return new RegisteredDevice(want.id(), want.site(), want.zone(), null, Secrets.mosquittoHash(password), psk,
-                Set.of(), false);
+                want.metrics(), false);
     }
 
     private static Path writeSecret(Path file, String secret) throws IOException {

@@ -1,9 +1,12 @@
 package io.vigil.app;
 
+import io.vigil.app.evaluate.MusterScore;
 import io.vigil.app.evaluate.RfidEvaluation;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.job.rfid.PresenceSettings;
+import io.vigil.job.rules.RuleSet;
+import io.vigil.job.rules.RulesLoader;
 import io.vigil.sim.rfid.ReadNoise;
 import io.vigil.sim.rfid.RfidScenario;
 import java.io.PrintWriter;
@@ -20,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate-rfid", mixinStandardHelpOptions = true,
         description = {"Runs the RFID scenarios' simulated reads (with reader noise) through the RFID pipeline in",
                 "event time and scores them against their truth: occupancy error per zone (sampled every second)",
-                "and the delay from each situation's true start to its first warning. See docs/benchmarks.md."})
+                "and the delay from each situation's true start to its first warning; for an evacuation, the",
+                "muster against who was truly inside and when they truly arrived. See docs/benchmarks.md."})
 final class EvaluateRfidCommand implements Callable<Integer> {
     @ParentCommand
     Vigil vigil;
@@ -39,6 +43,10 @@ final class EvaluateRfidCommand implements Callable<Integer> {
     @Option(names = "--site", paramLabel = "FILE", description = "Site file (default config/site.yaml in the checkout).")
     Path site;
 
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "Readings rules that judge a scenario's trigger sensor (default config/rules.yaml in the checkout).")
+    Path rules;
+
     @Option(names = "--no-noise", description = "Ideal readers: no misses, duplicates or cross-reads.")
     boolean noNoise;
 
@@ -54,6 +62,7 @@ final class EvaluateRfidCommand implements Callable<Integer> {
         }
         Path file = site != null ? site : vigil.root().resolve("config/site.yaml");
         Site siteModel = SiteLoader.load(file);
+        RuleSet ruleSet = RulesLoader.load(rules != null ? rules : vigil.root().resolve("config/rules.yaml"));
         ReadNoise noise = noNoise ? ReadNoise.none() : ReadNoise.defaults();
         PresenceSettings presence = PresenceSettings.defaults();
         out.printf(Locale.ROOT, "evaluate-rfid: site %s, seed %d, noise %s, presence %s%n", file, seed, noise, presence);
@@ -61,7 +70,8 @@ final class EvaluateRfidCommand implements Callable<Integer> {
                 "occ MAE", "occ max", "situation", "true at", "warned at", "delay", "first warning");
         for (String name : scenarios) {
             long started = System.nanoTime();
-            RfidEvaluation.ScenarioScore s = RfidEvaluation.run(name, seed, siteModel, noise, presence, 1);
+            RfidEvaluation.ScenarioScore s = RfidEvaluation.run(name, seed, siteModel, noise, presence, 1,
+                    ruleSet);
             boolean first = true;
             for (RfidEvaluation.SituationScore sit : s.situations()) {
                 out.printf(Locale.ROOT, "%-14s %5s %7s %8s %7s  %-22s %8.1fs %9s %8s  %s%n",
@@ -74,10 +84,31 @@ final class EvaluateRfidCommand implements Callable<Integer> {
                         sit.phase());
                 first = false;
             }
+            if (s.muster() != null) {
+                printMuster(out, s.muster());
+            }
             out.printf(Locale.ROOT, "%-14s %d alerts in %.1f s%n", "", s.alerts().size(),
                     (System.nanoTime() - started) / 1e9);
         }
         out.flush();
         return 0;
+    }
+
+    private static void printMuster(PrintWriter out, MusterScore m) {
+        out.printf(Locale.ROOT, "%-14s muster: trigger truly at %.1fs, its ALARM at %s, muster opened at %s (%s after"
+                        + " it) listing %d of %d inside%n", "", m.trueTriggerMs() / 1000.0, seconds(m.triggerAtMs()),
+                seconds(m.openedAtMs()), signed(m.openDelayMs()), m.listed(), m.expected());
+        out.printf(Locale.ROOT, "%-14s muster: last person truly at the assembly point at %s, muster closed at %s (%s"
+                        + " after), report %s%n", "", m.lastArrivalMs() < 0 ? "never" : seconds(m.lastArrivalMs()),
+                seconds(m.closedAtMs()), signed(m.closeDelayMs()),
+                m.reportComplete() ? "lists everyone inside" : "INCOMPLETE");
+    }
+
+    private static String seconds(Long ms) {
+        return ms == null ? "none" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+
+    private static String signed(Long ms) {
+        return ms == null ? "-" : String.format(Locale.ROOT, "%+.1fs", ms / 1000.0);
     }
 }

@@ -41,9 +41,9 @@ class BacktestCommandTest {
         List<String> lines = Files.readAllLines(output);
         assertThat(lines).hasSize(1 + 42);
         assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score,phase_river-level-high,"
-                + "incident_river-level-high,phase_device-offline,incident_device-offline");
+                + "incident_river-level-high,phase_device-offline,incident_device-offline,phase_fire,incident_fire");
         assertThat(lines.get(1 + 12)).startsWith("2026-01-05 08:00:12,4.4,").contains(",PRE_WARNING," + incident + ",NORMAL,");
-        assertThat(lines.get(1 + 41)).isEqualTo("not a time,3.0,,,,,");
+        assertThat(lines.get(1 + 41)).isEqualTo("not a time,3.0,,,,,,,");
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.vigil.common.registry.Secrets;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.sim.DeviceCredentials;
+import io.vigil.sim.rfid.RfidScenario;
+import io.vigil.sim.rfid.TriggerSensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,6 +44,21 @@ class DemoAccessTest {
         }
         assertThat(Files.readString(access.aclFile)).contains("user store\n")
                 .contains("topic write vigil/tagreads/store\n");
+    }
+
+    @Test
+    void theEvacuationsSmokeDetectorIsADeviceAllowedOnlyItsMetric() throws Exception {
+        TriggerSensor smoke = RfidScenario.named("evacuation", 42, SITE).trigger();
+        DemoAccess access = DemoAccess.prepare(home, 2, SITE, smoke);
+
+        RegisteredDevice device = DeviceRegistry.load(access.registryFile).devices().stream()
+                .filter(d -> d.id().equals("smoke-pump-room")).findFirst().orElseThrow();
+        assertThat(device.site()).isEqualTo("harbour-plaza");
+        assertThat(device.zone()).isEqualTo("pump-room");
+        assertThat(device.metrics()).containsExactly("smoke");
+        assertThat(Secrets.matches(DeviceCredentials.read(access.credentialsFile).get("smoke-pump-room").mqttPassword(),
+                device.mqttPasswordHash())).isTrue();
+        assertThat(Files.readString(access.aclFile)).contains("topic write vigil/readings/smoke-pump-room\n");
     }
 
     @Test

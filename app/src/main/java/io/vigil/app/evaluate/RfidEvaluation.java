@@ -13,6 +13,7 @@ import io.vigil.job.rfid.RfidJob;
 import io.vigil.job.rfid.RfidRules;
 import io.vigil.job.rfid.RfidSeries;
 import io.vigil.job.rfid.ZoneCount;
+import io.vigil.job.rules.RuleSet;
 import io.vigil.sim.rfid.ReadGenerator;
 import io.vigil.sim.rfid.ReadNoise;
 import io.vigil.sim.rfid.RfidScenario;
@@ -52,23 +53,39 @@ public final class RfidEvaluation {
         }
     }
 
-    /** Occupancy error over every zone that ever holds a tag, sampled every second. */
+    /**
+     * Occupancy error over every zone that ever holds a tag, sampled every second; {@code muster} for a scenario
+     * whose trigger went through the readings rules, else null.
+     */
     public record ScenarioScore(String scenario, long seed, int tags, int reads, double occupancyMae,
-                                int occupancyMaxError, List<SituationScore> situations, List<Alert> alerts) {}
+                                int occupancyMaxError, List<SituationScore> situations, List<Alert> alerts,
+                                MusterScore muster) {}
 
     private RfidEvaluation() {}
 
+    /** Without readings rules: a scenario's trigger sensor is not played, so no muster starts. */
     public static ScenarioScore run(String scenarioName, long seed, Site site, ReadNoise noise,
                                     PresenceSettings presence, int parallelism) throws Exception {
+        return run(scenarioName, seed, site, noise, presence, parallelism, null);
+    }
+
+    /**
+     * @param rules the readings rules the scenario's trigger sensor is judged by (as the live job's readings
+     *              pipeline does), whose ALARMs may start the site's evacuation; null: no trigger is played
+     */
+    public static ScenarioScore run(String scenarioName, long seed, Site site, ReadNoise noise,
+                                    PresenceSettings presence, int parallelism, RuleSet rules) throws Exception {
         RfidScenario scenario = RfidScenario.named(scenarioName, seed, site);
         List<TagRead> reads = reads(scenario, site, noise);
+        List<Alert> triggers = rules == null ? List.of() : MusterScore.triggerAlerts(scenario, site, rules, START);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
                 new Configuration());
         TypeInformation<TagRead> type = TypeInformation.of(TagRead.class);
         try (InMemorySink<Alert> alertSink = new InMemorySink<>(); InMemorySink<ZoneCount> counts = new InMemorySink<>()) {
             RfidJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
                             reads.toArray(TagRead[]::new)), reads.size(), type), followEachRead(),
-                    new DiscardingSink<>(), List.<Sink<Alert>>of(alertSink), site, presence, Duration.ofSeconds(30), null,
+                    new DiscardingSink<>(), List.<Sink<Alert>>of(alertSink), site, presence, Duration.ofSeconds(30),
+                    MusterScore.triggerStream(env, triggers),
                     new RfidSeries(counts, new DiscardingSink<>(), Duration.ofSeconds(10)));
             InOrderReplay.oneReader(env, RfidJob.TAGREADS_SOURCE);
             env.execute("vigil-evaluate-rfid-" + scenarioName);
@@ -79,8 +96,10 @@ public final class RfidEvaluation {
             for (Situation s : scenario.situations()) {
                 situations.add(score(s, alerts));
             }
+            MusterScore muster = rules == null ? null
+                    : scenario.muster(site).map(truth -> MusterScore.of(truth, triggers, alerts, START)).orElse(null);
             return new ScenarioScore(scenarioName, seed, scenario.tags().size(), reads.size(), mae, maxError[0],
-                    situations, alerts);
+                    situations, alerts, muster);
         }
     }
 
@@ -123,8 +142,9 @@ public final class RfidEvaluation {
     }
 
     /**
-     * Occupancy situations match the occupancy rule's PRE_WARNING or ALARM in their zone; the others match the first
-     * alert of any other rule about their zone, whatever its phase (the warning rules name their own phases).
+     * Occupancy situations match the occupancy rule's PRE_WARNING or ALARM in their zone; an evacuation matches the
+     * muster opening (its incident covers the evacuated zones, not one); the others match the first alert of any
+     * other rule about their zone, whatever its phase (the warning rules name their own phases).
      */
     static SituationScore score(Situation s, List<Alert> alerts) {
         Phase wanted = switch (s.kind()) {
@@ -134,9 +154,11 @@ public final class RfidEvaluation {
         };
         for (Alert a : alerts.stream().sorted(Comparator.comparingLong(Alert::eventTime)).toList()) {
             boolean occupancy = a.ruleId().equals(RfidRules.OCCUPANCY);
-            boolean matches = wanted != null
+            boolean muster = a.ruleId().equals(RfidRules.MUSTER);
+            boolean matches = s.kind().equals("evacuation") ? muster && a.phase() == Phase.ALARM
+                    : wanted != null
                     ? occupancy && a.phase() == wanted && s.zone().equals(a.zone())
-                    : !occupancy && a.phase() != Phase.CLOSED && s.zone().equals(a.zone());
+                    : !occupancy && !muster && a.phase() != Phase.CLOSED && s.zone().equals(a.zone());
             if (matches) {
                 return new SituationScore(s, a.phase().name() + " " + a.ruleId(), a.eventTime() - START);
             }

@@ -9,6 +9,7 @@ import io.vigil.common.rfid.SiteLoader;
 import io.vigil.job.rfid.PresenceSettings;
 import io.vigil.job.rfid.ZoneCount;
 import io.vigil.job.rfid.RfidRules;
+import io.vigil.job.rules.RulesLoader;
 import io.vigil.sim.rfid.ReadNoise;
 import io.vigil.sim.rfid.RfidScenario;
 import io.vigil.sim.rfid.Situation;
@@ -41,6 +42,24 @@ class RfidEvaluationTest {
         assertThat(s.occupancyMae()).isBetween(0.1, 3.0);
         assertThat(s.occupancyMaxError()).isLessThanOrEqualTo(25);
         assertThat(s.alerts()).extracting(Alert::phase).contains(Phase.CLOSED);
+        assertThat(s.muster()).isNull();
+    }
+
+    @Test
+    void theEvacuationsSmokeAlarmOpensTheMusterWhichClosesSecondsAfterTheLastTrueArrival() throws Exception {
+        RfidEvaluation.ScenarioScore s = RfidEvaluation.run("evacuation", 42, SITE, ReadNoise.defaults(),
+                PresenceSettings.defaults(), 1, RulesLoader.load(Path.of("..", "config", "rules.yaml")));
+        MusterScore m = s.muster();
+        // the fire rule wants 2 s beyond its limit: readings at 20, 21, 22 s
+        assertThat(m.triggerAtMs()).isEqualTo(m.trueTriggerMs() + 2_000);
+        assertThat(m.openDelayMs()).isZero();
+        assertThat(m.listed()).isEqualTo(m.expected()).isEqualTo(16);
+        // two reads at the assembly point, within a round or two of arriving
+        assertThat(m.closeDelayMs()).isBetween(0L, 5_000L);
+        assertThat(m.reportComplete()).isTrue();
+        RfidEvaluation.SituationScore evacuation = s.situations().get(0);
+        assertThat(evacuation.phase()).isEqualTo("ALARM " + RfidRules.MUSTER);
+        assertThat(evacuation.delayMs()).isEqualTo(2_000L);
     }
 
     @Test

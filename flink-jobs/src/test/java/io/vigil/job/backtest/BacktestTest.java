@@ -86,15 +86,15 @@ class BacktestTest {
 
         List<String[]> g1Out = rows(out.resolve("north/gauge-1.csv"));
         assertThat(g1Out.get(0)).containsExactly("timestamp", "value", "anomaly_score", "phase_river-level-high",
-                "incident_river-level-high", "phase_device-offline", "incident_device-offline");
+                "incident_river-level-high", "phase_device-offline", "incident_device-offline", "phase_fire", "incident_fire");
         assertThat(g1Out).hasSize(62);
         assertThat(g1Out.subList(1, 62)).extracting(r -> r[0]).containsExactlyElementsOf(
                 Files.readAllLines(in.resolve("north/gauge-1.csv")).subList(1, 62).stream().map(l -> l.split(",")[0]).toList());
         assertThat(g1Out.subList(1, 62)).extracting(r -> Double.parseDouble(r[2])).allMatch(s -> s >= 0 && s <= 1);
-        assertThat(withoutScore(g1Out.get(1 + 9))).containsExactly(T0.plusSeconds(9).toString(), "3.0", "NORMAL", "", "NORMAL", "");
-        assertThat(withoutScore(g1Out.get(1 + 10))).containsExactly(T0.plusSeconds(10).toString(), "4.2", "PRE_WARNING", RIVER, "NORMAL", "");
+        assertThat(withoutScore(g1Out.get(1 + 9))).containsExactly(T0.plusSeconds(9).toString(), "3.0", "NORMAL", "", "NORMAL", "", "NORMAL", "");
+        assertThat(withoutScore(g1Out.get(1 + 10))).containsExactly(T0.plusSeconds(10).toString(), "4.2", "PRE_WARNING", RIVER, "NORMAL", "", "NORMAL", "");
         assertThat(g1Out.get(1 + 20)[3]).isEqualTo("ALARM");
-        assertThat(withoutScore(g1Out.get(1 + 41))).containsExactly(T0.plusSeconds(41).toString(), "3.0", "CLOSED", RIVER, "NORMAL", "");
+        assertThat(withoutScore(g1Out.get(1 + 41))).containsExactly(T0.plusSeconds(41).toString(), "3.0", "CLOSED", RIVER, "NORMAL", "", "NORMAL", "");
         assertThat(g1Out.get(1 + 42)[3]).isEqualTo("NORMAL");
 
         List<String[]> g2Out = rows(out.resolve("gauge-2.csv"));
@@ -105,7 +105,7 @@ class BacktestTest {
         List<String[]> g3Out = rows(out.resolve("south/mixed.csv"));
         assertThat(g3Out).hasSize(1 + 42);
         assertThat(g3Out.get(1 + 11)).as("the rejected row keeps its place, unscored")
-                .containsExactly("later", "gauge-3", "water_level", "2.5", "", "", "", "", "");
+                .containsExactly("later", "gauge-3", "water_level", "2.5", "", "", "", "", "", "", "");
         assertThat(g3Out.get(1 + 12)[0]).isEqualTo(T0.plusSeconds(110).toString());
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -15,8 +16,11 @@ import java.util.TreeMap;
  * <p>People on the plaza and in the street wear visitor tags with EPC-style hex ids ({@code E280…}), because the
  * plaza gate reader speaks Zebra's format, which carries hex ids only. Every scenario has the same background: two
  * staff in the pump room, three assets in the store and the hazardous-material tag in the lab.
+ *
+ * @param trigger the sensor whose readings start the scenario's evacuation, or null when there is none
  */
-public record RfidScenario(String name, long seed, Duration length, List<SimTag> tags, List<Situation> situations) {
+public record RfidScenario(String name, long seed, Duration length, List<SimTag> tags, List<Situation> situations,
+                           TriggerSensor trigger) {
     public static final List<String> NAMES = List.of("crowd", "intrusion", "missing-asset", "evacuation");
     static final String PLAZA = "plaza";
     static final String STREET = "street";
@@ -56,12 +60,12 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
         if (plaza == null || plaza.capacity() == 0) {
             throw new IllegalArgumentException("the crowd scenario needs a zone 'plaza' with a capacity in the site");
         }
-        RfidScenario draft = new RfidScenario("crowd", seed, Duration.ofSeconds(120), tags, List.of());
+        RfidScenario draft = new RfidScenario("crowd", seed, Duration.ofSeconds(120), tags, List.of(), null);
         int warnAt = (int) Math.ceil(plaza.warnShare() * plaza.capacity());
         List<Situation> situations = List.of(
                 new Situation("occupancy-pre-warning", PLAZA, null, draft.firstReaching(PLAZA, warnAt)),
                 new Situation("occupancy-alarm", PLAZA, null, draft.firstReaching(PLAZA, plaza.capacity() + 1)));
-        return new RfidScenario("crowd", seed, draft.length(), tags, situations);
+        return new RfidScenario("crowd", seed, draft.length(), tags, situations, null);
     }
 
     /** A visitor walks from the street into the restricted pump room at about 30 s and out again. Length 100 s. */
@@ -73,7 +77,7 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
                 new SimTag.Stay(PUMP_ROOM, enters, enters + 30_000),
                 new SimTag.Stay(STREET, enters + 30_000, enters + 45_000))));
         return new RfidScenario("intrusion", seed, Duration.ofSeconds(100), tags,
-                List.of(new Situation("intrusion", PUMP_ROOM, intruder, enters)));
+                List.of(new Situation("intrusion", PUMP_ROOM, intruder, enters)), null);
     }
 
     /** ASSET-0002 leaves the store at about 20 s and never comes back (the site says missing after 2 min). 200 s. */
@@ -86,15 +90,18 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
                     ? new SimTag(t.id(), t.group(), List.of(new SimTag.Stay(STORE, 0, leaves))) : t);
         }
         return new RfidScenario("missing-asset", seed, Duration.ofMillis(length), tags,
-                List.of(new Situation("missing-asset", STORE, "ASSET-0002", leaves)));
+                List.of(new Situation("missing-asset", STORE, "ASSET-0002", leaves)), null);
     }
 
     /**
-     * 10 visitors on the plaza, 4 in the street and the two pump-room staff; at 30 s everyone heads for assembly
-     * point A and arrives 10–60 s later, except one plaza visitor who stays behind. Length 120 s.
+     * 10 visitors on the plaza, 4 in the street and the two pump-room staff. At 20 s the pump room's smoke detector
+     * ({@code smoke-pump-room}) reads beyond the {@code fire} rule's limit; at 30 s everyone heads for assembly
+     * point A and arrives 10–60 s later, except one plaza visitor who stays behind until 90 s and arrives last, at
+     * 100 s. Length 120 s.
      */
     public static RfidScenario evacuation(long seed) {
         long length = 120_000;
+        TriggerSensor smoke = TriggerSensor.smokeDetector("smoke-pump-room", PUMP_ROOM, 20_000);
         long alarm = 30_000;
         List<SimTag> tags = new ArrayList<>();
         for (SimTag t : background(length)) {
@@ -103,11 +110,12 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
         for (int i = 0; i < 14; i++) {
             String zone = i < 10 ? PLAZA : STREET;
             tags.add(i == 3
-                    ? new SimTag(visitor(seed, i), "visitors", List.of(new SimTag.Stay(zone, 0, length)))
+                    ? new SimTag(visitor(seed, i), "visitors", List.of(new SimTag.Stay(zone, 0, 90_000),
+                            new SimTag.Stay(ASSEMBLY, 100_000, length)))
                     : evacuate(seed, visitor(seed, i), "visitors", zone, i + 10, alarm, length));
         }
         return new RfidScenario("evacuation", seed, Duration.ofMillis(length), tags,
-                List.of(new Situation("evacuation", ASSEMBLY, null, alarm)));
+                List.of(new Situation("evacuation", ASSEMBLY, null, smoke.crossesAtMs())), smoke);
     }
 
     private static SimTag evacuate(long seed, String id, String group, String zone, int index, long alarm, long length) {
@@ -133,6 +141,30 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
         long bits = (long) (Seeded.uniform(seed, 5, index, 0) * 0x1_0000L);
         return "E280" + HexFormat.of().withUpperCase().toHexDigits((short) bits) + HexFormat.of().withUpperCase()
                 .toHexDigits((short) index);
+    }
+
+    /**
+     * Who truly had to muster when the trigger crossed its limit (people: tags of personal groups or of none, in a
+     * zone the site's evacuation plan evacuates) and when each first entered an assembly point after it; empty when
+     * the scenario has no trigger or the site no plan.
+     */
+    public Optional<MusterTruth> muster(Site site) {
+        if (trigger == null || site.evacuationPlan().isEmpty()) {
+            return Optional.empty();
+        }
+        long at = trigger.crossesAtMs();
+        Site.Evacuation plan = site.evacuationPlan().get();
+        Map<String, Long> arrivals = new TreeMap<>();
+        for (SimTag t : tags) {
+            boolean person = site.groupOf(t.id()).map(Site.TagGroup::personal).orElse(true);
+            String zone = t.zoneAt(at);
+            if (person && zone != null && plan.zones().contains(zone)) {
+                arrivals.put(t.id(), t.stays().stream().filter(s -> s.fromMs() >= at)
+                        .filter(s -> site.zones().get(s.zone()) != null && site.zones().get(s.zone()).assemblyPoint())
+                        .mapToLong(SimTag.Stay::fromMs).min().orElse(-1));
+            }
+        }
+        return Optional.of(new MusterTruth(at, arrivals));
     }
 
     /** How many tags are truly in {@code zone} at {@code atMs}. */

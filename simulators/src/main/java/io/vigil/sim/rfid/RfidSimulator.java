@@ -4,6 +4,8 @@ import io.vigil.common.Topics;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.sim.DeviceCredentials;
+import io.vigil.sim.DeviceReading;
+import io.vigil.sim.PayloadFormat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * Plays an {@link RfidScenario} as RFID readers would: every inventory round, each reader publishes what it read
@@ -37,9 +40,13 @@ public final class RfidSimulator implements AutoCloseable {
     private long payloads;
     private long reads;
     private long failed;
+    private long sensorReadings;
 
-    /** What a run sent; {@code startMs} places the scenario's truth in event time. */
-    public record Summary(String scenario, long startMs, long payloads, long reads, long failed) {}
+    /**
+     * What a run sent; {@code startMs} places the scenario's truth in event time. {@code payloads} and {@code reads}
+     * count tag reads; {@code sensorReadings} the trigger sensor's readings; {@code failed} both.
+     */
+    public record Summary(String scenario, long startMs, long payloads, long reads, long sensorReadings, long failed) {}
 
     public RfidSimulator(RfidSimConfig config) {
         this.config = config.validate();
@@ -86,6 +93,15 @@ public final class RfidSimulator implements AutoCloseable {
                         lastFailure = ex.getMessage();
                     }
                 }
+                if (scenario.trigger() != null) {
+                    try {
+                        publishTrigger(clients.get(scenario.trigger().deviceId()), round);
+                        sensorReadings++;
+                    } catch (MqttException ex) {
+                        failed++;
+                        lastFailure = ex.getMessage();
+                    }
+                }
                 if (System.nanoTime() >= nextProgress) {
                     nextProgress += config.progressEvery().toNanos();
                     out.printf(Locale.ROOT, "rfid-sim: %.0f s of %d s, %d payloads, %d tag reads sent, %d failed%s%n",
@@ -96,14 +112,36 @@ public final class RfidSimulator implements AutoCloseable {
         } finally {
             disconnect(clients.values(), out);
         }
-        out.printf("rfid-sim: done, %d payloads, %d tag reads sent, %d failed%n", payloads, reads, failed);
-        return new Summary(scenario.name(), startMs, payloads, reads, failed);
+        out.printf("rfid-sim: done, %d payloads, %d tag reads%s sent, %d failed%n", payloads, reads,
+                scenario.trigger() == null ? "" : ", " + sensorReadings + " " + scenario.trigger().deviceId()
+                        + " readings", failed);
+        return new Summary(scenario.name(), startMs, payloads, reads, sensorReadings, failed);
     }
 
-    /** One connection per reader, as real readers have: a reader with credentials logs in as itself. */
+    /** The trigger sensor's reading of this round, at the round's start, as a device sends it (plain JSON). */
+    private void publishTrigger(MqttClient client, int round) throws MqttException {
+        TriggerSensor sensor = scenario.trigger();
+        long at = round * generator.roundMs();
+        MqttMessage m = new MqttMessage(new DeviceReading(sensor.metric(), sensor.valueAt(at), sensor.unit(),
+                startMs + at, sensor.zone(), site.id()).encode(PayloadFormat.JSON, sensor.deviceId()));
+        m.setQos(1);
+        MqttProperties properties = new MqttProperties();
+        properties.setContentType(PayloadFormat.JSON.mediaType());
+        m.setProperties(properties);
+        client.publish(Topics.MQTT_READINGS_PREFIX + sensor.deviceId(), m);
+    }
+
+    /**
+     * One connection per reader, and one for the trigger sensor, as real devices have: one with credentials logs
+     * in as itself.
+     */
     private Map<String, MqttClient> connectReaders() throws IOException {
         Map<String, MqttClient> clients = new LinkedHashMap<>();
-        for (String reader : generator.readers()) {
+        List<String> devices = new ArrayList<>(generator.readers());
+        if (scenario.trigger() != null) {
+            devices.add(scenario.trigger().deviceId());
+        }
+        for (String reader : devices) {
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(true);
             options.setAutomaticReconnect(true);
@@ -119,7 +157,7 @@ public final class RfidSimulator implements AutoCloseable {
                 client.connect(options);
             } catch (MqttException e) {
                 disconnect(clients.values(), null);
-                throw new IOException("reader " + reader + " cannot connect to MQTT broker " + config.mqttUrl()
+                throw new IOException((generator.readers().contains(reader) ? "reader " : "sensor ") + reader + " cannot connect to MQTT broker " + config.mqttUrl()
                         + (login == null ? " anonymously" : " as itself") + ": " + e.getMessage(), e);
             }
         }

@@ -93,8 +93,31 @@ class ReadGeneratorTest {
         assertThat(missing.occupancy("store", missing.situations().get(0).startMs())).isEqualTo(2);
         RfidScenario evacuation = RfidScenario.named("evacuation", 42, SITE);
         long end = evacuation.length().toMillis() - 1;
-        assertThat(evacuation.occupancy("assembly-a", end)).isEqualTo(15); // 14 visitors + 2 staff, one left behind
-        assertThat(evacuation.occupancy("plaza", end)).isEqualTo(1);
+        assertThat(evacuation.occupancy("assembly-a", end)).isEqualTo(16); // 14 visitors + 2 staff, the last at 100 s
+        assertThat(evacuation.occupancy("plaza", end)).isZero();
+    }
+
+    @Test
+    void theEvacuationsSmokeDetectorCrossesTheFireRuleBeforeAnyoneMovesAndTheTruthListsWhoMustMuster() {
+        RfidScenario evacuation = RfidScenario.named("evacuation", 42, SITE);
+        TriggerSensor smoke = evacuation.trigger();
+        assertThat(SITE.evacuationPlan().orElseThrow().triggeredBy()).contains(smoke.rule());
+        assertThat(smoke.valueAt(smoke.crossesAtMs() - 1)).isLessThan(4.0);
+        assertThat(smoke.valueAt(smoke.crossesAtMs())).isGreaterThan(4.0);
+
+        MusterTruth muster = evacuation.muster(SITE).orElseThrow();
+        assertThat(muster.triggerMs()).isEqualTo(smoke.crossesAtMs());
+        // 10 on the plaza, 4 in the street, 2 staff; assets and hazardous material do not muster
+        assertThat(muster.arrivals()).hasSize(16).containsKeys("STAFF-0001", "STAFF-0002")
+                .doesNotContainKeys("ASSET-0001", "HAZ-0001");
+        for (String person : muster.arrivals().keySet()) {
+            SimTag tag = evacuation.tags().stream().filter(t -> t.id().equals(person)).findFirst().orElseThrow();
+            // still where they were when the smoke was detected: nobody has started moving
+            assertThat(tag.zoneAt(smoke.crossesAtMs())).isEqualTo(tag.zoneAt(0));
+        }
+        assertThat(muster.arrivals().values()).allMatch(at -> at >= 40_000);
+        assertThat(muster.lastArrivalMs()).isEqualTo(100_000);
+        assertThat(RfidScenario.named("crowd", 42, SITE).muster(SITE)).isEmpty();
     }
 
     private static String zoneOf(SimRead r) {

@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.vigil.common.Protocol;
 import io.vigil.common.Topics;
+import io.vigil.common.Reading;
 import io.vigil.common.codec.DecodeContext;
+import io.vigil.common.codec.DecodeResult;
+import io.vigil.common.codec.Payloads;
 import io.vigil.common.rfid.TagDecodeResult;
 import io.vigil.common.rfid.TagFormat;
 import io.vigil.common.rfid.TagRead;
@@ -23,6 +26,7 @@ import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +79,47 @@ class RfidSimulatorTest {
             assertThat(reads).isEqualTo(summary.reads());
             assertThat(arrived).extracting(Arrived::reader).contains("plaza-gate", "pump-house", "store");
             assertThat(log.toString(StandardCharsets.UTF_8)).contains("rfid-sim: done, " + summary.payloads() + " payloads");
+            sub.disconnect();
+            sub.close();
+        }
+    }
+
+    @Test
+    void theEvacuationsSmokeDetectorPublishesItsReadingsAsADevice() throws Exception {
+        try (LocalStack stack = LocalStack.onFreePorts(dir, true, false, false, false).start()) {
+            Queue<MqttMessage> arrived = new ConcurrentLinkedQueue<>();
+            MqttClient sub = new MqttClient(stack.mosquitto.url(), "rfid-sim-smoke-test", new MemoryPersistence());
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(true);
+            sub.connect(o);
+            IMqttMessageListener keep = (topic, m) -> arrived.add(m);
+            sub.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.MQTT_READINGS_PREFIX
+                    + "smoke-pump-room", 1)}, new IMqttMessageListener[] {keep});
+
+            long start = 1_764_300_000_000L;
+            RfidSimConfig config = RfidSimConfig.defaults().withMqttUrl(stack.mosquitto.url())
+                    .withSiteFile(Path.of("..", "config", "site.yaml")).withScenario("evacuation").withTimeScale(60)
+                    .withStartMs(start);
+            RfidSimulator.Summary summary;
+            try (RfidSimulator sim = new RfidSimulator(config)) {
+                summary = sim.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            }
+            assertThat(summary.failed()).isZero();
+            assertThat(summary.sensorReadings()).isEqualTo(120); // one a round
+            await().atMost(Duration.ofSeconds(20)).until(() -> arrived.size() == summary.sensorReadings());
+            List<Reading> readings = new java.util.ArrayList<>();
+            for (MqttMessage m : arrived) {
+                assertThat(m.getProperties().getContentType()).isEqualTo(Payloads.JSON);
+                DecodeResult r = Payloads.decode(m.getPayload(), Payloads.JSON,
+                        new DecodeContext("smoke-pump-room", Protocol.MQTT, 0));
+                assertThat(r.rejections()).isEmpty();
+                readings.addAll(r.readings());
+            }
+            assertThat(readings).extracting(Reading::metric).containsOnly("smoke");
+            assertThat(readings).extracting(Reading::zone).containsOnly("pump-room");
+            // beyond the fire rule's 4 %/m from 20 s of the scenario on, clean air before
+            assertThat(readings).filteredOn(x -> x.value() > 4.0).extracting(Reading::eventTime)
+                    .allMatch(t -> t >= start + 20_000).hasSize(100);
             sub.disconnect();
             sub.close();
         }

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureRfidSimulatorTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final List<String> READERS = List.of("plaza-gate", "pump-house", "store", "muster");
+    private static final String SMOKE = "smoke-pump-room";
     private static final String GATEWAY_PASSWORD = Secrets.newPassword();
     private static final Map<String, DeviceCredentials> CREDENTIALS = new LinkedHashMap<>();
 
@@ -50,6 +51,7 @@ class SecureRfidSimulatorTest {
     static MosquittoServer mosquitto;
     static MqttClient gateway;
     static final Queue<String> arrivedFrom = new ConcurrentLinkedQueue<>();
+    static final Queue<String> readingsFrom = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,6 +62,10 @@ class SecureRfidSimulatorTest {
             registry = registry.with(new RegisteredDevice(reader, "harbour-plaza", "plaza", null,
                     Secrets.mosquittoHash(c.mqttPassword()), c.pskKey(), Set.of(), false));
         }
+        DeviceCredentials smoke = new DeviceCredentials(Secrets.newPassword(), Secrets.newPskKey());
+        CREDENTIALS.put(SMOKE, smoke);
+        registry = registry.with(new RegisteredDevice(SMOKE, "harbour-plaza", "pump-room", null,
+                Secrets.mosquittoHash(smoke.mqttPassword()), smoke.pskKey(), Set.of("smoke"), false));
         List<Path> access = MosquittoAccess.write(registry, List.of(new ServiceAccount("gateway",
                 Secrets.mosquittoHash(GATEWAY_PASSWORD), ServiceAccount.Role.GATEWAY)), dir.resolve("access"));
         mosquitto = new MosquittoServer(dir.resolve("mosquitto"), FreePorts.tcp()).withAccess(access.get(0), access.get(1));
@@ -72,8 +78,11 @@ class SecureRfidSimulatorTest {
         o.setPassword(GATEWAY_PASSWORD.getBytes(StandardCharsets.UTF_8));
         gateway.connect(o);
         IMqttMessageListener keep = (topic, m) -> arrivedFrom.add(topic.substring(Topics.MQTT_TAGREADS_PREFIX.length()));
-        gateway.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.MQTT_TAGREADS_PREFIX + "+", 1)},
-                new IMqttMessageListener[] {keep});
+        IMqttMessageListener keepReading = (topic, m) ->
+                readingsFrom.add(topic.substring(Topics.MQTT_READINGS_PREFIX.length()));
+        gateway.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.MQTT_TAGREADS_PREFIX + "+", 1),
+                new MqttSubscription(Topics.MQTT_READINGS_PREFIX + "+", 1)},
+                new IMqttMessageListener[] {keep, keepReading});
     }
 
     @AfterAll
@@ -109,6 +118,30 @@ class SecureRfidSimulatorTest {
         await().atMost(WAIT).until(() -> arrivedFrom.size() >= summary.payloads());
         assertThat(arrivedFrom).hasSize((int) summary.payloads()).contains("plaza-gate", "pump-house", "store")
                 .allMatch(READERS::contains);
+    }
+
+    @Test
+    void theEvacuationsSmokeDetectorLogsInAsItselfAndAnonymouslyIsRefused() throws Exception {
+        int tagPayloadsBefore = arrivedFrom.size();
+        RfidSimulator.Summary summary;
+        try (RfidSimulator sim = new RfidSimulator(config(CREDENTIALS).withScenario("evacuation").withTimeScale(60))) {
+            summary = sim.run(quiet());
+        }
+        assertThat(summary.failed()).isZero();
+        assertThat(summary.sensorReadings()).isEqualTo(120);
+        await().atMost(WAIT).until(() -> readingsFrom.size() >= summary.sensorReadings());
+        assertThat(readingsFrom).hasSize(120).containsOnly(SMOKE);
+        // the other tests count every tag-read payload they receive: let this run's arrive, then forget them
+        await().atMost(WAIT).until(() -> arrivedFrom.size() >= tagPayloadsBefore + summary.payloads());
+        arrivedFrom.clear();
+
+        Map<String, DeviceCredentials> readersOnly = new LinkedHashMap<>(CREDENTIALS);
+        readersOnly.remove(SMOKE);
+        assertThatThrownBy(() -> {
+            try (RfidSimulator sim = new RfidSimulator(config(readersOnly).withScenario("evacuation"))) {
+                sim.run(quiet());
+            }
+        }).isInstanceOf(IOException.class).hasMessageContaining("sensor " + SMOKE).hasMessageContaining("anonymously");
     }
 
     @Test
