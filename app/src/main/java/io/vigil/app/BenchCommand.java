@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks on this machine, all services local, every message counted at the far end.",
-        subcommands = {BenchE2eCommand.class, BenchBrokerCommand.class, BenchNodeRedCommand.class})
+        subcommands = {BenchE2eCommand.class, BenchBrokerCommand.class, BenchNodeRedCommand.class, BenchJobCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     Vigil vigil;

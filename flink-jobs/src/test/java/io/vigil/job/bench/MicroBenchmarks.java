@@ -1,0 +1,24 @@
+package io.vigil.job.bench;
+
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Entry point of {@code bin/bench-micro}: the decoder and detector benchmarks, with JMH's own command-line options
+ * (e.g. {@code DecoderBenchmark} to run one class, {@code -p step=threshold} for one detector, {@code -wi 5 -i 10}
+ * for longer runs than the short defaults).
+ */
+public final class MicroBenchmarks {
+    private MicroBenchmarks() {}
+
+    public static void main(String[] args) throws Exception {
+        CommandLineOptions cli = new CommandLineOptions(args);
+        OptionsBuilder options = new OptionsBuilder();
+        options.parent(cli);
+        if (cli.getIncludes().isEmpty()) {
+            options.include(DecoderBenchmark.class.getSimpleName()).include(DetectorBenchmark.class.getSimpleName());
+        }
+        new Runner(options.build()).run();
+    }
+}
