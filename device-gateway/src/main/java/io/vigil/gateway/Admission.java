@@ -47,8 +47,19 @@ public final class Admission {
         this(registry, security, System::nanoTime);
     }
 
-    /** A reading that passed, with site and zone from the registry, or why it did not. */
-    public record Verdict(Reading reading, Rejection rejection) {}
+    /**
+     * A reading that passed, with site and zone from the registry, or why it did not; or neither when an earlier copy
+     * of it is still on its way to Kafka ({@code inFlight}): whether that copy gets stored is not known yet, so this
+     * one is neither accepted nor a duplicate, and its transport must retry it later.
+     */
+    public record Verdict(Reading reading, Rejection rejection, boolean inFlight) {
+        public Verdict(Reading reading, Rejection rejection) {
+            this(reading, rejection, false);
+        }
+    }
+
+    /** What the gateway knows of an earlier copy of a reading (same device time or same seq). */
+    enum Claim { NEW, IN_FLIGHT, STORED }
 
     /** Checks a payload before decoding; null when it may be decoded. */
     public Rejection admit(Inbound in) {
@@ -75,14 +86,16 @@ public final class Admission {
      */
     public List<Verdict> check(List<Reading> readings) {
         List<Verdict> verdicts = new ArrayList<>(readings.size());
-        Map<Long, Boolean> freshInThisPayload = new HashMap<>();
+        Map<Long, Claim> claimedInThisPayload = new HashMap<>();
         for (Reading r : readings) {
             Verdict v = check(r);
-            if (v.rejection() == null && r.seq() != null
-                    && !freshInThisPayload.computeIfAbsent(r.seq(), seq -> sequences.claim(r.deviceId(), seq))) {
+            Claim claim = v.rejection() != null || v.inFlight() || r.seq() == null ? Claim.NEW
+                    : claimedInThisPayload.computeIfAbsent(r.seq(), seq -> sequences.claim(r.deviceId(), seq));
+            if (claim != Claim.NEW) {
                 recent.remove(key(r)); // it was not accepted after all
-                v = refuse(RejectReason.DUPLICATE, "seq " + r.seq() + " was already used by device '"
-                        + r.deviceId() + "' (among its last " + SEQUENCE_WINDOW + ")");
+                v = claim == Claim.IN_FLIGHT ? new Verdict(null, null, true) : refuse(RejectReason.DUPLICATE,
+                        "seq " + r.seq() + " was already used by device '" + r.deviceId() + "' (among its last "
+                        + SEQUENCE_WINDOW + ")");
             }
             verdicts.add(v);
         }
@@ -131,11 +144,23 @@ public final class Admission {
                     + security.maxAge() + ")");
         }
         // Without a device time the gateway stamps the receive time; such readings cannot be told apart as repeats.
-        if (r.eventTime() != r.receiveTime() && !recent.add(key(r))) {
+        Claim claim = r.eventTime() == r.receiveTime() ? Claim.NEW : recent.add(key(r));
+        if (claim == Claim.IN_FLIGHT) {
+            return new Verdict(null, null, true);
+        }
+        if (claim == Claim.STORED) {
             return refuse(RejectReason.DUPLICATE, "'" + r.metric() + "' at " + r.eventTime()
                     + " was already accepted from this device");
         }
         return new Verdict(reading, null);
+    }
+
+    /** Kafka took the reading: from now on a repeat of it is a DUPLICATE, no longer in flight. */
+    public void stored(Reading r) {
+        recent.stored(key(r));
+        if (r.seq() != null) {
+            sequences.stored(r.deviceId(), r.seq());
+        }
     }
 
     /** Kafka did not take the reading: forget it, so the transport's retry is not refused as a duplicate. */
@@ -187,7 +212,7 @@ public final class Admission {
         }
     }
 
-    /** A bounded set of recently accepted keys; the oldest falls out first. */
+    /** A bounded set of recently accepted keys, each stored or still in flight; the oldest falls out first. */
     static final class RecentKeys {
         private final int capacity;
         private final Map<String, Boolean> keys;
@@ -202,8 +227,16 @@ public final class Admission {
             };
         }
 
-        synchronized boolean add(String key) {
-            return capacity == 0 || keys.putIfAbsent(key, Boolean.TRUE) == null;
+        synchronized Claim add(String key) {
+            if (capacity == 0) {
+                return Claim.NEW;
+            }
+            Boolean stored = keys.putIfAbsent(key, Boolean.FALSE);
+            return stored == null ? Claim.NEW : stored ? Claim.STORED : Claim.IN_FLIGHT;
+        }
+
+        synchronized void stored(String key) {
+            keys.replace(key, Boolean.TRUE);
         }
 
         synchronized void remove(String key) {

@@ -22,11 +22,14 @@ public final class GatewayMetrics {
     static final String REJECTIONS = "vigil.gateway.rejections";
     static final String KAFKA_SEND = "vigil.gateway.kafka.send";
     static final String KAFKA_ERRORS = "vigil.gateway.kafka.errors";
+    static final String IN_FLIGHT_REPEATS = "vigil.gateway.inflight.repeats";
 
     private final MeterRegistry registry;
     private final AtomicLong acceptedReadings = new AtomicLong();
     private final Map<RejectReason, AtomicLong> rejections = new EnumMap<>(RejectReason.class);
     private final AtomicLong kafkaErrors = new AtomicLong();
+    private final AtomicLong inFlightRepeats = new AtomicLong();
+    private final Counter inFlightRepeatMeter;
     private final Map<RejectReason, Counter> rejectionMeters = new EnumMap<>(RejectReason.class);
     private final Map<Protocol, Counter> readingMeters = new EnumMap<>(Protocol.class);
     private final Map<String, Timer> sendTimers = new ConcurrentHashMap<>();
@@ -39,6 +42,9 @@ public final class GatewayMetrics {
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        inFlightRepeatMeter = Counter.builder(IN_FLIGHT_REPEATS)
+                .description("payloads left unacknowledged: an earlier copy was still on its way to Kafka")
+                .register(registry);
         for (RejectReason r : RejectReason.values()) {
             rejections.put(r, new AtomicLong());
             // registered up front so a dashboard sees zero rather than no series at all
@@ -73,6 +79,16 @@ public final class GatewayMetrics {
         Map<RejectReason, Long> snapshot = new EnumMap<>(RejectReason.class);
         rejections.forEach((reason, count) -> snapshot.put(reason, count.get()));
         return Collections.unmodifiableMap(snapshot);
+    }
+
+    /** Payloads not acknowledged because an earlier copy of one of their readings was still on its way to Kafka. */
+    public long inFlightRepeats() {
+        return inFlightRepeats.get();
+    }
+
+    void inFlightRepeat() {
+        inFlightRepeats.incrementAndGet();
+        inFlightRepeatMeter.increment();
     }
 
     /** Records Kafka did not acknowledge (readings and dead letters alike). */
@@ -122,6 +138,7 @@ public final class GatewayMetrics {
                 nonZero.put(reason, count);
             }
         });
-        return "accepted=" + acceptedReadings() + " rejections=" + nonZero + " kafkaErrors=" + kafkaErrors();
+        return "accepted=" + acceptedReadings() + " rejections=" + nonZero + " kafkaErrors=" + kafkaErrors()
+                + " inFlightRepeats=" + inFlightRepeats();
     }
 }

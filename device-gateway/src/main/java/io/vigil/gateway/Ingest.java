@@ -70,23 +70,30 @@ public final class Ingest {
      * What one decoder made of a payload, ready for Kafka: the serialised records for {@code topic} and the parts it
      * refused. Lets other event kinds (RFID tag reads) take the same path as readings.
      */
-    public record Decoded(String topic, List<byte[]> records, List<Rejection> rejections, List<Runnable> onNotSent) {
+    public record Decoded(String topic, List<byte[]> records, List<Rejection> rejections, List<Settlement> settled) {
         /**
-         * @param onNotSent empty, or one action per record, run if Kafka does not take that record (so a retry of
-         *                  the payload is not refused as a duplicate)
+         * @param settled empty, or one per record, told whether Kafka took that record (so a retry of the payload is
+         *                neither refused as a duplicate nor taken while the first attempt is still in flight)
          */
         public Decoded {
             records = List.copyOf(records);
             rejections = List.copyOf(rejections);
-            onNotSent = List.copyOf(onNotSent);
-            if (!onNotSent.isEmpty() && onNotSent.size() != records.size()) {
-                throw new IllegalArgumentException("onNotSent must be empty or one per record");
+            settled = List.copyOf(settled);
+            if (!settled.isEmpty() && settled.size() != records.size()) {
+                throw new IllegalArgumentException("settled must be empty or one per record");
             }
         }
 
         public Decoded(String topic, List<byte[]> records, List<Rejection> rejections) {
             this(topic, records, rejections, List.of());
         }
+    }
+
+    /** What became of one record: Kafka took it, or not (then also when another record of its payload failed). */
+    public interface Settlement {
+        void stored();
+
+        void notStored();
     }
 
     /**
@@ -113,6 +120,9 @@ public final class Ingest {
         Decoded result;
         try {
             result = decode.apply(in);
+        } catch (ReadingInFlight e) {
+            metrics.inFlightRepeat();
+            return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
             // decoders promise not to throw; if one does, the payload is kept on the dead-letter topic, not lost
             LOG.error("decoder failed on a payload from {}", in.source(), e);
@@ -121,11 +131,15 @@ public final class Ingest {
         }
         List<CompletableFuture<?>> acks = new ArrayList<>(result.records().size() + result.rejections().size());
         for (int i = 0; i < result.records().size(); i++) {
-            Runnable onNotSent = result.onNotSent().isEmpty() ? null : result.onNotSent().get(i);
+            Settlement settlement = result.settled().isEmpty() ? null : result.settled().get(i);
             acks.add(send(result.topic(), in.deviceId(), result.records().get(i))
                     .whenComplete((ok, failure) -> {
-                        if (failure != null && onNotSent != null) {
-                            onNotSent.run();
+                        if (settlement != null) {
+                            if (failure == null) {
+                                settlement.stored();
+                            } else {
+                                settlement.notStored();
+                            }
                         }
                     })
                     .thenRun(() -> metrics.readingAccepted(in.protocol())));
@@ -135,7 +149,15 @@ public final class Ingest {
         }
         int accepted = result.records().size();
         List<Rejection> rejections = result.rejections();
+        List<Settlement> settled = result.settled();
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        // the transport retries the whole payload: its stored readings go to Kafka again (a
+                        // duplicate there is at-least-once) rather than to the dead-letter topic as DUPLICATE
+                        settled.forEach(Settlement::notStored);
+                    }
+                })
                 .thenApply(done -> new IngestOutcome(accepted, rejections));
     }
 
@@ -159,20 +181,40 @@ public final class Ingest {
         DecodeResult result = decoder.decode(in.payload(), in.contentType(),
                 new DecodeContext(in.deviceId(), in.protocol(), in.receivedAt()));
         List<byte[]> records = new ArrayList<>(result.readings().size());
-        List<Runnable> onNotSent = new ArrayList<>(result.readings().size());
+        List<Settlement> settled = new ArrayList<>(result.readings().size());
         List<Rejection> rejections = new ArrayList<>(result.rejections());
         List<Admission.Verdict> verdicts = admission.check(result.readings());
+        List<Reading> claimed = new ArrayList<>();
+        int inFlight = 0;
         for (int i = 0; i < verdicts.size(); i++) {
             Reading reading = result.readings().get(i);
             Admission.Verdict verdict = verdicts.get(i);
-            if (verdict.rejection() == null) {
+            if (verdict.inFlight()) {
+                inFlight++;
+            } else if (verdict.rejection() == null) {
+                claimed.add(reading);
                 records.add(readings.toBytes(verdict.reading()));
-                onNotSent.add(() -> admission.forget(reading));
+                settled.add(new Settlement() {
+                    @Override
+                    public void stored() {
+                        admission.stored(reading);
+                    }
+
+                    @Override
+                    public void notStored() {
+                        admission.forget(reading);
+                    }
+                });
             } else {
                 rejections.add(verdict.rejection());
             }
         }
-        return new Decoded(readingsTopic, records, rejections, onNotSent);
+        if (inFlight > 0) {
+            claimed.forEach(admission::forget); // the retry of the whole payload claims them again
+            throw new ReadingInFlight(inFlight + " reading(s) from '" + in.deviceId()
+                    + "' are still on their way to Kafka from an earlier copy of this payload");
+        }
+        return new Decoded(readingsTopic, records, rejections, settled);
     }
 
     /**

@@ -20,15 +20,23 @@ final class RecentSequences {
         this.maxDevices = maxDevices;
     }
 
-    /** Records {@code seq} for the device; false if it is already in the device's window. */
-    boolean claim(String deviceId, long seq) {
+    /** Records {@code seq} for the device, in flight; NEW unless it is already in the device's window. */
+    Admission.Claim claim(String deviceId, long seq) {
         if (perDevice == 0) {
-            return true;
+            return Admission.Claim.NEW;
         }
         if (byDevice.size() >= maxDevices && !byDevice.containsKey(deviceId)) {
             byDevice.clear();
         }
         return byDevice.computeIfAbsent(deviceId, id -> new Ring(perDevice)).claim(seq);
+    }
+
+    /** Marks a claim as stored in Kafka. */
+    void stored(String deviceId, long seq) {
+        Ring ring = byDevice.get(deviceId);
+        if (ring != null) {
+            ring.stored(seq);
+        }
     }
 
     /** Forgets a claim, so the transport's retry after a failed Kafka write is not refused. */
@@ -43,21 +51,32 @@ final class RecentSequences {
     private static final class Ring {
         private final long[] seqs;
         private final boolean[] used;
+        private final boolean[] stored;
         private int next;
 
         Ring(int size) {
             seqs = new long[size];
             used = new boolean[size];
+            stored = new boolean[size];
         }
 
-        synchronized boolean claim(long seq) {
-            if (indexOf(seq) >= 0) {
-                return false;
+        synchronized Admission.Claim claim(long seq) {
+            int i = indexOf(seq);
+            if (i >= 0) {
+                return stored[i] ? Admission.Claim.STORED : Admission.Claim.IN_FLIGHT;
             }
             seqs[next] = seq;
             used[next] = true;
+            stored[next] = false;
             next = (next + 1) % seqs.length;
-            return true;
+            return Admission.Claim.NEW;
+        }
+
+        synchronized void stored(long seq) {
+            int i = indexOf(seq);
+            if (i >= 0) {
+                stored[i] = true;
+            }
         }
 
         synchronized void release(long seq) {

@@ -88,9 +88,12 @@ class AdmissionTest {
     void refusesDuplicatesWithinTheWindowUnlessKafkaRefusedTheFirst() {
         Reading r = reading("gauge-1", "temp", 20, NOW - 10);
         assertThat(reason(r)).isNull();
+        assertThat(admission.check(r).inFlight()).as("the first copy is not stored yet").isTrue();
+        admission.stored(r);
         assertThat(reason(r)).isEqualTo(RejectReason.DUPLICATE);
         admission.forget(r);
         assertThat(reason(r)).as("retry after a Kafka failure").isNull();
+        admission.stored(r);
         assertThat(reason(reading("gauge-1", "temp", 20, NOW))).as("no device time: not comparable").isNull();
         assertThat(reason(reading("gauge-1", "temp", 20, NOW))).isNull();
         assertThat(reason(reading("gauge-1", "temp", 20, NOW - 11))).isNull();
@@ -111,6 +114,9 @@ class AdmissionTest {
     void refusesASequenceNumberTheDeviceAlreadyUsedInAnEarlierPayload() {
         assertThat(reasons(numbered("gauge-1", "level", 7), numbered("gauge-1", "temp", 7)))
                 .as("one payload may number all its readings alike").containsExactly(null, null);
+        assertThat(admission.check(List.of(numbered("gauge-1", "level", 7)))).extracting(Admission.Verdict::inFlight)
+                .as("seq 7 is not stored yet").containsExactly(true);
+        admission.stored(numbered("gauge-1", "level", 7));
         assertThat(reasons(numbered("gauge-1", "level", 7))).containsExactly(RejectReason.DUPLICATE);
         assertThat(reasons(numbered("gauge-1", "level", 8), numbered("gauge-1", "temp", 7)))
                 .containsExactly(null, RejectReason.DUPLICATE);
@@ -125,6 +131,7 @@ class AdmissionTest {
         assertThat(reasons(first)).containsExactly((RejectReason) null);
         admission.forget(first);
         assertThat(reasons(first)).as("retry after a Kafka failure").containsExactly((RejectReason) null);
+        admission.stored(first);
         for (long seq = 2; seq <= Admission.SEQUENCE_WINDOW; seq++) {
             assertThat(reasons(numbered("gauge-1", "level", seq))).containsExactly((RejectReason) null);
         }

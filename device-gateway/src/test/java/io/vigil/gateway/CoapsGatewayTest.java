@@ -15,7 +15,9 @@ import io.vigil.stack.MosquittoServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.Request;
@@ -59,7 +61,8 @@ class CoapsGatewayTest {
                 .withCoap("127.0.0.1", 0)
                 .withCoapsPort(0)
                 .withAckPort(0)
-                .withSecurity(GatewaySecurity.defaults().withRegistry(registryFile)));
+                // as in `bin/vigil bench e2e`: the rate limit off, so the burst below tests DTLS and Kafka only
+                .withSecurity(GatewaySecurity.defaults().withRegistry(registryFile).withRateLimit(0, 1)));
         kafka = new KafkaTopicsReader(kafkaServer.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
     }
 
@@ -98,6 +101,46 @@ class CoapsGatewayTest {
         Reading r = kafka.readingsOf("d1").get(0);
         assertThat(r.zone()).isEqualTo("zone-d1");
         assertThat(r.value()).isEqualTo(2.5);
+    }
+
+    /**
+     * The gateway side of the bench's "exactly 10 answers per CoAPS device": one DTLS peer with 200 requests
+     * outstanding at once gets every one answered and every reading reaches Kafka (the limit was the simulator's).
+     */
+    @Test
+    void oneDevicePipeliningTwoHundredReadingsGetsAllAnsweredAndStored() throws Exception {
+        int readings = 200;
+        CoapClient d2 = Devices.coapsClient("d2", D2_KEY);
+        AtomicInteger changed = new AtomicInteger();
+        AtomicInteger other = new AtomicInteger();
+        try {
+            // the handshake first: Scandium defers only 10 messages while it runs (the simulator raises that)
+            assertThat(Devices.postSecure(d2, gateway.coapsPort(), "/readings/d2", "{\"metric\":\"level\",\"value\":-1}")
+                    .getCode()).isEqualTo(ResponseCode.CHANGED);
+            for (int i = 0; i < readings; i++) {
+                Request request = Request.newPost();
+                request.setURI("coaps://127.0.0.1:" + gateway.coapsPort() + "/readings/d2");
+                request.setPayload("{\"metric\":\"level\",\"value\":" + i + "}");
+                request.getOptions().setContentFormat(50);
+                d2.advanced(new CoapHandler() {
+                    @Override
+                    public void onLoad(CoapResponse response) {
+                        (response.getCode() == ResponseCode.CHANGED ? changed : other).incrementAndGet();
+                    }
+
+                    @Override
+                    public void onError() {
+                        other.incrementAndGet();
+                    }
+                }, request);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> changed.get() + other.get() == readings);
+            assertThat(changed.get()).isEqualTo(readings);
+        } finally {
+            close(d2);
+        }
+        await().atMost(WAIT).pollInSameThread().until(() -> kafka.poll().readingsOf("d2").stream()
+                .filter(r -> r.value() >= 0).map(Reading::value).distinct().count() == readings);
     }
 
     @Test

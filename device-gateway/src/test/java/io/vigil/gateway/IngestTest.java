@@ -83,6 +83,66 @@ class IngestTest {
         assertThat(metrics.acceptedReadings()).isEqualTo(1);
     }
 
+    private static Reading numbered(long seq) {
+        return new Reading("dev-1", null, null, "temp", 21.5, "Cel", 1_000L, 2_000L, Protocol.MQTT, seq);
+    }
+
+    private long deadLetters() {
+        return kafka.history().stream().filter(r -> r.topic().equals(Topics.DEADLETTER)).count();
+    }
+
+    /** The broker redelivers after a reconnect while Kafka is slow: the copy must wait, not be a DUPLICATE. */
+    @Test
+    void aCopyArrivingWhileTheFirstIsStillInFlightIsNeitherAcceptedNorDeadLettered() throws Exception {
+        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(numbered(1))));
+        CompletableFuture<IngestOutcome> first = ingest.ingest(inbound(PAYLOAD));
+
+        CompletableFuture<IngestOutcome> copy = ingest.ingest(inbound(PAYLOAD));
+
+        assertThatThrownBy(copy::get).hasCauseInstanceOf(ReadingInFlight.class);
+        assertThat(metrics.inFlightRepeats()).isEqualTo(1);
+        assertThat(kafka.history()).as("nothing sent for the copy").hasSize(1);
+        kafka.errorNext(new TimeoutException("Kafka is slow"));
+        assertThat(first).isCompletedExceptionally();
+
+        CompletableFuture<IngestOutcome> retry = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+        assertThat(retry.get()).as("the first copy failed: the retry is the one stored")
+                .isEqualTo(new IngestOutcome(1, List.of()));
+        assertThat(deadLetters()).isZero();
+    }
+
+    @Test
+    void aRepeatOfAStoredReadingIsStillADuplicate() throws Exception {
+        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(numbered(2))));
+        CompletableFuture<IngestOutcome> first = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+        assertThat(first.get().acceptedReadings()).isEqualTo(1);
+
+        CompletableFuture<IngestOutcome> replay = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+
+        assertThat(replay.get().rejections()).extracting(Rejection::reason).containsExactly(RejectReason.DUPLICATE);
+    }
+
+    /** A pack whose second reading Kafka did not take is retried whole; its first must not become a DUPLICATE. */
+    @Test
+    void aPartlyStoredPayloadIsRetriedWholeWithoutDeadLetters() throws Exception {
+        Reading level = new Reading("dev-1", null, null, "level", 3, "m", 1_000L, 2_000L, Protocol.MQTT, 5L);
+        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(numbered(5), level)));
+        CompletableFuture<IngestOutcome> first = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+        kafka.errorNext(new TimeoutException("Kafka is slow"));
+        assertThat(first).isCompletedExceptionally();
+
+        CompletableFuture<IngestOutcome> retry = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+        kafka.completeNext();
+
+        assertThat(retry.get()).isEqualTo(new IngestOutcome(2, List.of()));
+        assertThat(deadLetters()).isZero();
+    }
+
     @Test
     void producerThatCannotQueueFailsTheFutureInsteadOfThrowing() {
         kafka.sendException = new TimeoutException("metadata not available");

@@ -67,6 +67,9 @@ final class CoapTransport implements ReadingTransport {
             for (SimulatedDevice d : devices) {
                 DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
                         .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                        // Scandium holds only 10 messages (its default) while the handshake runs and silently drops
+                        // the rest, which left a device pipelining its window with exactly 10 answers
+                        .set(DtlsConfig.DTLS_MAX_DEFERRED_OUTBOUND_APPLICATION_MESSAGES, WINDOW)
                         .setAddress(local)
                         .setAdvancedPskStore(new AdvancedSinglePskStore(d.id(),
                                 Secrets.dtlsKey(credentials.get(d.id()).pskKey())))

@@ -2,6 +2,7 @@ package io.vigil.gateway.coap;
 
 import io.vigil.common.Rejection;
 import io.vigil.gateway.IngestOutcome;
+import io.vigil.gateway.ReadingInFlight;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.KafkaException;
@@ -10,6 +11,9 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 /** The one place that decides which CoAP response a device gets for what became of its payload. */
 public final class CoapResponses {
     private CoapResponses() {}
+
+    /** Max-Age of a 5.03: when a device should try again (RFC 7252 5.9.3.4), about one Kafka ack timeout. */
+    public static final int RETRY_AFTER_SECONDS = 5;
 
     /** A response code and its diagnostic text (null for none). */
     public record Reply(ResponseCode code, String text) {}
@@ -21,7 +25,8 @@ public final class CoapResponses {
     public static Reply reply(IngestOutcome outcome, Throwable failure) {
         if (failure != null) {
             Throwable cause = unwrap(failure);
-            if (cause instanceof KafkaException || cause instanceof java.util.concurrent.TimeoutException) {
+            if (cause instanceof KafkaException || cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof ReadingInFlight) {
                 return new Reply(ResponseCode.SERVICE_UNAVAILABLE, "readings store unavailable, retry later");
             }
             return new Reply(ResponseCode.INTERNAL_SERVER_ERROR, cause.getClass().getSimpleName());

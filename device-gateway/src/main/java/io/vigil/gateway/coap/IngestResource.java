@@ -17,6 +17,7 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.OptionSet;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
@@ -71,8 +72,15 @@ public final class IngestResource extends CoapResource {
                 if (failure != null) {
                     LOG.warn("CoAP payload from {} not stored: {}", exchange.getSourceSocketAddress(), failure.toString());
                 }
-                exchange.respond(reply.code(), reply.text() == null ? new byte[0] : reply.text().getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8), MediaTypeRegistry.TEXT_PLAIN);
+                Response response = new Response(reply.code());
+                if (reply.text() != null) {
+                    response.setPayload(reply.text());
+                    response.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
+                }
+                if (reply.code() == ResponseCode.SERVICE_UNAVAILABLE) {
+                    response.getOptions().setMaxAge(CoapResponses.RETRY_AFTER_SECONDS);
+                }
+                exchange.respond(response);
             });
         } catch (RuntimeException e) {
             LOG.error("CoAP request from {} failed", exchange.getSourceSocketAddress(), e);
