@@ -124,8 +124,9 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
     }
 
     /**
-     * The hazardous-material tag HAZ-0001 is carried out of the lab at about 20 s, is in the street from 3 s later
-     * for 30 s, and is back in the lab 3 s after that until the end. Length 100 s.
+     * The hazardous-material tag HAZ-0001 is carried out of the lab at about 20 s, is left in the store from 3 s
+     * later for 30 s, and is back in the lab 3 s after that until the end. The store, not the street: the plaza
+     * gate's Zebra format carries hex EPCs only, which HAZ-0001 is not. Length 100 s.
      */
     public static RfidScenario hazmat(long seed) {
         long length = 100_000;
@@ -134,12 +135,12 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
         long back = outside + 33_000;
         List<SimTag> tags = new ArrayList<>();
         for (SimTag t : background(length)) {
-            // between the lab and the street it is out of reach of every reader
+            // between the lab and the store it is out of reach of every reader
             tags.add(t.id().equals(HAZMAT) ? new SimTag(t.id(), t.group(), List.of(new SimTag.Stay(LAB, 0, leaves),
-                    new SimTag.Stay(STREET, outside, back - 3_000), new SimTag.Stay(LAB, back, length))) : t);
+                    new SimTag.Stay(STORE, outside, back - 3_000), new SimTag.Stay(LAB, back, length))) : t);
         }
         return new RfidScenario("hazmat", seed, Duration.ofMillis(length), tags,
-                List.of(new Situation("hazmat-outside", STREET, HAZMAT, outside)), null);
+                List.of(new Situation("hazmat-outside", STORE, HAZMAT, outside)), null);
     }
 
     /**

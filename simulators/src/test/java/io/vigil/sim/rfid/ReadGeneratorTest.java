@@ -98,13 +98,13 @@ class ReadGeneratorTest {
     }
 
     @Test
-    void theHazmatTagLeavesTheLabForTheStreetAndComesBackWhileAStaffMemberOverstaysInTheLab() {
+    void theHazmatTagLeavesTheLabForTheStoreAndComesBackWhileAStaffMemberOverstaysInTheLab() {
         RfidScenario hazmat = RfidScenario.named("hazmat", 42, SITE);
         Situation outside = hazmat.situations().get(0);
         SimTag haz = tag(hazmat, "HAZ-0001");
         assertThat(outside.subject()).isEqualTo("HAZ-0001");
         assertThat(haz.zoneAt(outside.startMs() - 1)).isNull(); // on its way: out of every reader's reach
-        assertThat(haz.zoneAt(outside.startMs())).isEqualTo("street").isEqualTo(outside.zone());
+        assertThat(haz.zoneAt(outside.startMs())).isEqualTo("store").isEqualTo(outside.zone());
         assertThat(haz.zoneAt(hazmat.length().toMillis() - 1)).isEqualTo("lab");
 
         RfidScenario dwell = RfidScenario.named("dwell", 42, SITE);
