@@ -198,9 +198,10 @@ class RfidEndToEndTest {
         Alert alarm = alerts.get(0);
         assertThat(alarm.zone()).isEqualTo("store");
         assertThat(alarm.description()).contains("read in store").contains("home zone lab");
-        // two reads in the store make it arrive there; two back in the lab close the incident
+        // two reads in the store make it arrive there; back in the lab, the move waits out the store antenna's
+        // window and its cross-reads (both antennas belong to one reader), which is what closes the incident
         assertThat(alarm.eventTime() - hazmat.startMs()).isBetween(truth.startMs(), truth.startMs() + 5_000);
-        assertThat(alerts.get(2).eventTime() - hazmat.startMs()).isBetween(back, back + 5_000);
+        assertThat(alerts.get(2).eventTime() - hazmat.startMs()).isBetween(back, back + 8_000);
 
         assertThat(influxWhenItHas("SELECT * FROM \"incidents\" WHERE \"rule\" = 'rfid-hazmat-outside' AND time >= "
                 + hazmat.startMs() + "ms", "HAZ-0001", "ALARM", "CLOSED")).contains("store");
@@ -226,11 +227,12 @@ class RfidEndToEndTest {
         assertThat(alerts).extracting(Alert::zone).containsOnly("lab");
         Alert warning = alerts.get(0);
         Alert alarm = alerts.get(1);
-        // both count from the detected entry (two reads in the lab, so up to a few rounds after the true one)
-        assertThat(alarm.eventTime() - dwell.startMs()).isBetween(truth.startMs(), truth.startMs() + 5_000);
+        // both count from the detected entry: the move from the store waits out the store antenna's window and its
+        // cross-reads (one reader), 5 s after the true entry with seed 42 (bin/vigil evaluate-rfid)
+        assertThat(alarm.eventTime() - dwell.startMs()).isBetween(truth.startMs(), truth.startMs() + 8_000);
         assertThat(alarm.eventTime() - warning.eventTime()).isEqualTo(Math.round((1 - DwellWatch.WARN_SHARE) * max));
         assertThat(alarm.value()).isEqualTo(max / 1000.0);
-        assertThat(alerts.get(3).eventTime() - dwell.startMs()).isBetween(leaves, leaves + 6_000);
+        assertThat(alerts.get(3).eventTime() - dwell.startMs()).isBetween(leaves, leaves + 8_000);
 
         String incidents = influxWhenItHas("SELECT * FROM \"incidents\" WHERE \"rule\" = 'rfid-dwell' AND time >= "
                 + dwell.startMs() + "ms", person, "ALARM", "CLOSED");
