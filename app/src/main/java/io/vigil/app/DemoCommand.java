@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
         description = {"Runs the whole local stack on loopback with the river-flood scenario: Mosquitto, InfluxDB,",
                 "Kafka, the device gateway, the Flink job (web UI on localhost) and a simulated fleet.",
                 "--scenario crowd plays RFID readers of config/site.yaml instead: a crowd fills the plaza (or intrusion,",
-                "missing-asset, evacuation: a smoke alarm starts a muster).",
+                "missing-asset, evacuation: a smoke alarm starts a muster; hazmat, dwell).",
                 "Prints a rate line and every alert. Exit code 0 when readings flowed and an alert arrived.",
                 "Security is on: devices log in with their own MQTT password or DTLS PSK (registry $VIGIL_HOME/devices.yaml,",
                 "secrets under $VIGIL_HOME/secrets, owner-only); the gateway, the job and the duty officer have broker logins."})
@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", defaultValue = "river-flood",
             description = "river-flood (default: gauges and the flood alerts), or an RFID scenario: crowd, intrusion,"
-                    + " missing-asset, evacuation.")
+                    + " missing-asset, evacuation, hazmat, dwell.")
     String scenario;
 
     @Option(names = "--site", paramLabel = "FILE", description = "RFID site file of an RFID scenario (default config/site.yaml).")

@@ -34,7 +34,7 @@ final class EvaluateRfidCommand implements Callable<Integer> {
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
             description = "Scenarios, comma-separated (default: all of ${DEFAULT-VALUE}).",
-            defaultValue = "crowd,intrusion,missing-asset,evacuation")
+            defaultValue = "crowd,intrusion,missing-asset,evacuation,hazmat,dwell")
     List<String> scenarios;
 
     @Option(names = "--seed", defaultValue = "42", description = "Scenario seed (default ${DEFAULT-VALUE}).")

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Runs a simulated device fleet publishing over MQTT and CoAP with a seeded scenario,",
                 "printing its rate. Defaults: 10 devices, 20 readings/s, 30% CoAP, river-flood, seed 42.",
-                "RFID scenarios (crowd, intrusion, missing-asset, evacuation) play RFID readers of a site file",
+                "RFID scenarios (crowd, intrusion, missing-asset, evacuation, hazmat, dwell) play RFID readers of a site file",
                 "publishing tag reads to vigil/tagreads/{reader} instead."})
 final class SimulateCommand implements Callable<Integer> {
     @ParentCommand
@@ -33,7 +33,7 @@ final class SimulateCommand implements Callable<Integer> {
             description = "How long to send (default: until stopped).") Duration runFor;
     @Option(names = "--count", description = "Send at most this many readings.") Long count;
     @Option(names = "--seed", description = "Scenario seed: the same seed gives the same values.") Long seed;
-    @Option(names = "--scenario", description = "Scenario name: river-flood, or RFID: crowd, intrusion, missing-asset, evacuation.") String scenario;
+    @Option(names = "--scenario", description = "Scenario name: river-flood, or RFID: crowd, intrusion, missing-asset, evacuation, hazmat, dwell.") String scenario;
     @Option(names = "--repeat", description = "RFID scenarios: play the scenario again and again (seed + 1 each time) until stopped.") boolean repeat;
     @Option(names = "--site", paramLabel = "FILE", description = "Site file of an RFID scenario (default config/site.yaml in the checkout).") Path site;
     @Option(names = "--time-scale", description = "Run the scenario this many times faster than real time.") Double timeScale;

@@ -18,9 +18,11 @@ import io.vigil.sim.rfid.RfidScenario;
 import io.vigil.sim.rfid.RfidSimConfig;
 import io.vigil.sim.rfid.RfidSimulator;
 import io.vigil.stack.LocalStack;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,7 +39,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The whole RFID path on real servers, shared by the RFID end-to-end tests: Mosquitto, Kafka and InfluxDB, the
- * job with {@code config/rules.yaml} and {@code config/site.yaml}, the gateway with a fresh pseudonym key, and a
+ * job with {@code config/rules.yaml} and {@code config/site.yaml} (except that the lab's {@code max_dwell} is
+ * {@link #LAB_MAX_DWELL}, so a dwell plays in seconds instead of 10 minutes), the gateway with a fresh pseudonym key, and a
  * consumer of {@code vigil.alerts} (read_committed, as duty officers' tools read it).
  *
  * <p>Starting all that costs far more than a scenario, so scenarios share it, each in its own slot of event time:
@@ -48,12 +51,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class RfidLiveSite implements AutoCloseable {
     static final Duration PATIENCE = Duration.ofSeconds(90);
     static final Path SITE_FILE = Path.of("..", "config", "site.yaml").toAbsolutePath().normalize();
+    static final Duration LAB_MAX_DWELL = Duration.ofSeconds(30);
     static final Path RULES_FILE = Path.of("..", "config", "rules.yaml").toAbsolutePath().normalize();
     private static final Duration SLOT_GAP = Duration.ofSeconds(40);
-    private static final Duration EVENT_TIME_BUDGET = Duration.ofMinutes(20);
+    private static final Duration EVENT_TIME_BUDGET = Duration.ofMinutes(30);
 
     final LocalStack stack;
     final Site site;
+    private final Path siteFile;
     final TagPseudonyms pseudonyms;
     private final JobHandle job;
     private final GatewayApplication gateway;
@@ -74,9 +79,11 @@ final class RfidLiveSite implements AutoCloseable {
         }
     }
 
-    private RfidLiveSite(LocalStack stack, JobHandle job, GatewayApplication gateway, TagPseudonyms pseudonyms) {
+    private RfidLiveSite(LocalStack stack, JobHandle job, GatewayApplication gateway, TagPseudonyms pseudonyms,
+                         Path siteFile) {
         this.stack = stack;
-        this.site = SiteLoader.load(SITE_FILE);
+        this.siteFile = siteFile;
+        this.site = SiteLoader.load(siteFile);
         this.job = job;
         this.gateway = gateway;
         this.pseudonyms = pseudonyms;
@@ -90,20 +97,21 @@ final class RfidLiveSite implements AutoCloseable {
         LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), true, true, true, false).start();
         JobHandle job = null;
         try {
+            Path siteFile = withShortLabDwell(dir);
             stack.kafka.createTopics(1, Topics.READINGS, Topics.TAGREADS, Topics.DEADLETTER, Topics.ALERTS);
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             job = JobApplication.start(JobConfig.defaults().toBuilder()
                     .kafkaBootstrap(stack.kafka.bootstrapServers()).consumerGroup("rfid-e2e")
                     .influxUrl(stack.influx.url()).mqttUrl(stack.mosquitto.url()).rulesFile(RULES_FILE)
-                    .siteFile(SITE_FILE).maxOutOfOrderness(Duration.ofSeconds(1))
+                    .siteFile(siteFile).maxOutOfOrderness(Duration.ofSeconds(1))
                     .checkpointInterval(Duration.ofSeconds(1)).checkpointDir(dir.resolve("checkpoints")).webUiPort(0)
                     .influxBatchSize(1000).influxFlushInterval(Duration.ofMillis(200)).build());
             GatewayApplication gateway = GatewayApplication.start(GatewayConfig.defaults()
                     .withMqttUrl(stack.mosquitto.url()).withKafkaBootstrap(stack.kafka.bootstrapServers())
-                    .withCoap("127.0.0.1", 0).withAckPort(0), RfidGatewayConfig.of(SITE_FILE, key));
+                    .withCoap("127.0.0.1", 0).withAckPort(0), RfidGatewayConfig.of(siteFile, key));
             job.awaitRunning(PATIENCE);
-            return new RfidLiveSite(stack, job, gateway, new TagPseudonyms(key));
+            return new RfidLiveSite(stack, job, gateway, new TagPseudonyms(key), siteFile);
         } catch (Exception | Error e) {
             if (job != null) {
                 job.close();
@@ -113,11 +121,24 @@ final class RfidLiveSite implements AutoCloseable {
         }
     }
 
+    /** The example site with only the lab's maximum dwell shortened: one site file to keep up to date, not two. */
+    private static Path withShortLabDwell(Path dir) throws IOException {
+        String example = Files.readString(SITE_FILE);
+        String realistic = "{id: lab, hazardous: true, max_dwell: 10m}";
+        if (!example.contains(realistic)) {
+            throw new IllegalStateException(SITE_FILE + " no longer has " + realistic + ": update this fixture");
+        }
+        Path file = dir.resolve("site-short-dwell.yaml");
+        Files.writeString(file, example.replace(realistic,
+                "{id: lab, hazardous: true, max_dwell: " + LAB_MAX_DWELL.toSeconds() + "s}"));
+        return file;
+    }
+
     /** Plays {@code scenario} (seed 42, simulator defaults: plaza gate in Zebra's format) in the next slot. */
     Played play(String scenario, double timeScale) throws Exception {
         long start = nextSlotMs;
         RfidSimulator sim = new RfidSimulator(RfidSimConfig.defaults().withMqttUrl(stack.mosquitto.url())
-                .withSiteFile(SITE_FILE).withScenario(scenario).withTimeScale(timeScale).withStartMs(start));
+                .withSiteFile(siteFile).withScenario(scenario).withTimeScale(timeScale).withStartMs(start));
         RfidSimulator.Summary sent = sim.run(new PrintStream(OutputStream.nullOutputStream(), true,
                 StandardCharsets.UTF_8));
         nextSlotMs = start + sim.scenario().length().toMillis() + SLOT_GAP.toMillis();

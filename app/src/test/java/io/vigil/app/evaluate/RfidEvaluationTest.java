@@ -21,6 +21,21 @@ class RfidEvaluationTest {
     static final Site SITE = SiteLoader.load(Path.of("..", "config", "site.yaml"));
 
     @Test
+    void hazardousMaterialOutsideItsZoneAndAnOverlongDwellAreScoredAgainstTheirTruth() throws Exception {
+        RfidEvaluation.SituationScore hazmat = RfidEvaluation.run("hazmat", 42, SITE, ReadNoise.defaults(),
+                PresenceSettings.defaults(), 1).situations().get(0);
+        assertThat(hazmat.phase()).isEqualTo("ALARM " + RfidRules.HAZMAT_OUTSIDE);
+        assertThat(hazmat.delayMs()).as("two reads in the store").isBetween(0L, 5_000L);
+
+        // the lab's 10 min on the example site: the pre-warning at 80 % of it is two minutes ahead of the truth,
+        // give or take the seconds the move from the store into the lab takes to be recognised
+        RfidEvaluation.SituationScore dwell = RfidEvaluation.run("dwell", 42, SITE, ReadNoise.defaults(),
+                PresenceSettings.defaults(), 1).situations().get(0);
+        assertThat(dwell.phase()).isEqualTo("PRE_WARNING " + RfidRules.DWELL);
+        assertThat(dwell.delayMs()).isBetween(-120_000L, -120_000L + 8_000L);
+    }
+
+    @Test
     void theNoisyCrowdIsCountedPreWarnedAheadAndAlarmedSecondsAfterTheTruth() throws Exception {
         RfidEvaluation.ScenarioScore s = RfidEvaluation.run("crowd", 42, SITE, ReadNoise.defaults(),
                 PresenceSettings.defaults(), 1);

@@ -21,13 +21,16 @@ import java.util.TreeMap;
  */
 public record RfidScenario(String name, long seed, Duration length, List<SimTag> tags, List<Situation> situations,
                            TriggerSensor trigger) {
-    public static final List<String> NAMES = List.of("crowd", "intrusion", "missing-asset", "evacuation");
+    public static final List<String> NAMES = List.of("crowd", "intrusion", "missing-asset", "evacuation",
+            "hazmat", "dwell");
     static final String PLAZA = "plaza";
     static final String STREET = "street";
     static final String PUMP_ROOM = "pump-room";
     static final String STORE = "store";
     static final String LAB = "lab";
     static final String ASSEMBLY = "assembly-a";
+    static final String HAZMAT = "HAZ-0001";
+    static final String DWELLER = "STAFF-0003";
 
     public static RfidScenario named(String name, long seed, Site site) {
         return switch (name) {
@@ -35,6 +38,8 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
             case "intrusion" -> intrusion(seed);
             case "missing-asset" -> missingAsset(seed);
             case "evacuation" -> evacuation(seed);
+            case "hazmat" -> hazmat(seed);
+            case "dwell" -> dwell(seed, site);
             default -> throw new IllegalArgumentException("unknown RFID scenario '" + name + "'; known: "
                     + String.join(", ", NAMES));
         };
@@ -118,6 +123,47 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
                 List.of(new Situation("evacuation", ASSEMBLY, null, smoke.crossesAtMs())), smoke);
     }
 
+    /**
+     * The hazardous-material tag HAZ-0001 is carried out of the lab at about 20 s, is left in the store from 3 s
+     * later for 30 s, and is back in the lab 3 s after that until the end. The store, not the street: the plaza
+     * gate's Zebra format carries hex EPCs only, which HAZ-0001 is not. Length 100 s.
+     */
+    public static RfidScenario hazmat(long seed) {
+        long length = 100_000;
+        long leaves = 20_000 + (long) (Seeded.uniform(seed, 6, 0, 0) * 5_000);
+        long outside = leaves + 3_000;
+        long back = outside + 33_000;
+        List<SimTag> tags = new ArrayList<>();
+        for (SimTag t : background(length)) {
+            // between the lab and the store it is out of reach of every reader
+            tags.add(t.id().equals(HAZMAT) ? new SimTag(t.id(), t.group(), List.of(new SimTag.Stay(LAB, 0, leaves),
+                    new SimTag.Stay(STORE, outside, back - 3_000), new SimTag.Stay(LAB, back, length))) : t);
+        }
+        return new RfidScenario("hazmat", seed, Duration.ofMillis(length), tags,
+                List.of(new Situation("hazmat-outside", STORE, HAZMAT, outside)), null);
+    }
+
+    /**
+     * STAFF-0003 walks through the store into the hazardous lab at about 20 s, stays 20 s beyond the lab's
+     * {@code max_dwell} and goes back through the store and off site; the situation starts when the maximum dwell
+     * is truly exceeded. Length: the lab's maximum dwell plus 80 s, so a short test site plays it quickly.
+     */
+    public static RfidScenario dwell(long seed, Site site) {
+        Site.Zone lab = site.zones().get(LAB);
+        if (lab == null || lab.maxDwell() == null) {
+            throw new IllegalArgumentException("the dwell scenario needs a zone 'lab' with a max_dwell in the site");
+        }
+        long max = lab.maxDwell().toMillis();
+        long length = max + 80_000;
+        long enters = 20_000 + (long) (Seeded.uniform(seed, 7, 0, 0) * 5_000);
+        long leaves = enters + max + 20_000;
+        List<SimTag> tags = background(length);
+        tags.add(new SimTag(DWELLER, "staff", List.of(new SimTag.Stay(STORE, 10_000, enters),
+                new SimTag.Stay(LAB, enters, leaves), new SimTag.Stay(STORE, leaves, leaves + 15_000))));
+        return new RfidScenario("dwell", seed, Duration.ofMillis(length), tags,
+                List.of(new Situation("dwell", LAB, DWELLER, enters + max)), null);
+    }
+
     private static SimTag evacuate(long seed, String id, String group, String zone, int index, long alarm, long length) {
         long arrives = alarm + 10_000 + (long) (Seeded.uniform(seed, 4, index, 0) * 50_000);
         // on the way they are out of reach of every reader
@@ -132,7 +178,7 @@ public record RfidScenario(String name, long seed, Duration length, List<SimTag>
         for (int i = 1; i <= 3; i++) {
             tags.add(new SimTag("ASSET-000" + i, "assets", List.of(new SimTag.Stay(STORE, 0, length))));
         }
-        tags.add(new SimTag("HAZ-0001", "hazmat", List.of(new SimTag.Stay(LAB, 0, length))));
+        tags.add(new SimTag(HAZMAT, "hazmat", List.of(new SimTag.Stay(LAB, 0, length))));
         return tags;
     }
 

@@ -98,6 +98,26 @@ class ReadGeneratorTest {
     }
 
     @Test
+    void theHazmatTagLeavesTheLabForTheStoreAndComesBackWhileAStaffMemberOverstaysInTheLab() {
+        RfidScenario hazmat = RfidScenario.named("hazmat", 42, SITE);
+        Situation outside = hazmat.situations().get(0);
+        SimTag haz = tag(hazmat, "HAZ-0001");
+        assertThat(outside.subject()).isEqualTo("HAZ-0001");
+        assertThat(haz.zoneAt(outside.startMs() - 1)).isNull(); // on its way: out of every reader's reach
+        assertThat(haz.zoneAt(outside.startMs())).isEqualTo("store").isEqualTo(outside.zone());
+        assertThat(haz.zoneAt(hazmat.length().toMillis() - 1)).isEqualTo("lab");
+
+        RfidScenario dwell = RfidScenario.named("dwell", 42, SITE);
+        Situation over = dwell.situations().get(0);
+        SimTag staff = tag(dwell, over.subject());
+        long entered = staff.entersAt("lab");
+        assertThat(over.startMs() - entered).isEqualTo(SITE.zones().get("lab").maxDwell().toMillis());
+        assertThat(staff.zoneAt(over.startMs())).isEqualTo("lab");
+        assertThat(staff.zoneAt(over.startMs() + 20_000)).isEqualTo("store");
+        assertThat(dwell.length().toMillis()).isGreaterThan(over.startMs() + 35_000);
+    }
+
+    @Test
     void theEvacuationsSmokeDetectorCrossesTheFireRuleBeforeAnyoneMovesAndTheTruthListsWhoMustMuster() {
         RfidScenario evacuation = RfidScenario.named("evacuation", 42, SITE);
         TriggerSensor smoke = evacuation.trigger();
@@ -118,6 +138,10 @@ class ReadGeneratorTest {
         assertThat(muster.arrivals().values()).allMatch(at -> at >= 40_000);
         assertThat(muster.lastArrivalMs()).isEqualTo(100_000);
         assertThat(RfidScenario.named("crowd", 42, SITE).muster(SITE)).isEmpty();
+    }
+
+    private static SimTag tag(RfidScenario scenario, String id) {
+        return scenario.tags().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
     }
 
     private static String zoneOf(SimRead r) {
