@@ -38,10 +38,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -81,15 +78,7 @@ public final class JobApplication {
         Files.createDirectories(checkpoints);
         Optional<Path> restoreFrom = latestCheckpoint(checkpoints);
 
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.ADDRESS, LOOPBACK);
-        conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);
-        conf.set(RestOptions.BIND_PORT, String.valueOf(config.webUiPort()));
-        // the blob server and the shuffle server bind every interface unless told otherwise
-        conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
-        conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
-        conf.set(TaskManagerOptions.HOST, LOOPBACK);
-        conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        Configuration conf = LoopbackCluster.configuration(String.valueOf(config.webUiPort()));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,

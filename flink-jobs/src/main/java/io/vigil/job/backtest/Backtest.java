@@ -4,6 +4,7 @@ import io.vigil.common.Alert;
 import io.vigil.common.Reading;
 import io.vigil.job.InMemorySink;
 import io.vigil.job.InOrderReplay;
+import io.vigil.job.LoopbackCluster;
 import io.vigil.job.VigilJob;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.rules.Rule;
@@ -17,10 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -117,15 +115,7 @@ public final class Backtest {
 
     /** Everything on loopback, no restarts: a failed replay fails the backtest instead of running twice. */
     private static Configuration localCluster() {
-        Configuration conf = new Configuration();
-        String loopback = "127.0.0.1";
-        conf.set(RestOptions.ADDRESS, loopback);
-        conf.set(RestOptions.BIND_ADDRESS, loopback);
-        conf.set(RestOptions.BIND_PORT, "0");
-        conf.set(JobManagerOptions.ADDRESS, loopback);
-        conf.set(JobManagerOptions.BIND_HOST, loopback);
-        conf.set(TaskManagerOptions.HOST, loopback);
-        conf.set(TaskManagerOptions.BIND_HOST, loopback);
+        Configuration conf = LoopbackCluster.configuration("0");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
         return conf;
     }

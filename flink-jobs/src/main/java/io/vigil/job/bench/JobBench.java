@@ -1,6 +1,7 @@
 package io.vigil.job.bench;
 
 import io.vigil.common.Alert;
+import io.vigil.job.LoopbackCluster;
 import io.vigil.job.VigilJob;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.rules.RuleSet;
@@ -21,9 +22,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -138,15 +137,7 @@ public final class JobBench {
      * than any run, and finished tasks do not wait for a final one.
      */
     private static Configuration clusterConfig(JobBenchSettings settings, Path checkpoints) {
-        Configuration conf = new Configuration();
-        String loopback = "127.0.0.1";
-        conf.set(RestOptions.ADDRESS, loopback);
-        conf.set(RestOptions.BIND_ADDRESS, loopback);
-        conf.set(RestOptions.BIND_PORT, "0");
-        conf.set(JobManagerOptions.ADDRESS, loopback);
-        conf.set(JobManagerOptions.BIND_HOST, loopback);
-        conf.set(TaskManagerOptions.HOST, loopback);
-        conf.set(TaskManagerOptions.BIND_HOST, loopback);
+        Configuration conf = LoopbackCluster.configuration("0");
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
         conf.set(StateBackendOptions.STATE_BACKEND, settings.backend().flinkName);
