@@ -20,7 +20,6 @@ import io.vigil.job.detect.RangeDetector;
 import io.vigil.job.detect.RateDetector;
 import io.vigil.job.detect.RuleMatcher;
 import io.vigil.job.detect.RuleReading;
-import io.vigil.job.detect.Signal;
 import io.vigil.job.detect.ThresholdDetector;
 import io.vigil.job.rfid.RfidRules;
 import io.vigil.job.rules.LiveRules;
@@ -116,22 +115,23 @@ public final class VigilJob {
 
         SingleOutputStreamOperator<RuleReading> matched = in.connect(liveRules).process(new RuleMatcher(rules))
                 .name("match-rules").uid("rule-matcher");
-        DataStream<Signal> signals = null;
+        DataStream<IncidentInput> incidentInput = acks.map(IncidentInput::of).name("acks").uid("acks");
         // every kind, in use or not: a pushed rule may use any of them
         for (EventTimeDetector detector : List.of(new ThresholdDetector(rules), new RateDetector(rules),
                 new ForecastDetector(rules), new NoDataDetector(rules), new FlatlineDetector(rules),
                 new RangeDetector(rules), new AnomalyDetector(rules))) {
             String kind = detector.kind();
-            DataStream<Signal> out = matched
+            String id = kind.replace('_', '-');
+            // wrapped where it is made (chained to the detector): one map after the union of all detectors was a
+            // task of its own, i.e. one more network hop, serialised twice, for every signal
+            incidentInput = incidentInput.union(matched
                     .filter(rr -> kind.equals(rr.kind())).name("route-" + kind).uid("route-" + kind)
                     .keyBy(RuleReading::key)
                     .connect(liveRules)
-                    .process(detector).name(kind + "-detector").uid(kind.replace('_', '-') + "-detector");
-            signals = signals == null ? out : signals.union(out);
+                    .process(detector).name(kind + "-detector").uid(id + "-detector")
+                    .map(IncidentInput::of).name(kind + "-signals").uid(id + "-signals"));
         }
 
-        DataStream<IncidentInput> incidentInput = signals.map(IncidentInput::of).name("signals").uid("signals")
-                .union(acks.map(IncidentInput::of).name("acks").uid("acks"));
         SingleOutputStreamOperator<Alert> alerts = incidentInput.keyBy(IncidentInput::seriesKey)
                 .connect(liveRules)
                 .process(new IncidentLifecycle(rules)).name("incident-lifecycle").uid("incident-lifecycle");

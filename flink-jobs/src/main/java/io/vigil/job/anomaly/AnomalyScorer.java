@@ -19,14 +19,16 @@ import org.apache.flink.util.Collector;
  * Scores every reading of a series (key {@code deviceId/metric}) with its {@link AnomalyModel}. Like the
  * detectors, it buffers a reading until the watermark passes it and scores in timestamp order (ties in arrival
  * order), so live input, replays and backtests give the same scores; a reading already behind the watermark is
- * late: counted, not scored. A series silent for {@link AnomalySettings#forgetAfter} loses its model.
+ * late: counted, not scored. A series silent for {@link AnomalySettings#forgetAfter} loses its model (one forget
+ * timer stays armed and is moved lazily when it fires early, rather than moved with every reading).
  */
 public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, AnomalyScore> {
     private static final long serialVersionUID = 1L;
     private final AnomalySettings settings;
     private transient MapState<Long, List<Reading>> pending;
     private transient ValueState<byte[]> model;
-    private transient ValueState<Long> forgetAt;
+    /** {@code [last scored reading's time, armed forget timer]}. */
+    private transient ValueState<long[]> forget;
     private transient Counter late;
 
     public AnomalyScorer(AnomalySettings settings) {
@@ -39,7 +41,8 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, A
                 Types.LIST(TypeInformation.of(Reading.class))));
         model = getRuntimeContext().getState(new ValueStateDescriptor<>("anomaly-model",
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("anomaly-forget-at", Types.LONG));
+        forget = getRuntimeContext().getState(new ValueStateDescriptor<>("anomaly-forget",
+                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         late = getRuntimeContext().getMetricGroup().counter("lateReadings");
     }
 
@@ -62,11 +65,17 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, A
     @Override
     public void onTimer(long ts, OnTimerContext ctx, Collector<AnomalyScore> out) throws Exception {
         List<Reading> due = pending.get(ts);
+        long after = settings.forgetAfter().toMillis();
+        long[] f = forget.value();
         if (due == null) {
-            Long forget = forgetAt.value();
-            if (forget != null && forget == ts) {
-                forgetAt.clear();
-                model.clear();
+            if (f != null && f[1] == ts) {
+                if (f[0] + after <= ts) {
+                    forget.clear();
+                    model.clear();
+                } else { // read since this timer was set: forget one silence after the last reading
+                    ctx.timerService().registerEventTimeTimer(f[0] + after);
+                    forget.update(new long[] {f[0], f[0] + after});
+                }
             }
             return;
         }
@@ -76,14 +85,12 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, A
             out.collect(score(r, m.update(r.eventTime(), r.value())));
         }
         model.update(m.toBytes());
-        Long armed = forgetAt.value();
-        long at = ts + settings.forgetAfter().toMillis();
-        // one timer per key and time: readings pending at the old forget time still need theirs
-        if (armed != null && armed != at && !pending.contains(armed)) {
-            ctx.timerService().deleteEventTimeTimer(armed);
+        long armed = f == null ? Long.MIN_VALUE : f[1];
+        if (f == null || armed <= ts) { // none armed, or it was due now and shared these readings' timer
+            armed = ts + after;
+            ctx.timerService().registerEventTimeTimer(armed);
         }
-        ctx.timerService().registerEventTimeTimer(at);
-        forgetAt.update(at);
+        forget.update(new long[] {ts, armed});
     }
 
     static AnomalyScore score(Reading r, double score) {

@@ -166,6 +166,13 @@ public final class IncidentLifecycle extends KeyedBroadcastProcessFunction<Strin
             return;
         }
         IncidentState s = incident.value();
+        if (s != null && ts == s.forgetTimer && s.lastSeen + forgetAfterMs > ts) {
+            // the series spoke since this timer was set (it is moved lazily, not per signal)
+            s.forgetTimer = s.lastSeen + forgetAfterMs;
+            ctx.timerService().registerEventTimeTimer(s.forgetTimer);
+            incident.update(s);
+            return;
+        }
         if (s != null && ts == s.forgetTimer && pending.isEmpty()) {
             LOG.info("forgetting {} in phase {}: silent since {}", ctx.getCurrentKey(), s.phase, s.lastSeen);
             forgotten.inc();
@@ -257,12 +264,13 @@ public final class IncidentLifecycle extends KeyedBroadcastProcessFunction<Strin
             incident.clear();
             return;
         }
+        // one forget timer stays armed while signals come; when it fires early it moves to lastSeen + forget time
         long forgetAt = s.lastSeen + forgetAfterMs;
-        if (armed != forgetAt) {
+        if (armed == IncidentState.NONE || armed <= ts || armed > forgetAt) {
             disarm(ctx, armed);
             ctx.timerService().registerEventTimeTimer(forgetAt);
+            s.forgetTimer = forgetAt;
         }
-        s.forgetTimer = forgetAt;
         incident.update(s);
     }
 

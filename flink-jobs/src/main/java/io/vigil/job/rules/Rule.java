@@ -55,7 +55,12 @@ public record Rule(
     }
 
     public boolean has(String kind) {
-        return conditions.stream().anyMatch(c -> c.kind().equals(kind));
+        for (Condition c : conditions) { // per signal in the lifecycle: no stream pipeline on the hot path
+            if (c.kind().equals(kind)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Threshold threshold() {

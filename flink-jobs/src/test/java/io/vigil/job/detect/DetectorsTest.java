@@ -92,6 +92,25 @@ class DetectorsTest {
     }
 
     @Test
+    void aSeriesThatSpeaksKeepsOneForgetTimerAndIsForgottenExactlyOneSilenceAfterItsLastReading() throws Exception {
+        // forget after the 10 min window; one reading a minute for 30 min: the first forget timer (at 10 min) fires
+        // while the series still speaks and moves on lazily instead of being moved by every reading
+        RuleSet rules = rules(new RateOfChange(Direction.ABOVE, 5.0, Duration.ofMinutes(10), false));
+        var h = harness(new RateDetector(rules));
+        for (int i = 0; i <= 30; i++) {
+            h.processElement(in("gauge-1", i * MIN, 1.0), i * MIN);
+            h.processWatermark(i * MIN);
+            assertThat(h.numEventTimeTimers()).as("one forget timer, nothing else, after reading %d", i).isEqualTo(1);
+        }
+        h.processWatermark(40 * MIN - 1);
+        assertThat(Chain.keyedStateEntries(h)).as("silent for just under the window: kept").isPositive();
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        h.processWatermark(40 * MIN);
+        assertThat(Chain.keyedStateEntries(h)).as("silent for the window: forgotten").isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void forecastWarnsWithAnEtaWhenTheTrendReachesTheLimitWithinTheHorizonAndWithdrawsIt() throws Exception {
         RuleSet rules = rules(new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30), Duration.ofMinutes(10), 5));
         var h = harness(new ForecastDetector(rules));
