@@ -1,6 +1,7 @@
 package io.vigil.gateway.mqtt;
 
 import io.vigil.gateway.GatewayConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * each topic tree and each message goes to one of them.
  */
 public final class MqttIngest implements AutoCloseable {
+    /** The longest wait between two attempts of a subscriber to reach a lost broker. */
+    public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
 
     private final List<MqttSubscriber> subscribers = new ArrayList<>();

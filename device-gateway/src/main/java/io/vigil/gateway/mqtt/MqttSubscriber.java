@@ -66,7 +66,10 @@ final class MqttSubscriber implements MqttCallback {
         options.setCleanStart(false);
         options.setSessionExpiryInterval(config.mqttSessionExpiry().toSeconds());
         options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, 30);
+        // Paho 1.2.5 doubles its reconnect delay from 1 s up to getMaxReconnectDelay (default 128 s) and never reads
+        // setAutomaticReconnectDelay's values (eclipse-paho/paho.mqtt.java#864): the gateway took ~98 s to come back
+        // after a broker restart, holding every reading back that long. One client retrying every 5 s is cheap.
+        options.setMaxReconnectDelay((int) MqttIngest.MAX_RECONNECT_DELAY.toMillis());
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
         options.setReceiveMaximum(RECEIVE_MAXIMUM);

@@ -30,6 +30,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 public final class MqttAlertSink implements Sink<Alert> {
     private static final long serialVersionUID = 1L;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
     private final String brokerUrl;
     private final String clientIdPrefix;
@@ -86,6 +87,9 @@ public final class MqttAlertSink implements Sink<Alert> {
                 client.setBufferOpts(buffer);
                 MqttConnectionOptions options = new MqttConnectionOptions();
                 options.setAutomaticReconnect(true);
+                // Paho's own cap is 128 s (doubling from 1 s): alerts would wait up to two minutes after a broker
+                // restart; retry at least every 5 s
+                options.setMaxReconnectDelay((int) MAX_RECONNECT_DELAY.toMillis());
                 options.setCleanStart(true);
                 options.setConnectionTimeout((int) CONNECT_TIMEOUT.toSeconds());
                 if (login != null) {
