@@ -163,6 +163,7 @@ final class ClusterCommand {
                 description = "Rules file, read where the JobManager runs (default config/rules.yaml in the checkout).") Path rules;
         @Option(names = "--checkpoint-interval", description = "e.g. 2s (default 2s; alerts reach vigil.alerts at each checkpoint).") String checkpointInterval;
         @Option(names = "--out-of-orderness", description = "e.g. 5s (default 5s).") String outOfOrderness;
+        @Option(names = "--buffer-timeout", description = "e.g. 10ms (default 100ms; lower for alert latency).") String bufferTimeout;
 
         @Override
         public Integer call() throws Exception {
@@ -195,6 +196,7 @@ final class ClusterCommand {
             add(args, "--rules", rulesFile.toAbsolutePath().toString());
             add(args, "--checkpoint-interval", checkpointInterval);
             add(args, "--out-of-orderness", outOfOrderness);
+            add(args, "--buffer-timeout", bufferTimeout);
             return args;
         }
 

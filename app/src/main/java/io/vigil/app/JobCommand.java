@@ -38,6 +38,8 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--parallelism", description = "Parallelism of every operator (default 1).") Integer parallelism;
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
             description = "Checkpoint interval (default 2s; alerts reach vigil.alerts at each checkpoint).") Duration checkpointInterval;
+    @Option(names = "--buffer-timeout", converter = DurationConverter.class,
+            description = "How long a network buffer between the job's tasks may wait to fill (default 100ms; lower for latency, 0 = every record).") Duration bufferTimeout;
 
     @Override
     public Integer call() throws Exception {
@@ -60,6 +62,7 @@ final class JobCommand implements Callable<Integer> {
         if (alertmanagerUrl != null) b.alertmanagerUrl(alertmanagerUrl);
         if (outOfOrderness != null) b.maxOutOfOrderness(outOfOrderness);
         if (checkpointInterval != null) b.checkpointInterval(checkpointInterval);
+        if (bufferTimeout != null) b.bufferTimeout(bufferTimeout);
         if (site != null) b.siteFile(site);
         if (parallelism != null) b.parallelism(parallelism);
         if (influxRetryTimeout != null) b.influxRetryTimeout(influxRetryTimeout);

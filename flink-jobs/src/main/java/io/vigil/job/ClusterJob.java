@@ -20,7 +20,7 @@ import org.apache.flink.util.TimeUtils;
  *
  * <p>Arguments ({@code --name value}; left out keep {@link JobConfig#defaults()}, except parallelism, which
  * defaults to the cluster's or the submitter's): {@code --kafka --consumer-group --influx-url --influx-db
- * --mqtt-url --alertmanager-url --rules --site --parallelism --checkpoint-interval --out-of-orderness --idleness
+ * --mqtt-url --alertmanager-url --rules --site --parallelism --checkpoint-interval --out-of-orderness --idleness --buffer-timeout
  * --influx-batch-size --influx-flush-interval}. Durations are written like {@code 500ms}, {@code 2s}, {@code 1min}.
  */
 public final class ClusterJob {
@@ -35,6 +35,7 @@ public final class ClusterJob {
         env.setParallelism(config.parallelism());
         // exactly-once: vigil.alerts is committed with each checkpoint, so a failover replays nothing twice
         env.enableCheckpointing(config.checkpointInterval().toMillis());
+        env.setBufferTimeout(config.bufferTimeout().toMillis());
         Site site = config.siteFile() == null ? null : SiteLoader.load(config.siteFile());
         JobApplication.addPipeline(env, config, rules, site);
         env.execute(JOB_NAME);
@@ -61,6 +62,7 @@ public final class ClusterJob {
         set(p, "checkpoint-interval", ClusterJob::duration, b::checkpointInterval);
         set(p, "out-of-orderness", ClusterJob::duration, b::maxOutOfOrderness);
         set(p, "idleness", ClusterJob::duration, b::idleness);
+        set(p, "buffer-timeout", ClusterJob::duration, b::bufferTimeout);
         set(p, "influx-batch-size", ClusterJob::integer, b::influxBatchSize);
         set(p, "influx-flush-interval", ClusterJob::duration, b::influxFlushInterval);
         if (!p.isEmpty()) {

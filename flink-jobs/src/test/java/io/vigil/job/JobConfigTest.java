@@ -54,6 +54,8 @@ class JobConfigTest {
                 .hasMessageStartingWith("job config: metricsInfluxUrl: ");
         assertThatThrownBy(() -> JobConfig.defaults().toBuilder().metricsInterval(Duration.ofMillis(5)).build().validate())
                 .hasMessageStartingWith("job config: metricsInterval: ");
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().bufferTimeout(Duration.ofMillis(-1)).build().validate())
+                .hasMessageStartingWith("job config: bufferTimeout: ");
         assertThatThrownBy(() -> JobConfig.defaults().toBuilder().tagReadsTopic("").build().validate())
                 .hasMessage("job config: tagReadsTopic: must not be empty");
     }
