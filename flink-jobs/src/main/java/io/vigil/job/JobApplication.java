@@ -22,14 +22,11 @@ import io.vigil.job.rfid.RfidSeries;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -77,6 +74,8 @@ public final class JobApplication {
         Site site = config.siteFile() == null ? null : SiteLoader.load(config.siteFile());
         Path checkpoints = config.checkpointDir().toAbsolutePath();
         Files.createDirectories(checkpoints);
+        // the latest checkpoint and the run before it stay; older runs' retained checkpoints are deleted
+        RetainedCheckpoints.prune(checkpoints);
         Optional<Path> restoreFrom = latestCheckpoint(checkpoints);
 
         Configuration conf = LoopbackCluster.configuration(String.valueOf(config.webUiPort()));
@@ -218,20 +217,6 @@ public final class JobApplication {
 
     /** The newest retained checkpoint ({@code <job id>/chk-N} with a {@code _metadata} file) under {@code dir}. */
     public static Optional<Path> latestCheckpoint(Path dir) {
-        try (Stream<Path> files = Files.find(dir, 3, (p, a) -> a.isRegularFile()
-                && p.getFileName().toString().equals("_metadata")
-                && p.getParent().getFileName().toString().startsWith("chk-"))) {
-            return files.max(Comparator.comparing(JobApplication::modified)).map(Path::getParent);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot look for checkpoints in " + dir, e);
-        }
-    }
-
-    private static FileTime modified(Path p) {
-        try {
-            return Files.getLastModifiedTime(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RetainedCheckpoints.latest(dir);
     }
 }
