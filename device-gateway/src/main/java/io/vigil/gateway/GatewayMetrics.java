@@ -23,6 +23,7 @@ public final class GatewayMetrics {
     static final String KAFKA_SEND = "vigil.gateway.kafka.send";
     static final String KAFKA_ERRORS = "vigil.gateway.kafka.errors";
     static final String IN_FLIGHT_REPEATS = "vigil.gateway.inflight.repeats";
+    static final String REDELIVERED_STORED = "vigil.gateway.redelivered.stored";
 
     private final MeterRegistry registry;
     private final AtomicLong acceptedReadings = new AtomicLong();
@@ -30,6 +31,8 @@ public final class GatewayMetrics {
     private final AtomicLong kafkaErrors = new AtomicLong();
     private final AtomicLong inFlightRepeats = new AtomicLong();
     private final Counter inFlightRepeatMeter;
+    private final AtomicLong redeliveredStored = new AtomicLong();
+    private final Counter redeliveredStoredMeter;
     private final Map<RejectReason, Counter> rejectionMeters = new EnumMap<>(RejectReason.class);
     private final Map<Protocol, Counter> readingMeters = new EnumMap<>(Protocol.class);
     private final Map<String, Timer> sendTimers = new ConcurrentHashMap<>();
@@ -44,6 +47,9 @@ public final class GatewayMetrics {
         this.registry = registry;
         inFlightRepeatMeter = Counter.builder(IN_FLIGHT_REPEATS)
                 .description("payloads left unacknowledged: an earlier copy was still on its way to Kafka")
+                .register(registry);
+        redeliveredStoredMeter = Counter.builder(REDELIVERED_STORED)
+                .description("readings the broker delivered again after a lost acknowledgement, already in Kafka")
                 .register(registry);
         for (RejectReason r : RejectReason.values()) {
             rejections.put(r, new AtomicLong());
@@ -89,6 +95,19 @@ public final class GatewayMetrics {
     void inFlightRepeat() {
         inFlightRepeats.incrementAndGet();
         inFlightRepeatMeter.increment();
+    }
+
+    /**
+     * Readings of a redelivered payload that Kafka already had: acknowledged without a dead letter, since the broker
+     * only sent them again because the gateway's acknowledgement was lost (not the device repeating itself).
+     */
+    public long redeliveredStored() {
+        return redeliveredStored.get();
+    }
+
+    void redeliveredStoredReading() {
+        redeliveredStored.incrementAndGet();
+        redeliveredStoredMeter.increment();
     }
 
     /** Records Kafka did not acknowledge (readings and dead letters alike). */
@@ -139,6 +158,6 @@ public final class GatewayMetrics {
             }
         });
         return "accepted=" + acceptedReadings() + " rejections=" + nonZero + " kafkaErrors=" + kafkaErrors()
-                + " inFlightRepeats=" + inFlightRepeats();
+                + " inFlightRepeats=" + inFlightRepeats() + " redeliveredStored=" + redeliveredStored();
     }
 }

@@ -9,9 +9,17 @@ import io.vigil.common.Protocol;
  * @param deviceId    the device the transport identified, or null if the address did not name one
  * @param contentType declared media type, or null when the transport carried none (then it is detected)
  * @param receivedAt  gateway receive time, epoch ms
+ * @param redelivered the transport says it delivered this payload before (MQTT: the broker set DUP because the
+ *                    gateway's PUBACK for an earlier delivery did not reach it); a device's own repeat is not one
  */
-public record Inbound(
-        Protocol protocol, String source, String deviceId, String contentType, byte[] payload, long receivedAt) {
+public record Inbound(Protocol protocol, String source, String deviceId, String contentType, byte[] payload,
+                      long receivedAt, boolean redelivered) {
+
+    /** A first delivery. */
+    public Inbound(Protocol protocol, String source, String deviceId, String contentType, byte[] payload,
+                   long receivedAt) {
+        this(protocol, source, deviceId, contentType, payload, receivedAt, false);
+    }
 
     public static Inbound now(Protocol protocol, String source, String deviceId, String contentType, byte[] payload) {
         return new Inbound(protocol, source, deviceId, contentType, payload == null ? new byte[0] : payload,
@@ -20,6 +28,11 @@ public record Inbound(
 
     /** The same inbound without its bytes, for dead letters of payloads that hold personal data. */
     public Inbound withoutPayload() {
-        return new Inbound(protocol, source, deviceId, contentType, new byte[0], receivedAt);
+        return new Inbound(protocol, source, deviceId, contentType, new byte[0], receivedAt, redelivered);
+    }
+
+    /** The same inbound, marked as delivered before (or not). */
+    public Inbound redelivered(boolean again) {
+        return new Inbound(protocol, source, deviceId, contentType, payload, receivedAt, again);
     }
 }

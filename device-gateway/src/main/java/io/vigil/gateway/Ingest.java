@@ -205,6 +205,8 @@ public final class Ingest {
                         admission.forget(reading);
                     }
                 });
+            } else if (in.redelivered() && verdict.rejection().reason() == RejectReason.DUPLICATE) {
+                metrics.redeliveredStoredReading(); // Kafka has it: the broker sent it again because our PUBACK was lost
             } else {
                 rejections.add(verdict.rejection());
             }

@@ -125,6 +125,24 @@ class IngestTest {
         assertThat(replay.get().rejections()).extracting(Rejection::reason).containsExactly(RejectReason.DUPLICATE);
     }
 
+    /** The broker redelivers (DUP) a payload Kafka already took because the PUBACK was lost: no dead letter. */
+    @Test
+    void aRedeliveryOfAStoredReadingIsAcknowledgedWithoutADeadLetter() throws Exception {
+        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(numbered(3))));
+        CompletableFuture<IngestOutcome> first = ingest.ingest(inbound(PAYLOAD));
+        kafka.completeNext();
+        assertThat(first.get().acceptedReadings()).isEqualTo(1);
+
+        CompletableFuture<IngestOutcome> redelivery = ingest.ingest(inbound(PAYLOAD).redelivered(true));
+
+        assertThat(redelivery).as("nothing to wait for: acknowledged at once").isCompleted();
+        assertThat(redelivery.get().acceptedReadings()).isZero();
+        assertThat(redelivery.get().rejections()).isEmpty();
+        assertThat(kafka.history()).as("the reading once, no dead letter").hasSize(1);
+        assertThat(metrics.redeliveredStored()).isEqualTo(1);
+        assertThat(metrics.rejections().get(RejectReason.DUPLICATE)).isZero();
+    }
+
     /** A pack whose second reading Kafka did not take is retried whole; its first must not become a DUPLICATE. */
     @Test
     void aPartlyStoredPayloadIsRetriedWholeWithoutDeadLetters() throws Exception {

@@ -38,7 +38,8 @@ public record MqttRoute(String prefix, MessageHandler handler) {
             MqttProperties props = message.getProperties();
             String contentType = props == null ? null : props.getContentType();
             String deviceId = DeviceIds.ofMqttTopic(prefix, topic);
-            Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload());
+            Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload())
+                    .redelivered(message.isDuplicate());
             if (deviceId == null) {
                 Inbound kept = personalData ? in.withoutPayload() : in;
                 Rejection rejection = Rejection.of(RejectReason.BAD_ADDRESS,
