@@ -1,6 +1,7 @@
 package io.vigil.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.common.Reading;
@@ -16,6 +17,12 @@ import io.vigil.stack.FreePorts;
 import io.vigil.stack.KafkaServer;
 import io.vigil.stack.MosquittoServer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +32,7 @@ import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +54,7 @@ class SecuredGatewayTest {
     static GatewayApplication gateway;
     static KafkaTopicsReader kafka;
     static Path registryFile;
+    static Path tlsCert;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,7 +69,11 @@ class SecuredGatewayTest {
         registry.save(registryFile);
         List<Path> access = MosquittoAccess.write(registry, List.of(new ServiceAccount("vigil-gateway",
                 Secrets.mosquittoHash(GATEWAY_PASSWORD), ServiceAccount.Role.GATEWAY)), dir.resolve("access"));
-        mosquitto = new MosquittoServer(dir.resolve("mosquitto"), FreePorts.tcp()).withAccess(access.get(0), access.get(1));
+        tlsCert = dir.resolve("broker-cert.pem");
+        Path key = dir.resolve("broker-key.pem");
+        selfSignedCertificate(tlsCert, key);
+        mosquitto = new MosquittoServer(dir.resolve("mosquitto"), FreePorts.tcp()).withAccess(access.get(0), access.get(1))
+                .withTls(new MosquittoServer.Tls(FreePorts.tcp(), tlsCert, key));
         mosquitto.start();
         kafkaServer = new KafkaServer(dir.resolve("kafka"), FreePorts.tcp(), FreePorts.tcp());
         kafkaServer.start();
@@ -92,6 +105,77 @@ class SecuredGatewayTest {
         if (mosquitto != null) {
             mosquitto.close();
         }
+    }
+
+    /** A certificate for 127.0.0.1 with its key, as a broker operator would make one (openssl, PEM). */
+    private static void selfSignedCertificate(Path cert, Path key) throws Exception {
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("openssl: %s", output).isZero();
+    }
+
+    /** A client that trusts exactly the broker's certificate (a device provisioned with it). */
+    private static SSLSocketFactory trusting(Path cert) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (var in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry("broker", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLSv1.3");
+        tls.init(null, tmf.getTrustManagers(), null);
+        return tls.getSocketFactory();
+    }
+
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
+    }
+
+    private static MqttConnectionOptions login(String id, String password) {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setUserName(id);
+        o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        o.setConnectionTimeout(10);
+        return o;
+    }
+
+    @Test
+    void aDeviceOnTheTlsListenerLogsInAndItsReadingsArriveWhileStrangersToTheCertificateCannotConnect()
+            throws Exception {
+        MqttClient g1 = new MqttClient(mosquitto.tlsUrl(), "g1-tls-" + System.nanoTime(), new MemoryPersistence());
+        MqttConnectionOptions o = login("g1", G1_PASSWORD);
+        o.setSocketFactory(trusting(tlsCert));
+        o.setHttpsHostnameVerificationEnabled(true);
+        g1.connect(o);
+        try {
+            Devices.publish(g1, "vigil/readings/g1", "{\"metric\":\"level\",\"value\":7.25}", Payloads.JSON);
+            await().atMost(WAIT).until(() -> kafka.poll().readingsOf("g1").stream().anyMatch(r -> r.value() == 7.25));
+        } finally {
+            g1.disconnect();
+            g1.close();
+        }
+
+        MqttClient trustsTheDefaultCas = new MqttClient(mosquitto.tlsUrl(), "g1-untrusting", new MemoryPersistence());
+        assertThatThrownBy(() -> trustsTheDefaultCas.connect(login("g1", G1_PASSWORD)))
+                .as("a self-signed broker certificate is refused by a client not provisioned with it")
+                .isInstanceOf(MqttException.class)
+                .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(javax.net.ssl.SSLHandshakeException.class));
+        trustsTheDefaultCas.close();
+
+        MqttClient wrongPassword = new MqttClient(mosquitto.tlsUrl(), "g1-wrong", new MemoryPersistence());
+        MqttConnectionOptions wrong = login("g1", "not-" + G1_PASSWORD);
+        wrong.setSocketFactory(trusting(tlsCert));
+        assertThatThrownBy(() -> wrongPassword.connect(wrong)).as("the TLS listener keeps the broker's logins")
+                .isInstanceOf(MqttException.class)
+                .satisfies(e -> assertThat(causes(e)).doesNotHaveAnyElementsOfTypes(javax.net.ssl.SSLException.class));
+        wrongPassword.close();
     }
 
     private static MqttClient device(String id, String password) throws Exception {
