@@ -71,9 +71,16 @@ final class BenchJobCommand implements Callable<Integer> {
             out.println(machine());
             out.println(JobBenchResult.header());
             out.flush();
+            List<JobBenchResult> results = new ArrayList<>();
             for (JobBenchSettings run : runs) {
-                out.println(JobBench.run(run).row());
+                JobBenchResult result = JobBench.run(run);
+                results.add(result);
+                out.println(result.row());
                 out.flush();
+            }
+            // after the table, so its rows stay one block to paste
+            for (JobBenchResult result : results) {
+                out.println(result.stateBreakdown());
             }
             out.println("load average after: " + loadAverage());
             out.flush();

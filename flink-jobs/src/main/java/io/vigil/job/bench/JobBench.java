@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.checkpoint.TaskStateStats;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -96,8 +100,9 @@ public final class JobBench {
                 throw new IllegalStateException("the series sink counted " + tally.readings.sum() + " readings of "
                         + tally.emitted.get() + " generated");
             }
-            CompletedCheckpointStats checkpoint = cluster.getArchivedExecutionGraph(job).get()
-                    .getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
+            AccessExecutionGraph graph = cluster.getArchivedExecutionGraph(job).get();
+            CompletedCheckpointStats checkpoint = graph.getCheckpointStatsSnapshot().getHistory()
+                    .getLatestCompletedCheckpoint();
             if (checkpoint == null) {
                 throw new IllegalStateException("the drain checkpoint did not complete");
             }
@@ -105,10 +110,20 @@ public final class JobBench {
                     tally.emitted.get(), tally.readings.sum(), tally.alerts.sum(), tally.scores.sum(),
                     Duration.ofNanos(end.wallNanos() - start.wallNanos()),
                     Duration.ofNanos(end.cpuNanos() - start.cpuNanos()),
-                    checkpoint.getStateSize(), Duration.ofMillis(checkpoint.getEndToEndDuration()));
+                    checkpoint.getStateSize(), Duration.ofMillis(checkpoint.getEndToEndDuration()),
+                    stateByOperator(graph, checkpoint));
         } finally {
             deleteTree(checkpoints);
         }
+    }
+
+    private static List<OperatorState> stateByOperator(AccessExecutionGraph graph, CompletedCheckpointStats checkpoint) {
+        List<OperatorState> split = new ArrayList<>();
+        for (AccessExecutionJobVertex vertex : graph.getVerticesTopologically()) {
+            TaskStateStats stats = checkpoint.getTaskStateStats(vertex.getJobVertexId());
+            split.add(new OperatorState(vertex.getName(), stats == null ? 0 : stats.getStateSize()));
+        }
+        return split;
     }
 
     /**

@@ -1,16 +1,24 @@
 package io.vigil.job.bench;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * One run's figures. {@code cpu} is this process's CPU time over {@code wall} (every thread: task threads, JIT,
  * GC); {@code stateBytes} is the full drain checkpoint's size as Flink reports it, so per device it includes the
  * fleet-independent part (rules in broadcast state, source splits), which is negligible for large fleets.
+ * {@code stateByOperator} splits it by job vertex, in topological order.
  */
 public record JobBenchResult(int devices, StateBackendChoice backend, int parallelism, long generated,
                              long counted, long alerts, long scores, Duration wall, Duration cpu, long stateBytes,
-                             Duration checkpointDuration) {
+                             Duration checkpointDuration, List<OperatorState> stateByOperator) {
+
+    public JobBenchResult {
+        stateByOperator = List.copyOf(stateByOperator);
+    }
 
     public double readingsPerSecond() {
         return counted / seconds(wall);
@@ -45,5 +53,15 @@ public record JobBenchResult(int devices, StateBackendChoice backend, int parall
                 devices, backend.name().toLowerCase(Locale.ROOT), parallelism, counted, alerts, seconds(wall),
                 readingsPerSecond(), seconds(cpu), readingsPerCpuSecond(), cpuMicrosPerReading(), stateBytes,
                 stateBytesPerDevice(), checkpointDuration.toMillis());
+    }
+
+    /** Where the state per device sits: one line per job vertex holding state, the biggest first. */
+    public String stateBreakdown() {
+        return stateByOperator.stream()
+                .filter(o -> o.bytes() > 0)
+                .sorted(Comparator.comparingLong(OperatorState::bytes).reversed())
+                .map(o -> String.format(Locale.ROOT, "  %,14d bytes  %,8.0f bytes/device  %4.1f %%  %s", o.bytes(),
+                        (double) o.bytes() / devices, 100.0 * o.bytes() / Math.max(stateBytes, 1), o.operator()))
+                .collect(Collectors.joining("\n", "state by operator (" + devices + " devices):\n", ""));
     }
 }

@@ -7,7 +7,6 @@ import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
 /**
@@ -16,8 +15,11 @@ import org.apache.flink.util.Collector;
  */
 public final class FlatlineDetector extends EventTimeDetector {
     private static final long serialVersionUID = 1L;
-    private transient ValueState<Double> anchor;
-    private transient ValueState<Long> since;
+    /** The current run: its first value and when it was read (one state entry, not two). */
+    private transient ValueState<Run> run;
+
+    /** A run of readings within epsilon of its first. */
+    public record Run(double value, long since) {}
 
     public FlatlineDetector(RuleSet rules) {
         super(rules);
@@ -30,8 +32,7 @@ public final class FlatlineDetector extends EventTimeDetector {
 
     @Override
     protected void openState() {
-        anchor = getRuntimeContext().getState(new ValueStateDescriptor<>("flat-value", Types.DOUBLE));
-        since = getRuntimeContext().getState(new ValueStateDescriptor<>("flat-since", Types.LONG));
+        run = getRuntimeContext().getState(new ValueStateDescriptor<>("flat-run", Run.class));
     }
 
     @Override
@@ -40,14 +41,13 @@ public final class FlatlineDetector extends EventTimeDetector {
         if (flat == null) {
             return;
         }
-        Double first = anchor.value();
-        if (first == null || Math.abs(r.value() - first) > flat.epsilon()) {
-            anchor.update(r.value());
-            since.update(r.eventTime());
+        Run current = run.value();
+        if (current == null || Math.abs(r.value() - current.value()) > flat.epsilon()) {
+            run.update(new Run(r.value(), r.eventTime()));
             out.collect(signal(rule, kind(), r, Level.NORMAL, true, flat.epsilon(), null));
             return;
         }
-        boolean stuck = r.eventTime() - since.value() >= flat.duration().toMillis();
+        boolean stuck = r.eventTime() - current.since() >= flat.duration().toMillis();
         out.collect(signal(rule, kind(), r, stuck ? Level.ALARM : Level.NORMAL, !stuck, flat.epsilon(), null));
     }
 
@@ -59,7 +59,6 @@ public final class FlatlineDetector extends EventTimeDetector {
 
     @Override
     protected void clear() {
-        anchor.clear();
-        since.clear();
+        run.clear();
     }
 }

@@ -6,9 +6,8 @@ import io.vigil.job.rules.PredictedCrossing;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -55,8 +54,11 @@ public final class ForecastDetector extends EventTimeDetector {
         }
         long now = r.eventTime();
         long spacing = f.window().toMillis() / Math.max(MAX_POINTS, 2 * f.minReadings());
-        List<Long> times = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
+        // primitives, not boxed lists: this runs for every reading of every forecast series
+        long[] t = new long[MAX_POINTS + 2];
+        double[] v = new double[MAX_POINTS + 2];
+        int n = 0;
+        int newestAt = -1;
         long newest = Long.MIN_VALUE;
         long before = Long.MIN_VALUE;
         for (Iterator<Map.Entry<Long, Double>> it = window.iterator(); it.hasNext(); ) {
@@ -65,31 +67,38 @@ public final class ForecastDetector extends EventTimeDetector {
             if (at <= now - f.window().toMillis()) {
                 it.remove();
             } else if (at != now) {
-                times.add(at - now);
-                values.add(e.getValue());
+                if (n + 1 == t.length) {
+                    t = Arrays.copyOf(t, 2 * t.length);
+                    v = Arrays.copyOf(v, 2 * v.length);
+                }
+                t[n] = at - now;
+                v[n] = e.getValue();
                 if (at > newest) {
                     before = newest;
                     newest = at;
+                    newestAt = n;
                 } else if (at > before) {
                     before = at;
                 }
+                n++;
             }
         }
         if (before != Long.MIN_VALUE && newest - before < spacing) {
             // thinning: the newest point only stood in for its stretch of the window until this later reading came
             window.remove(newest);
-            int i = times.indexOf(newest - now);
-            times.remove(i);
-            values.remove(i);
+            n--;
+            t[newestAt] = t[n];
+            v[newestAt] = v[n];
         }
         window.put(now, r.value());
-        times.add(0L);
-        values.add(r.value());
-        if (times.size() < f.minReadings()) {
+        t[n] = 0L;
+        v[n] = r.value();
+        n++;
+        if (n < f.minReadings()) {
             return;
         }
-        long[] t = times.stream().mapToLong(Long::longValue).toArray();
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        t = Arrays.copyOf(t, n);
+        v = Arrays.copyOf(v, n);
         long until = TrendFit.of(t, v).msUntil(f.limit(), f.direction() == Direction.ABOVE);
         boolean coming = until >= 0 && until <= f.horizon().toMillis();
         // a forecast only pre-warns: it never holds an ALARM open, so it is always "cleared"

@@ -69,7 +69,7 @@ public final class IncidentLifecycle extends KeyedBroadcastProcessFunction<Strin
             .thenComparing(Signal::detector, Comparator.reverseOrder());
 
     private static final ValueStateDescriptor<IncidentState> INCIDENT =
-            new ValueStateDescriptor<>("incident", IncidentState.class);
+            new ValueStateDescriptor<>("incident", IncidentStateSerializer.INSTANCE);
 
     private final LiveRules rules;
     private final long forgetAfterMs;

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where one series stands under one rule, and what the post-event report needs. A Flink POJO (public fields,
- * no-arg constructor) so its serializer can evolve when fields are added.
+ * Where one series stands under one rule, and what the post-event report needs. Kept in state by
+ * {@link IncidentStateSerializer}, which writes it compactly: a field added here must be added there too.
  */
 public class IncidentState {
     /** Marks an unset time. */

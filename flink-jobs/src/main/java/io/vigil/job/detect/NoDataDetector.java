@@ -6,8 +6,6 @@ import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
 import java.time.Duration;
 import org.apache.flink.util.Collector;
@@ -26,10 +24,7 @@ import org.apache.flink.util.Collector;
  */
 public final class NoDataDetector extends EventTimeDetector {
     private static final long serialVersionUID = 1L;
-    private transient ValueState<Reading> last;
-    private transient ValueState<Boolean> offline;
-    private transient ValueState<Long> eventDeadline;
-    private transient ValueState<Long> wallDeadline;
+    private transient ValueState<SilenceWatch> watch;
 
     public NoDataDetector(RuleSet rules) {
         super(rules);
@@ -42,10 +37,7 @@ public final class NoDataDetector extends EventTimeDetector {
 
     @Override
     protected void openState() {
-        last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-reading", TypeInformation.of(Reading.class)));
-        offline = getRuntimeContext().getState(new ValueStateDescriptor<>("offline", Types.BOOLEAN));
-        eventDeadline = getRuntimeContext().getState(new ValueStateDescriptor<>("event-deadline", Types.LONG));
-        wallDeadline = getRuntimeContext().getState(new ValueStateDescriptor<>("wall-deadline", Types.LONG));
+        watch = getRuntimeContext().getState(new ValueStateDescriptor<>("silence-watch", SilenceWatch.class));
     }
 
     @Override
@@ -54,52 +46,63 @@ public final class NoDataDetector extends EventTimeDetector {
         if (noData == null) {
             return;
         }
-        if (Boolean.TRUE.equals(offline.value())) {
-            offline.clear();
+        SilenceWatch w = watch.value();
+        if (w == null) {
+            w = new SilenceWatch();
+        }
+        if (w.offline) {
+            w.offline = false;
             out.collect(signal(rule, kind(), r, Level.NORMAL, true, noData.timeoutMs(), null));
         }
-        last.update(r);
-        Long e = eventDeadline.value();
-        if (e != null) {
-            deleteOwnTimer(ctx.timerService(), e);
+        w.deviceId = r.deviceId();
+        w.site = r.site();
+        w.zone = r.zone();
+        w.metric = r.metric();
+        w.unit = r.unit();
+        w.value = r.value();
+        w.eventTime = r.eventTime();
+        if (w.eventDeadline != SilenceWatch.NONE) {
+            deleteOwnTimer(ctx.timerService(), w.eventDeadline);
         }
-        Long w = wallDeadline.value();
-        if (w != null) {
-            ctx.timerService().deleteProcessingTimeTimer(w);
+        if (w.wallDeadline != SilenceWatch.NONE) {
+            ctx.timerService().deleteProcessingTimeTimer(w.wallDeadline);
         }
-        long eventAt = r.eventTime() + noData.timeoutMs();
-        long wallAt = ctx.timerService().currentProcessingTime() + noData.timeoutMs();
-        ctx.timerService().registerEventTimeTimer(eventAt);
-        ctx.timerService().registerProcessingTimeTimer(wallAt);
-        eventDeadline.update(eventAt);
-        wallDeadline.update(wallAt);
+        w.eventDeadline = r.eventTime() + noData.timeoutMs();
+        w.wallDeadline = ctx.timerService().currentProcessingTime() + noData.timeoutMs();
+        ctx.timerService().registerEventTimeTimer(w.eventDeadline);
+        ctx.timerService().registerProcessingTimeTimer(w.wallDeadline);
+        watch.update(w);
     }
 
     @Override
     protected void onDetectorTimer(Rule rule, long ts, OnTimerContext ctx, Collector<Signal> out) throws Exception {
         NoData noData = rule.condition(NoData.class);
-        Reading r = last.value();
+        SilenceWatch w = watch.value();
+        if (w == null) {
+            return;
+        }
         boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
         if (eventTime) {
-            eventDeadline.clear();
-            if (noData != null && r != null && ts < r.eventTime() + noData.timeoutMs()) {
+            w.eventDeadline = SilenceWatch.NONE;
+            if (noData != null && ts < w.eventTime + noData.timeoutMs()) {
                 // the rule was changed to a longer timeout since this deadline was set
-                long later = r.eventTime() + noData.timeoutMs();
-                ctx.timerService().registerEventTimeTimer(later);
-                eventDeadline.update(later);
+                w.eventDeadline = w.eventTime + noData.timeoutMs();
+                ctx.timerService().registerEventTimeTimer(w.eventDeadline);
+                watch.update(w);
                 return;
             }
         } else {
-            wallDeadline.clear();
+            w.wallDeadline = SilenceWatch.NONE;
         }
-        if (noData == null || r == null || Boolean.TRUE.equals(offline.value())
-                || eventTime && ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+        if (noData == null || w.offline || eventTime && ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            watch.update(w);
             return;
         }
-        offline.update(true);
-        long silentSince = r.eventTime() + noData.timeoutMs();
-        out.collect(new Signal(rule.id(), kind(), r.deviceId(), r.site(), r.zone(), r.metric(), r.unit(), Level.ALARM,
-                false, r.value(), noData.timeoutMs(), null, silentSince, !eventTime, 0L));
+        w.offline = true;
+        watch.update(w);
+        long silentSince = w.eventTime + noData.timeoutMs();
+        out.collect(new Signal(rule.id(), kind(), w.deviceId, w.site, w.zone, w.metric, w.unit, Level.ALARM,
+                false, w.value, noData.timeoutMs(), null, silentSince, !eventTime, 0L));
     }
 
     @Override
@@ -111,9 +114,6 @@ public final class NoDataDetector extends EventTimeDetector {
 
     @Override
     protected void clear() {
-        last.clear();
-        offline.clear();
-        eventDeadline.clear();
-        wallDeadline.clear();
+        watch.clear();
     }
 }

@@ -6,20 +6,19 @@ import io.vigil.job.rules.RateOfChange;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Map;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.util.Collector;
 
 /**
  * A change of more than {@code delta} within the window: the reading against the lowest (for a rise) or highest
- * (for a fall) value of the window before it. Keeps the window's readings (event time → value).
+ * (for a fall) value of the window before it. Keeps the window's readings (event time → value) as one
+ * compact {@link Points} array.
  */
 public final class RateDetector extends EventTimeDetector {
     private static final long serialVersionUID = 1L;
-    private transient MapState<Long, Double> window;
+    private transient ValueState<byte[]> window;
 
     public RateDetector(RuleSet rules) {
         super(rules);
@@ -32,7 +31,8 @@ public final class RateDetector extends EventTimeDetector {
 
     @Override
     protected void openState() {
-        window = getRuntimeContext().getMapState(new MapStateDescriptor<>("rate-window", Types.LONG, Types.DOUBLE));
+        window = getRuntimeContext().getState(new ValueStateDescriptor<>("rate-points",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     }
 
     @Override
@@ -43,16 +43,14 @@ public final class RateDetector extends EventTimeDetector {
         }
         long from = r.eventTime() - rate.window().toMillis();
         double extreme = r.value();
-        for (Iterator<Map.Entry<Long, Double>> it = window.iterator(); it.hasNext(); ) {
-            Map.Entry<Long, Double> e = it.next();
-            if (e.getKey() < from) {
-                it.remove();
-            } else {
-                extreme = rate.direction() == Direction.ABOVE ? Math.min(extreme, e.getValue())
-                        : Math.max(extreme, e.getValue());
-            }
+        Points points = Points.decode(window.value());
+        points.dropBefore(from);
+        for (int i = 0; i < points.size(); i++) {
+            extreme = rate.direction() == Direction.ABOVE ? Math.min(extreme, points.value(i))
+                    : Math.max(extreme, points.value(i));
         }
-        window.put(r.eventTime(), r.value());
+        points.put(r.eventTime(), r.value());
+        window.update(points.encode());
         double change = Math.abs(r.value() - extreme);
         boolean fired = change > rate.delta();
         Level level = !fired ? Level.NORMAL : rate.alarm() ? Level.ALARM : Level.WARN;

@@ -29,6 +29,12 @@ class JobBenchTest {
         assertThat(result.stateBytesPerDevice()).isEqualTo((double) result.stateBytes() / DEVICES);
         assertThat(result.cpu()).isPositive();
         assertThat(result.row()).startsWith("| 40 | " + backend.name().toLowerCase());
+        assertThat(result.stateByOperator().stream().mapToLong(OperatorState::bytes).sum())
+                .as("the split by operator adds up to the checkpoint").isEqualTo(result.stateBytes());
+        assertThat(result.stateByOperator()).extracting(OperatorState::operator)
+                .anyMatch(name -> name.contains("incident-lifecycle"))
+                .anyMatch(name -> name.contains("forecast-detector"));
+        assertThat(result.stateBreakdown()).contains("incident-lifecycle").contains("bytes/device");
     }
 
     @Test

@@ -1,0 +1,25 @@
+package io.vigil.job.detect;
+
+/**
+ * What the no-data detector keeps of one series, in one state entry: the last reading's fields an offline signal
+ * repeats, whether it is offline, and the two deadlines it armed. (Four entries, one a whole Reading, cost a copy
+ * of the key each in every checkpoint.) A Flink POJO: public fields, no-arg constructor.
+ */
+public class SilenceWatch {
+    public static final long NONE = Long.MIN_VALUE;
+
+    public String deviceId;
+    public String site;
+    public String zone;
+    public String metric;
+    public String unit;
+    public double value;
+    public long eventTime;
+    public boolean offline;
+    /** The event-time deadline armed, or NONE. */
+    public long eventDeadline = NONE;
+    /** The processing-time deadline armed, or NONE. */
+    public long wallDeadline = NONE;
+
+    public SilenceWatch() {}
+}
