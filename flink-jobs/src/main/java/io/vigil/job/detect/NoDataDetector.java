@@ -61,16 +61,24 @@ public final class NoDataDetector extends EventTimeDetector {
         w.unit = r.unit();
         w.value = r.value();
         w.eventTime = r.eventTime();
-        if (w.eventDeadline != SilenceWatch.NONE) {
-            deleteOwnTimer(ctx.timerService(), w.eventDeadline);
+        // Deadlines move lazily: a timer already armed for an earlier deadline stays, and when it fires it moves on
+        // to the latest one (onDetectorTimer). Deleting and registering two timers per reading was a visible share
+        // of the job's CPU.
+        long deadline = r.eventTime() + noData.timeoutMs();
+        if (w.eventDeadline != SilenceWatch.NONE && w.eventDeadline > deadline) {
+            deleteOwnTimer(ctx.timerService(), w.eventDeadline); // the rule's timeout was shortened
+            w.eventDeadline = SilenceWatch.NONE;
         }
-        if (w.wallDeadline != SilenceWatch.NONE) {
-            ctx.timerService().deleteProcessingTimeTimer(w.wallDeadline);
+        if (w.eventDeadline == SilenceWatch.NONE || w.eventDeadline <= r.eventTime()) {
+            // none armed, or it was due at this reading's time and went with the reading's own timer
+            w.eventDeadline = deadline;
+            ctx.timerService().registerEventTimeTimer(deadline);
         }
-        w.eventDeadline = r.eventTime() + noData.timeoutMs();
-        w.wallDeadline = ctx.timerService().currentProcessingTime() + noData.timeoutMs();
-        ctx.timerService().registerEventTimeTimer(w.eventDeadline);
-        ctx.timerService().registerProcessingTimeTimer(w.wallDeadline);
+        long wallDeadline = ctx.timerService().currentProcessingTime() + noData.timeoutMs();
+        if (w.wallDeadline == SilenceWatch.NONE) {
+            ctx.timerService().registerProcessingTimeTimer(wallDeadline);
+        }
+        w.wallDeadline = wallDeadline;
         watch.update(w);
     }
 
@@ -91,6 +99,11 @@ public final class NoDataDetector extends EventTimeDetector {
                 watch.update(w);
                 return;
             }
+        } else if (w.wallDeadline != SilenceWatch.NONE && ts < w.wallDeadline) {
+            // the series spoke since this timer was armed: on to its latest wall-clock deadline
+            ctx.timerService().registerProcessingTimeTimer(w.wallDeadline);
+            watch.update(w);
+            return;
         } else {
             w.wallDeadline = SilenceWatch.NONE;
         }

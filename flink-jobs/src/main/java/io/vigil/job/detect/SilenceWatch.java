@@ -18,7 +18,10 @@ public class SilenceWatch {
     public boolean offline;
     /** The event-time deadline armed, or NONE. */
     public long eventDeadline = NONE;
-    /** The processing-time deadline armed, or NONE. */
+    /**
+     * The wall-clock deadline (last arrival + timeout) while a processing-time timer is armed for it or an earlier
+     * time (that timer moves on when it fires early), or NONE when none is armed.
+     */
     public long wallDeadline = NONE;
 
     public SilenceWatch() {}
