@@ -5,14 +5,11 @@ import io.vigil.sim.FleetSlice;
 import io.vigil.sim.SimulatorConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -228,32 +225,37 @@ public final class PublisherFleet implements AutoCloseable {
                     "-Xmx" + heap, "-XX:+UseParallelGC",
                     "-cp", System.getProperty("java.class.path"), PublisherWorker.class.getName()));
             cmd.addAll(config.args());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            return new Worker(number, p, planned, logDir.resolve("publisher-" + number + ".log"));
+            // output to a file the fleet reads as it grows: reading the pipe itself raced with the JDK closing it
+            // when the worker exited, and lost the counts line a worker printed on its way out
+            Path log = logDir.resolve("publisher-" + number + ".log");
+            Files.deleteIfExists(log);
+            Files.createFile(log);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            return new Worker(number, p, planned, log);
         }
 
         private void pump(Path log) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                 PrintWriter file = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                         StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith(PublisherWorker.PROGRESS)) {
-                        if (counts == null) {
-                            progress = Counts.parse(line.substring(PublisherWorker.PROGRESS.length()));
+            try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+                StringBuilder line = new StringBuilder();
+                char[] buf = new char[8192];
+                while (true) {
+                    boolean exited = !process.isAlive(); // before reading: what it wrote before exiting is in the file
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        if (exited) {
+                            break;
                         }
-                        continue; // one a second: not worth the log
+                        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                        continue;
                     }
-                    file.println(line);
-                    if (line.equals(PublisherWorker.READY)) {
-                        synchronized (ready) {
-                            isReady = true;
-                            ready.notifyAll();
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            handle(line.toString());
+                            line.setLength(0);
+                        } else {
+                            line.append(buf[i]);
                         }
-                    } else if (line.startsWith(PublisherWorker.COUNTS)) {
-                        counts = Counts.parse(line.substring(PublisherWorker.COUNTS.length()));
-                    } else if (line.startsWith(PublisherWorker.FAILED)) {
-                        failedLine = line.substring(PublisherWorker.FAILED.length());
                     }
                 }
             } catch (IOException e) {
@@ -262,6 +264,23 @@ public final class PublisherFleet implements AutoCloseable {
                 synchronized (ready) {
                     ready.notifyAll();
                 }
+            }
+        }
+
+        private void handle(String line) {
+            if (line.startsWith(PublisherWorker.PROGRESS)) {
+                if (counts == null) {
+                    progress = Counts.parse(line.substring(PublisherWorker.PROGRESS.length()));
+                }
+            } else if (line.equals(PublisherWorker.READY)) {
+                synchronized (ready) {
+                    isReady = true;
+                    ready.notifyAll();
+                }
+            } else if (line.startsWith(PublisherWorker.COUNTS)) {
+                counts = Counts.parse(line.substring(PublisherWorker.COUNTS.length()));
+            } else if (line.startsWith(PublisherWorker.FAILED)) {
+                failedLine = line.substring(PublisherWorker.FAILED.length());
             }
         }
 
@@ -308,6 +327,14 @@ public final class PublisherFleet implements AutoCloseable {
         /** Why this worker has no counts although it exited, or null. */
         String failure() {
             if (counts != null || process.isAlive()) {
+                return null;
+            }
+            try {
+                pump.join(5_000); // the counts line may still be unread in the file
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (counts != null) {
                 return null;
             }
             return "publisher worker " + number + " (pid " + process.pid() + ") exited with status "

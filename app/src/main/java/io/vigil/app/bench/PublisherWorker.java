@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One publishing process of a {@link PublisherFleet}: the composition root of a child JVM that connects the devices
@@ -134,6 +135,10 @@ public final class PublisherWorker {
             }
             long startMillis = Long.parseLong(start.substring("start ".length()).trim());
             sim.startAt(startMillis);
+            AtomicBoolean reported = new AtomicBoolean();
+            // stopped early (SIGTERM: the bench gave up on a stalled phase): say at once what was sent and answered
+            // so far, without waiting for the rest; the fleet counts it as unanswered, not as a lost worker
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> report(sim, reported, false), "publisher-stopped"));
             progress.scheduleAtFixedRate(() -> {
                 System.out.println(PROGRESS + counts(sim, 0, ""));
                 System.out.flush();
@@ -141,19 +146,27 @@ public final class PublisherWorker {
             Duration wait = Duration.ofMillis(Math.max(0, startMillis - System.currentTimeMillis()))
                     .plus(fleet.duration()).plus(ANSWER_GRACE);
             sim.awaitCompletion(wait);
-            long lastAnswer = System.currentTimeMillis();
             progress.shutdownNow();
-            sim.close();
-            synchronized (System.out) {
-                ProcessUsage self = ProcessUsage.of(ProcessHandle.current().pid());
-                System.out.println(COUNTS + counts(sim, lastAnswer, self == null ? ""
-                        : " cpu-ticks=" + self.cpuTicks() + " rss-kb=" + self.rssKb()));
-                System.out.flush();
-            }
+            report(sim, reported, true);
             return 0;
         } finally {
             progress.shutdownNow();
         }
+    }
+
+    /** Prints the counts line once, with the time of the last answer as now; {@code close} disconnects first. */
+    private static void report(Simulator sim, AtomicBoolean reported, boolean close) {
+        long lastAnswer = System.currentTimeMillis();
+        if (reported.getAndSet(true)) {
+            return;
+        }
+        if (close) {
+            sim.close();
+        }
+        ProcessUsage self = ProcessUsage.of(ProcessHandle.current().pid());
+        System.out.println(COUNTS + counts(sim, lastAnswer, self == null ? ""
+                : " cpu-ticks=" + self.cpuTicks() + " rss-kb=" + self.rssKb()));
+        System.out.flush();
     }
 
     /** Counts as {@code key=value} fields; a last failure, free text, always comes last. */
