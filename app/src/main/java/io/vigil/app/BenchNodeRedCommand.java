@@ -33,8 +33,8 @@ final class BenchNodeRedCommand implements Callable<Integer> {
     @Option(names = "--rates", split = ",", paramLabel = "RATE", description = "Readings/s of each step, ascending.") List<Double> rates;
     @Option(names = "--step", converter = DurationConverter.class, paramLabel = "DURATION", description = "How long each step publishes (default 10s).") Duration step;
     @Option(names = "--devices", description = "Simulated devices (default 1000).") Integer devices;
-    @Option(names = "--connections", description = "MQTT connections of each publisher process (default 2).") Integer connections;
-    @Option(names = "--publishers", description = "Publisher processes, each owning a slice of the devices (default 3).") Integer publishers;
+    @Option(names = "--connections", description = "MQTT connections of each publisher process (default 4).") Integer connections;
+    @Option(names = "--publishers", description = "Publisher processes, each owning a slice of the devices (default 1: on 2 cores more did not help).") Integer publishers;
     @Option(names = "--drain", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "How long after the last PUBACK InfluxDB may take to hold every point (default 5s).") Duration drain;
 

@@ -30,7 +30,7 @@ public final class BrokerBench {
                          int publishers) {
         public static Config defaults(Path dir) {
             return new Config(dir, List.of(5_000.0, 10_000.0, 20_000.0, 30_000.0, 40_000.0, 50_000.0, 60_000.0, 80_000.0),
-                    Duration.ofSeconds(10), 1_000, 2, Duration.ofSeconds(5), 3);
+                    Duration.ofSeconds(10), 1_000, 4, Duration.ofSeconds(5), 1);
         }
 
         public Config validate() {

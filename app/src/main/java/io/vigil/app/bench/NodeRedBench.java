@@ -41,7 +41,7 @@ public final class NodeRedBench {
         public static Config defaults(Path dir, Path cacheRoot) {
             return new Config(dir, cacheRoot, List.of(Variant.PER_MESSAGE, Variant.BATCHED),
                     List.of(100.0, 250.0, 500.0, 1_000.0, 2_000.0, 3_000.0, 4_000.0, 5_000.0, 7_500.0, 10_000.0, 15_000.0),
-                    Duration.ofSeconds(10), 1_000, 2, Duration.ofSeconds(5), 3);
+                    Duration.ofSeconds(10), 1_000, 4, Duration.ofSeconds(5), 1);
         }
 
         public Config validate() {
