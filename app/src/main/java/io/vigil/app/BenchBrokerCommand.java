@@ -26,7 +26,8 @@ final class BenchBrokerCommand implements Callable<Integer> {
     @Option(names = "--rates", split = ",", paramLabel = "RATE", description = "Readings/s of each step, ascending.") List<Double> rates;
     @Option(names = "--step", converter = DurationConverter.class, paramLabel = "DURATION", description = "How long each step publishes (default 10s).") Duration step;
     @Option(names = "--devices", description = "Simulated devices (default 1000).") Integer devices;
-    @Option(names = "--connections", description = "Publisher MQTT connections (default 4).") Integer connections;
+    @Option(names = "--connections", description = "MQTT connections of each publisher process (default 4).") Integer connections;
+    @Option(names = "--publishers", description = "Publisher processes, each owning a slice of the devices (default 1: on 2 cores more did not help).") Integer publishers;
     @Option(names = "--drain", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "How long after the last PUBACK the subscriber may take to count everything (default 5s).") Duration drain;
 
@@ -36,7 +37,8 @@ final class BenchBrokerCommand implements Callable<Integer> {
         BrokerBench.Config d = BrokerBench.Config.defaults(dir);
         BrokerBench.Config c = new BrokerBench.Config(dir, rates != null ? rates : d.rates(), step != null ? step : d.step(),
                 devices != null ? devices : d.devices(), connections != null ? connections : d.connections(),
-                drain != null ? drain : d.drainGrace());
+                drain != null ? drain : d.drainGrace(),
+                publishers != null ? publishers : d.publishers());
         List<RateStep> steps = BrokerBench.run(c, System.out);
         System.out.println(RateLadder.summary("bench broker", steps));
         System.out.println("bench broker: load average " + Files.readString(Path.of("/proc/loadavg")).trim()

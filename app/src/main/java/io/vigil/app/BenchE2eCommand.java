@@ -92,6 +92,11 @@ final class BenchE2eCommand implements Callable<Integer> {
             description = "Passed to the job (default: the job's own, 2s; alerts become visible at each checkpoint).")
     Duration checkpointInterval;
 
+    @Option(names = "--publishers", defaultValue = "2",
+            description = "Publishing processes, each owning a slice of the devices and logging each in as itself"
+                    + " (default ${DEFAULT-VALUE}).")
+    int publishers;
+
     @Option(names = "--jfr", description = "Record a JFR profile of the gateway and the job (under the run's directory).")
     boolean jfr;
 
@@ -114,7 +119,7 @@ final class BenchE2eCommand implements Callable<Integer> {
         E2eBench.Config config = new E2eBench.Config(dir,
                 rules != null ? rules : vigil.root().resolve("config/bench-rules.yaml"), devices, coapShare, timeScale,
                 warmUpRate, warmUp, latencyRate, latencyFor, rates, step, maxStoreLag, partitions, gatewaySubscribers,
-                parallelism, jobArgs, jfr);
+                parallelism, jobArgs, jfr, publishers);
         // progress and the children's output on the console; the summary on the command's own output
         E2eBench.Report report = new E2eBench(config, System.out).run();
         java.io.PrintWriter out = spec.commandLine().getOut();

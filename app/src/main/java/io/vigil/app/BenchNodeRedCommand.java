@@ -33,7 +33,8 @@ final class BenchNodeRedCommand implements Callable<Integer> {
     @Option(names = "--rates", split = ",", paramLabel = "RATE", description = "Readings/s of each step, ascending.") List<Double> rates;
     @Option(names = "--step", converter = DurationConverter.class, paramLabel = "DURATION", description = "How long each step publishes (default 10s).") Duration step;
     @Option(names = "--devices", description = "Simulated devices (default 1000).") Integer devices;
-    @Option(names = "--connections", description = "Publisher MQTT connections (default 4).") Integer connections;
+    @Option(names = "--connections", description = "MQTT connections of each publisher process (default 4).") Integer connections;
+    @Option(names = "--publishers", description = "Publisher processes, each owning a slice of the devices (default 1: on 2 cores more did not help).") Integer publishers;
     @Option(names = "--drain", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "How long after the last PUBACK InfluxDB may take to hold every point (default 5s).") Duration drain;
 
@@ -44,7 +45,8 @@ final class BenchNodeRedCommand implements Callable<Integer> {
         NodeRedBench.Config c = new NodeRedBench.Config(dir, d.cacheRoot(), variants != null ? variants : d.variants(),
                 rates != null ? rates : d.rates(), step != null ? step : d.step(),
                 devices != null ? devices : d.devices(), connections != null ? connections : d.connections(),
-                drain != null ? drain : d.drainGrace());
+                drain != null ? drain : d.drainGrace(),
+                publishers != null ? publishers : d.publishers());
         Map<Variant, List<RateStep>> results = NodeRedBench.run(c, System.out);
         boolean any = false;
         for (Map.Entry<Variant, List<RateStep>> e : results.entrySet()) {

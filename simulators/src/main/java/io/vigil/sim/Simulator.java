@@ -37,8 +37,9 @@ public final class Simulator implements AutoCloseable {
     private final DeliveryCounts counts = new DeliveryCounts();
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private final ScheduledExecutorService timers;
-    private final long startMillis;
-    private final long startNanos;
+    private final FleetSlice slice;
+    private volatile long startMillis;
+    private volatile long startNanos;
     private ScheduledFuture<?> pacer;
     private long next;
     private volatile boolean sendingDone;
@@ -46,8 +47,10 @@ public final class Simulator implements AutoCloseable {
     private long reportedSent;
     private long reportedAtNanos;
 
-    private Simulator(SimulatorConfig config, ReadingTransport mqtt, ReadingTransport coap, PrintStream progress) {
+    private Simulator(SimulatorConfig config, FleetSlice slice, ReadingTransport mqtt, ReadingTransport coap,
+                      PrintStream progress) {
         this.config = config;
+        this.slice = slice;
         this.scenario = Scenarios.create(config.scenario(), config.seed(), config.timeScale());
         this.fleet = Fleet.plan(config.devices(), config.coapShare(), config.deviceIdPrefix(), scenario);
         this.schedule = new ReadingSchedule(config.devices(), config.ratePerSecond());
@@ -60,9 +63,6 @@ public final class Simulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.startMillis = System.currentTimeMillis();
-        this.startNanos = System.nanoTime();
-        this.reportedAtNanos = startNanos;
     }
 
     /**
@@ -72,14 +72,32 @@ public final class Simulator implements AutoCloseable {
      * @throws IOException if the MQTT broker or CoAP endpoint cannot be reached
      */
     public static Simulator start(SimulatorConfig config, PrintStream progress) throws IOException {
+        config.validate(); // before the slice, so a fleet of no devices is the config's clear error
+        Simulator simulator = connect(config, FleetSlice.all(config.devices()), progress);
+        simulator.startAt(System.currentTimeMillis());
+        return simulator;
+    }
+
+    /**
+     * Connects the devices of {@code slice} only, without sending yet: {@link #startAt} starts the schedule. The
+     * schedule is the whole fleet's; this simulator sends the readings of its slice's devices and skips the rest,
+     * so processes given disjoint slices and the same start time together send what one simulator would.
+     */
+    public static Simulator connect(SimulatorConfig config, FleetSlice slice, PrintStream progress) throws IOException {
         config.validate();
+        if (slice.to() > config.devices()) {
+            throw new IllegalArgumentException("slice " + slice + " is beyond the fleet of " + config.devices());
+        }
         int coapDevices = Fleet.coapDevices(config.devices(), config.coapShare());
         int mqttDevices = config.devices() - coapDevices;
         ReadingTransport mqtt = null;
         ReadingTransport coap = null;
         try {
             List<SimulatedDevice> fleet = Fleet.plan(config.devices(), config.coapShare(), config.deviceIdPrefix(),
-                    Scenarios.create(config.scenario(), config.seed(), config.timeScale()));
+                    Scenarios.create(config.scenario(), config.seed(), config.timeScale()))
+                    .stream().filter(d -> slice.contains(d.index())).toList();
+            mqttDevices = using(fleet, Protocol.MQTT).size();
+            coapDevices = fleet.size() - mqttDevices;
             if (mqttDevices > 0) {
                 mqtt = config.credentials().isEmpty()
                         ? MqttTransport.connect(config.mqttUrl(), Math.min(config.mqttConnections(), mqttDevices),
@@ -98,9 +116,7 @@ public final class Simulator implements AutoCloseable {
             }
             throw e;
         }
-        Simulator simulator = new Simulator(config, mqtt, coap, progress);
-        simulator.begin();
-        return simulator;
+        return new Simulator(config, slice, mqtt, coap, progress);
     }
 
     private static boolean isSecure(String coapUri) {
@@ -159,9 +175,20 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
-    private void begin() {
+    /**
+     * Starts sending at {@code epochMillis} (now if past): reading k's event time is that plus its scheduled
+     * elapsed time. Call once, after {@link #connect}.
+     */
+    public synchronized void startAt(long epochMillis) {
+        if (pacer != null) {
+            throw new IllegalStateException("the simulator has started already");
+        }
+        long now = System.currentTimeMillis();
+        startMillis = epochMillis;
+        startNanos = System.nanoTime() + (epochMillis - now) * 1_000_000L;
+        reportedAtNanos = startNanos;
         long tickMillis = Math.max(5, Math.min(100, (long) (1000 / config.ratePerSecond())));
-        pacer = timers.scheduleAtFixedRate(this::tick, 0, tickMillis, TimeUnit.MILLISECONDS);
+        pacer = timers.scheduleAtFixedRate(this::tick, Math.max(0, epochMillis - now), tickMillis, TimeUnit.MILLISECONDS);
         long every = config.progressEvery().toMillis();
         timers.scheduleAtFixedRate(this::report, every, every, TimeUnit.MILLISECONDS);
         LOG.info("simulating {} devices of scenario {} at {} readings/s", fleet.size(), scenario.name(),
@@ -176,7 +203,10 @@ public final class Simulator implements AutoCloseable {
                 due = Math.min(due, limit);
             }
             while (next < due && !sendingDone) {
-                send(next++);
+                long k = next++;
+                if (slice.contains(schedule.device(k))) {
+                    send(k);
+                }
             }
             if (limit >= 0 && next >= limit) {
                 finishSending();

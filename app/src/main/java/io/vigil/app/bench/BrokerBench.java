@@ -24,11 +24,13 @@ public final class BrokerBench {
      * @param devices      fleet size
      * @param connections  publisher MQTT connections
      * @param drainGrace   how long after the last PUBACK the subscriber may take to count everything
+     * @param publishers   publishing processes ({@link PublisherFleet}), each with {@code connections} connections
      */
-    public record Config(Path dir, List<Double> rates, Duration step, int devices, int connections, Duration drainGrace) {
+    public record Config(Path dir, List<Double> rates, Duration step, int devices, int connections, Duration drainGrace,
+                         int publishers) {
         public static Config defaults(Path dir) {
             return new Config(dir, List.of(5_000.0, 10_000.0, 20_000.0, 30_000.0, 40_000.0, 50_000.0, 60_000.0, 80_000.0),
-                    Duration.ofSeconds(10), 1_000, 4, Duration.ofSeconds(5));
+                    Duration.ofSeconds(10), 1_000, 4, Duration.ofSeconds(5), 1);
         }
 
         public Config validate() {
@@ -48,13 +50,15 @@ public final class BrokerBench {
         config.validate();
         try (MosquittoServer broker = new MosquittoServer(config.dir().resolve("mosquitto"), FreePorts.tcp())) {
             broker.start();
-            BenchLoad load = new BenchLoad(broker.url(), config.devices(), config.connections(), config.step());
+            BenchLoad load = new BenchLoad(broker.url(), config.devices(), config.connections(), config.step(),
+                    config.publishers(), config.dir().resolve("publishers"));
             try (LeanSubscriber subscriber = LeanSubscriber.start(broker.port(), Topics.MQTT_READINGS_PREFIX + "+",
                     config.dir().resolve("mosquitto_sub.log"))) {
                 awaitSubscribed(load, subscriber);
                 out.println("bench broker: mosquitto " + broker.url() + " (pid " + broker.pid()
-                        + "), subscriber mosquitto_sub QoS 1, publisher Simulator with " + config.connections()
-                        + " connections, " + config.devices() + " devices, " + config.step().toSeconds() + " s steps");
+                        + "), subscriber mosquitto_sub QoS 1, publishers: " + config.publishers()
+                        + " Simulator processes with " + config.connections() + " connections each, "
+                        + config.devices() + " devices, " + config.step().toSeconds() + " s steps");
                 return RateLadder.climb(config.rates(), rate -> step(load, subscriber, broker.pid(), rate, config.drainGrace()), out);
             }
         }

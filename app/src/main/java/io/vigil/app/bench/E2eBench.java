@@ -3,8 +3,6 @@ package io.vigil.app.bench;
 import io.vigil.app.ChildJvm;
 import io.vigil.app.DemoAccess;
 import io.vigil.common.Topics;
-import io.vigil.sim.DeviceCredentials;
-import io.vigil.sim.Simulator;
 import io.vigil.sim.SimulatorConfig;
 import io.vigil.stack.FreePorts;
 import io.vigil.stack.LocalStack;
@@ -58,18 +56,21 @@ public final class E2eBench {
      * @param jobParallelism    the job's parallelism
      * @param jobArgs           extra job options (e.g. --out-of-orderness 1s)
      * @param jfr               record a flight recording of the gateway and the job into {@code workDir/jfr}
+     * @param publishers        publishing processes ({@link PublisherFleet}), each owning a slice of the devices
      */
     public record Config(Path workDir, Path rulesFile, int devices, double coapShare, double timeScale,
                          double warmUpRate, Duration warmUp, double latencyRate, Duration latencyFor,
                          List<Double> stepRates, Duration stepFor, Duration maxStoreLag, int partitions,
-                         int gatewaySubscribers, int jobParallelism, List<String> jobArgs, boolean jfr) {
+                         int gatewaySubscribers, int jobParallelism, List<String> jobArgs, boolean jfr,
+                         int publishers) {
         public Config {
             stepRates = List.copyOf(stepRates);
             jobArgs = List.copyOf(jobArgs);
             if (devices < 1 || !(coapShare >= 0 && coapShare <= 1) || partitions < 1 || gatewaySubscribers < 1
-                    || jobParallelism < 1 || !(timeScale > 0)) {
+                    || jobParallelism < 1 || !(timeScale > 0) || publishers < 1 || publishers > devices) {
                 throw new IllegalArgumentException("bench e2e: devices, partitions, subscribers and parallelism must"
-                        + " be at least 1, the CoAP share within 0..1 and the time scale positive");
+                        + " be at least 1, publishers 1..devices, the CoAP share within 0..1 and the time scale"
+                        + " positive");
             }
             for (double rate : stepRates) {
                 // InfluxDB keeps one point per series and millisecond: a device must not report twice in one
@@ -102,7 +103,6 @@ public final class E2eBench {
     public Report run() throws Exception {
         Path dir = config.workDir();
         DemoAccess access = DemoAccess.prepare(dir, config.devices(), null);
-        Map<String, DeviceCredentials> credentials = DeviceCredentials.read(access.credentialsFile);
         List<ChildJvm> children = new java.util.concurrent.CopyOnWriteArrayList<>();
         // Ctrl-C: stop the child JVMs too (the servers stop themselves on exit), clients before servers
         Thread stopChildren = new Thread(() -> children.forEach(ChildJvm::close), "bench-stop");
@@ -131,9 +131,9 @@ public final class E2eBench {
             pids.put("mosquitto", stack.mosquitto.pid());
             pids.put("kafka", stack.kafka.pid());
             pids.put("influxd", stack.influx.pid());
-            pids.put("bench+devices", ProcessHandle.current().pid());
+            pids.put("bench", ProcessHandle.current().pid());
             SimulatorConfig fleet = SimulatorConfig.defaults().withMqttUrl(stack.mosquitto.url())
-                    .withCoapUri("coaps://127.0.0.1:" + coapsPort).withCredentials(credentials)
+                    .withCoapUri("coaps://127.0.0.1:" + coapsPort)
                     .withDevices(config.devices()).withCoapShare(config.coapShare())
                     .withDeviceIdPrefix(DEVICE_PREFIX).withTimeScale(config.timeScale());
 
@@ -141,7 +141,8 @@ public final class E2eBench {
             AlertLatency latency = null;
             String loadAverage;
             try (PipelineCounts counts = new PipelineCounts(stack, DATABASE)) {
-                Phases run = new Phases(counts, pids, children, fleet, config.maxStoreLag(), out);
+                Phases run = new Phases(counts, pids, children, fleet, access.credentialsFile, config.publishers(),
+                        dir.resolve("logs"), config.maxStoreLag(), out);
                 if (config.warmUpRate() > 0) {
                     phases.add(run.phase("warm-up", config.warmUpRate(), config.warmUp(), null));
                 }
@@ -243,16 +244,22 @@ public final class E2eBench {
         private final Map<String, Long> pids;
         private final List<ChildJvm> children;
         private final SimulatorConfig fleet;
+        private final Path credentialsFile;
+        private final int publishers;
+        private final Path logs;
         private final Duration maxStoreLag;
         private final PrintStream out;
         private final List<String> loadAverages = new ArrayList<>();
 
         Phases(PipelineCounts counts, Map<String, Long> pids, List<ChildJvm> children, SimulatorConfig fleet,
-               Duration maxStoreLag, PrintStream out) {
+               Path credentialsFile, int publishers, Path logs, Duration maxStoreLag, PrintStream out) {
             this.counts = counts;
             this.pids = pids;
             this.children = children;
             this.fleet = fleet;
+            this.credentialsFile = credentialsFile;
+            this.publishers = publishers;
+            this.logs = logs;
             this.maxStoreLag = maxStoreLag;
             this.out = out;
         }
@@ -264,7 +271,8 @@ public final class E2eBench {
             long deadBefore = counts.deadLetters();
             Map<String, ProcessUsage> before = usage();
             long startNanos = System.nanoTime();
-            Simulator sim = Simulator.start(fleet.withRatePerSecond(rate).withDuration(length), null);
+            PublisherFleet sim = PublisherFleet.start(fleet.withRatePerSecond(rate).withDuration(length),
+                    credentialsFile, publishers, BenchLoad.PUBLISHER_HEAP, logs);
             long sendStart = System.nanoTime();
             try {
                 Duration sendLimit = length.multipliedBy(3).plus(Duration.ofSeconds(30));
@@ -290,7 +298,12 @@ public final class E2eBench {
                 sim.close();
             }
             long lastAckNanos = System.nanoTime();
-            double sendSeconds = (lastAckNanos - sendStart) / 1e9;
+            for (String failure : sim.failures()) {
+                out.println("bench: " + name + " phase: " + failure);
+            }
+            // from the first scheduled reading to the last answer, as the workers saw them
+            double sendSeconds = sim.lastAnswerTime() > sim.startTime()
+                    ? (sim.lastAnswerTime() - sim.startTime()) / 1e3 : (lastAckNanos - sendStart) / 1e9;
             long fromMillis = sim.startTime();
             long toMillis = fromMillis + length.toMillis() + 1000;
             long stored = awaitStored(sim.acknowledged(), fromMillis, toMillis, timed);
@@ -304,6 +317,7 @@ public final class E2eBench {
             }
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             List<ProcessLoad> load = load(before, usage(), seconds);
+            load.add(sim.load("publishers", seconds));
             loadAverages.add(loadAverage());
             PhaseResult result = new PhaseResult(name, rate, sim.acknowledged() / sendSeconds, sim.sent(),
                     sim.acknowledged(), sim.failed(), counts.readings() - kafkaBefore, stored,

@@ -34,13 +34,14 @@ public final class NodeRedBench {
      * @param devices    fleet size
      * @param connections publisher MQTT connections
      * @param drainGrace how long after the last PUBACK InfluxDB may take to hold every point
+     * @param publishers publishing processes ({@link PublisherFleet}), each with {@code connections} connections
      */
     public record Config(Path dir, Path cacheRoot, List<Variant> variants, List<Double> rates, Duration step,
-                         int devices, int connections, Duration drainGrace) {
+                         int devices, int connections, Duration drainGrace, int publishers) {
         public static Config defaults(Path dir, Path cacheRoot) {
             return new Config(dir, cacheRoot, List.of(Variant.PER_MESSAGE, Variant.BATCHED),
                     List.of(100.0, 250.0, 500.0, 1_000.0, 2_000.0, 3_000.0, 4_000.0, 5_000.0, 7_500.0, 10_000.0, 15_000.0),
-                    Duration.ofSeconds(10), 1_000, 4, Duration.ofSeconds(5));
+                    Duration.ofSeconds(10), 1_000, 4, Duration.ofSeconds(5), 1);
         }
 
         public Config validate() {
@@ -66,15 +67,16 @@ public final class NodeRedBench {
         Map<Variant, List<RateStep>> results = new LinkedHashMap<>();
         try (LocalStack stack = LocalStack.onFreePorts(config.dir().resolve("stack"), true, true, false, false).start()) {
             stack.influx.createDatabase(DATABASE);
-            BenchLoad load = new BenchLoad(stack.mosquitto.url(), config.devices(), config.connections(), config.step());
+            BenchLoad load = new BenchLoad(stack.mosquitto.url(), config.devices(), config.connections(), config.step(),
+                    config.publishers(), config.dir().resolve("publishers"));
             for (Variant variant : config.variants()) {
                 try (NodeRedServer nodeRed = new NodeRedServer(config.dir().resolve("node-red-" + variant.name().toLowerCase(Locale.ROOT)),
                         install, FreePorts.tcp(), NodeRedFlow.flows(variant, stack.mosquitto.port(), stack.influx.port(), DATABASE))) {
                     nodeRed.start();
                     awaitFlowWorking(load, stack.influx, nodeRed);
                     out.println("bench nodered: " + variant + " flow, Node-RED pid " + nodeRed.pid() + ", mosquitto "
-                            + stack.mosquitto.url() + ", influxdb " + stack.influx.url() + ", publisher Simulator with "
-                            + config.connections() + " connections, " + config.devices() + " devices, "
+                            + stack.mosquitto.url() + ", influxdb " + stack.influx.url() + ", publishers: " + config.publishers()
+                            + " Simulator processes with " + config.connections() + " connections each, " + config.devices() + " devices, "
                             + config.step().toSeconds() + " s steps");
                     results.put(variant, RateLadder.climb(config.rates(),
                             rate -> step(load, stack.influx, nodeRed.pid(), rate, config.drainGrace()), out));

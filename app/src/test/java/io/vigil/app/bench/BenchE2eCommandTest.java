@@ -52,7 +52,7 @@ class BenchE2eCommandTest {
         }
         assertThat(phases).as(report).isEqualTo(2);
         assertThat(report).contains("highest sustained loss-free rate:", "load average after each phase:");
-        for (String process : new String[] {"gateway", "job", "mosquitto", "kafka", "influxd", "bench+devices"}) {
+        for (String process : new String[] {"gateway", "job", "mosquitto", "kafka", "influxd", "bench", "publishers"}) {
             assertThat(report).as("CPU and memory of %s", process).contains(process);
         }
         Matcher latency = Pattern.compile("\\((\\d+) transitions, (\\d+) matched to their reading\\)").matcher(report);

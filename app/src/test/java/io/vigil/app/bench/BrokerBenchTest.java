@@ -20,7 +20,7 @@ class BrokerBenchTest {
     void theSubscriberCountsEveryReadingOfEveryStep() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<RateStep> steps = BrokerBench.run(new BrokerBench.Config(dir, List.of(200.0, 500.0), Duration.ofSeconds(2),
-                20, 2, Duration.ofSeconds(15)), new PrintStream(printed, true, StandardCharsets.UTF_8));
+                20, 2, Duration.ofSeconds(15), 2), new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertThat(steps).hasSize(2);
         // readings of a 2 s step at r/s: exactly 2r, each acknowledged by the broker and counted by the subscriber

@@ -26,7 +26,7 @@ class NodeRedBenchTest {
     void everyReadingBecomesAPointAndEveryReadingOverTheLimitAnAlert() throws Exception {
         Map<Variant, List<RateStep>> results = NodeRedBench.run(new NodeRedBench.Config(dir, CACHE,
                 List.of(Variant.PER_MESSAGE, Variant.BATCHED), List.of(100.0), Duration.ofSeconds(3), 20, 2,
-                Duration.ofSeconds(20)), new PrintStream(OutputStream.nullOutputStream()));
+                Duration.ofSeconds(20), 2), new PrintStream(OutputStream.nullOutputStream()));
 
         assertThat(results).containsOnlyKeys(Variant.PER_MESSAGE, Variant.BATCHED);
         results.forEach((variant, steps) -> {
