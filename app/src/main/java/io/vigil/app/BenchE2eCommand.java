@@ -92,6 +92,10 @@ final class BenchE2eCommand implements Callable<Integer> {
             description = "Passed to the job (default: the job's own, 2s; alerts become visible at each checkpoint).")
     Duration checkpointInterval;
 
+    @Option(names = "--buffer-timeout", converter = DurationConverter.class,
+            description = "Passed to the job (default: the job's own, 100ms; a half-empty buffer between tasks waits this long).")
+    Duration bufferTimeout;
+
     @Option(names = "--publishers", defaultValue = "2",
             description = "Publishing processes, each owning a slice of the devices and logging each in as itself"
                     + " (default ${DEFAULT-VALUE}).")
@@ -115,6 +119,9 @@ final class BenchE2eCommand implements Callable<Integer> {
         }
         if (checkpointInterval != null) {
             jobArgs.addAll(List.of("--checkpoint-interval", checkpointInterval.toMillis() + "ms"));
+        }
+        if (bufferTimeout != null) {
+            jobArgs.addAll(List.of("--buffer-timeout", bufferTimeout.toMillis() + "ms"));
         }
         E2eBench.Config config = new E2eBench.Config(dir,
                 rules != null ? rules : vigil.root().resolve("config/bench-rules.yaml"), devices, coapShare, timeScale,
