@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -31,6 +33,8 @@ import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The job alone: {@link VigilJob#build} with the full detector set on a synthetic fleet
@@ -50,6 +54,10 @@ public final class JobBench {
     private static final Duration WATERMARK_IDLENESS = Duration.ofDays(1);
     private static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     private static final Duration DEPLOYMENT_TIMEOUT = Duration.ofSeconds(60);
+    /** A run's bound when none is given: a 1M-device run on an idle machine takes a few minutes. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(5);
+    private static final Logger LOG = LoggerFactory.getLogger(JobBench.class);
 
     private JobBench() {}
 
@@ -62,7 +70,17 @@ public final class JobBench {
         }
     }
 
+    /** A run with the default bound, {@link #DEFAULT_TIMEOUT}. */
     public static JobBenchResult run(JobBenchSettings settings) throws Exception {
+        return run(settings, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * One run, bounded: it returns its figures, or throws {@link JobBenchException} within about {@code timeout}
+     * (plus the time to cancel the job) saying why not — the job failed, its state does not fit the heap, or the
+     * time is up — and how far it got.
+     */
+    public static JobBenchResult run(JobBenchSettings settings, Duration timeout) throws Exception {
         Path checkpoints = Files.createTempDirectory("vigil-bench-checkpoints");
         try (BenchTally tally = BenchTally.open(settings.readings());
              MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
@@ -81,25 +99,31 @@ public final class JobBench {
                     new CountingSink<>(tally, "readings"), new CountingSink<AnomalyScore>(tally, "scores"),
                     List.<Sink<Alert>>of(new CountingSink<>(tally, "alerts")), List.of(), settings.rules());
             JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
+            RunWatch watch = new RunWatch(cluster, job, tally, timeout);
 
-            BenchTally.Mark start = tally.firstEmitted.get();
-            tally.allEmitted.get();
-            drainCheckpoint(cluster, job);
+            BenchTally.Mark start = watch.await(tally.firstEmitted, "the first reading");
+            watch.await(tally.allEmitted, "the source to emit every reading");
+            BenchTally.Mark emitted = BenchTally.Mark.now();
+            drainCheckpoint(cluster, job, watch);
             BenchTally.Mark end = BenchTally.Mark.now();
+            LOG.info("{} devices on {}: every reading emitted after {} s, drain checkpoint done {} s later",
+                    settings.devices(), settings.backend(), seconds(start, emitted), seconds(emitted, end));
 
-            JobResult result = cluster.requestJobResult(job).get();
+            JobResult result = watch.jobResult();
+            LOG.info("the job ended {} s after the drain checkpoint (end-of-input timers)",
+                    seconds(end, BenchTally.Mark.now()));
             if (!result.isSuccess()) {
-                throw new IllegalStateException("benchmark job failed", result.getSerializedThrowable()
+                throw new JobBenchException("benchmark job failed", result.getSerializedThrowable()
                         .map(t -> t.deserializeError(JobBench.class.getClassLoader())).orElse(null));
             }
             if (tally.readings.sum() != tally.emitted.get()) {
-                throw new IllegalStateException("the series sink counted " + tally.readings.sum() + " readings of "
-                        + tally.emitted.get() + " generated");
+                throw new JobBenchException("the series sink counted " + tally.readings.sum() + " readings of "
+                        + tally.emitted.get() + " generated", null);
             }
             CompletedCheckpointStats checkpoint = cluster.getArchivedExecutionGraph(job).get()
                     .getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
             if (checkpoint == null) {
-                throw new IllegalStateException("the drain checkpoint did not complete");
+                throw new JobBenchException("the drain checkpoint did not complete", null);
             }
             return new JobBenchResult(settings.devices(), settings.backend(), settings.parallelism(),
                     tally.emitted.get(), tally.readings.sum(), tally.alerts.sum(), tally.scores.sum(),
@@ -111,22 +135,27 @@ public final class JobBench {
         }
     }
 
+    private static String seconds(BenchTally.Mark from, BenchTally.Mark to) {
+        return String.format(Locale.ROOT, "%.1f", (to.wallNanos() - from.wallNanos()) / 1e9);
+    }
+
     /**
      * A small run can emit everything before the last task is deployed, and a checkpoint needs every task running:
      * such a trigger is refused, so it is tried again until the deployment is done.
      */
-    private static void drainCheckpoint(MiniCluster cluster, JobID job) throws Exception {
+    private static void drainCheckpoint(MiniCluster cluster, JobID job, RunWatch watch) throws Exception {
         long deadline = System.nanoTime() + DEPLOYMENT_TIMEOUT.toNanos();
         while (true) {
             try {
-                cluster.triggerCheckpoint(job).get();
+                watch.await(cluster.triggerCheckpoint(job), "the drain checkpoint");
                 return;
             } catch (ExecutionException e) {
                 if (System.nanoTime() > deadline) {
-                    throw e;
+                    throw new JobBenchException("the drain checkpoint was refused for "
+                            + DEPLOYMENT_TIMEOUT.toSeconds() + " s", e.getCause());
                 }
-                CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
-                        .join();
+                watch.await(CompletableFuture.runAsync(() -> {},
+                        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)), "a checkpoint retry");
             }
         }
     }
@@ -145,6 +174,10 @@ public final class JobBench {
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofDays(1));
         conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
+        // JobManager and TaskManager share this JVM, so a long collection pauses both alike: a missed heartbeat
+        // then says nothing but "GC", and used to fail the job while the driver waited; the run's bound and
+        // RunWatch's heap check say it instead
+        conf.set(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT, HEARTBEAT_TIMEOUT);
         return conf;
     }
 
