@@ -43,6 +43,24 @@ final class RunWatch {
         return await(ended, "the job to end", false);
     }
 
+    /** True if the job ended within {@code grace} (and the run's bound); false if it is still running. */
+    boolean awaitEnd(Duration grace) throws Exception {
+        long until = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < until) {
+            if (ended.isDone()) {
+                return true;
+            }
+            await(CompletableFuture.runAsync(() -> {},
+                    CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)), "the job to end", false);
+        }
+        return ended.isDone();
+    }
+
+    /** {@code step}'s value once it completes, whether the job is still running or not. */
+    <T> T awaitEvenAfterEnd(CompletableFuture<T> step, String what) throws Exception {
+        return await(step, what, false);
+    }
+
     /** {@code step}'s value once it completes; fails if the job ends first ({@code step} is not its end). */
     <T> T await(CompletableFuture<T> step, String what) throws Exception {
         return await(step, what, true);
