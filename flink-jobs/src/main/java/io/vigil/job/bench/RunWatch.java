@@ -81,8 +81,8 @@ final class RunWatch {
                                 .map(t -> t.deserializeError(RunWatch.class.getClassLoader())).orElse(null));
             }
             if (heap.exhausted(HeapPressure.Sample.now())) {
-                throw stop("the job's state does not fit the heap (give the JVM more heap, e.g."
-                        + " JAVA_TOOL_OPTIONS=-Xmx8g, or run --state rocksdb)", what);
+                throw stop("the job's state does not fit the heap of " + (Runtime.getRuntime().maxMemory() >> 20)
+                        + " MB (give the JVM more, e.g. JAVA_TOOL_OPTIONS=-Xmx12g, or run --state rocksdb)", what);
             }
             if (System.nanoTime() > deadlineNanos) {
                 throw stop("the run did not finish within its bound of " + timeout.toSeconds() + " s", what);
