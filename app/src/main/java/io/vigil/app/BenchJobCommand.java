@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.job.bench.JobBench;
+import io.vigil.job.bench.JobBenchException;
 import io.vigil.job.bench.JobBenchResult;
 import io.vigil.job.bench.JobBenchSettings;
 import io.vigil.job.bench.StateBackendChoice;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +50,11 @@ final class BenchJobCommand implements Callable<Integer> {
             description = "Rules on metric 'level' (default: every detector kind, bench-rules.yaml in flink-jobs).")
     Path rules;
 
+    @Option(names = "--timeout", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "10m",
+            description = {"Bound of each run (default ${DEFAULT-VALUE}): a run that has not finished by then",
+                    "is cancelled and reported with how far it got, as is one whose state does not fit the heap."})
+    Duration timeout;
+
     @Option(names = "--matrix", description = "Run 1k, 100k and 1M devices on both state backends (ignores --devices, --state).")
     boolean matrix;
 
@@ -72,10 +79,20 @@ final class BenchJobCommand implements Callable<Integer> {
             out.println(JobBenchResult.header());
             out.flush();
             List<JobBenchResult> results = new ArrayList<>();
+            int failed = 0;
             for (JobBenchSettings run : runs) {
-                JobBenchResult result = JobBench.run(run);
-                results.add(result);
-                out.println(result.row());
+                try {
+                    JobBenchResult result = JobBench.run(run, timeout);
+                    results.add(result);
+                    out.println(result.row());
+                } catch (JobBenchException e) {
+                    // one cell of the matrix that cannot finish must not hide the others
+                    failed++;
+                    out.printf(Locale.ROOT, "| %,d | %s | %d | did not finish: %s |%n", run.devices(),
+                            run.backend().name().toLowerCase(Locale.ROOT), run.parallelism(), e.getMessage());
+                    err.println("bench job: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
+                    err.flush();
+                }
                 out.flush();
             }
             // after the table, so its rows stay one block to paste
@@ -84,7 +101,7 @@ final class BenchJobCommand implements Callable<Integer> {
             }
             out.println("load average after: " + loadAverage());
             out.flush();
-            return 0;
+            return failed == 0 ? 0 : 1;
         } catch (InvalidRulesException | IllegalArgumentException e) {
             err.println("bench job: " + e.getMessage());
             err.flush();

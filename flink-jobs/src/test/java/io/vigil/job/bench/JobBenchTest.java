@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.common.Reading;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,19 @@ class JobBenchTest {
                 .anyMatch(name -> name.contains("incident-lifecycle"))
                 .anyMatch(name -> name.contains("forecast-detector"));
         assertThat(result.stateBreakdown()).contains("incident-lifecycle").contains("bytes/device");
+    }
+
+    @Test
+    void aRunThatCannotFinishInItsBoundIsCancelledAndSaysHowFarItGot() {
+        // ten million readings cannot be processed in two seconds: the run must say so instead of waiting on
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> JobBench.run(new JobBenchSettings(DEVICES, 10_000_000, 2, StateBackendChoice.HEAP,
+                JobBench.benchRules(), JobBenchSettings.REPORT_EVERY), Duration.ofSeconds(2)))
+                .isInstanceOf(JobBenchException.class)
+                .hasMessageContaining("did not finish within its bound of 2 s")
+                .hasMessageContaining("of 10,000,000 readings")
+                .hasMessageContaining("MB in use");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(90));
     }
 
     @Test
