@@ -5,7 +5,7 @@ import io.vigil.cluster.FlinkCluster;
 import io.vigil.cluster.FlinkRest;
 import io.vigil.common.Topics;
 import io.vigil.job.ClusterJob;
-import io.vigil.job.JobApplication;
+import io.vigil.job.RetainedCheckpoints;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +135,7 @@ final class ClusterCommand {
                 out().println("cluster: job " + job + " RUNNING on " + rest.taskManagersRunning(job)
                         + ", checkpoints completed " + c.path("completed").asInt() + ", restores " + c.path("restored").asInt());
             }
-            JobApplication.latestCheckpoint(s.checkpointDir())
+            RetainedCheckpoints.latest(s.checkpointDir())
                     .ifPresent(chk -> out().println("cluster: latest retained checkpoint " + chk));
             return 0;
         }
@@ -208,7 +208,7 @@ final class ClusterCommand {
                 return Optional.of(restore);
             }
             Path dir = cluster.settings().checkpointDir();
-            Optional<Path> latest = Files.isDirectory(dir) ? JobApplication.latestCheckpoint(dir) : Optional.empty();
+            Optional<Path> latest = Files.isDirectory(dir) ? RetainedCheckpoints.latest(dir) : Optional.empty();
             return Optional.of(latest.orElseThrow(() -> new IllegalStateException("no retained checkpoint under " + dir))
                     .toUri().toString());
         }

@@ -32,7 +32,7 @@ public record Inbound(Protocol protocol, String source, String deviceId, String 
     }
 
     /** The same inbound, marked as delivered before (or not). */
-    public Inbound redelivered(boolean again) {
+    public Inbound withRedelivered(boolean again) {
         return new Inbound(protocol, source, deviceId, contentType, payload, receivedAt, again);
     }
 }

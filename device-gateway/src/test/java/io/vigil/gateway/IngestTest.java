@@ -133,7 +133,7 @@ class IngestTest {
         kafka.completeNext();
         assertThat(first.get().acceptedReadings()).isEqualTo(1);
 
-        CompletableFuture<IngestOutcome> redelivery = ingest.ingest(inbound(PAYLOAD).redelivered(true));
+        CompletableFuture<IngestOutcome> redelivery = ingest.ingest(inbound(PAYLOAD).withRedelivered(true));
 
         assertThat(redelivery).as("nothing to wait for: acknowledged at once").isCompleted();
         assertThat(redelivery.get().acceptedReadings()).isZero();

@@ -76,7 +76,7 @@ public final class JobApplication {
         Files.createDirectories(checkpoints);
         // the latest checkpoint and the run before it stay; older runs' retained checkpoints are deleted
         RetainedCheckpoints.prune(checkpoints);
-        Optional<Path> restoreFrom = latestCheckpoint(checkpoints);
+        Optional<Path> restoreFrom = RetainedCheckpoints.latest(checkpoints);
 
         Configuration conf = LoopbackCluster.configuration(String.valueOf(config.webUiPort()));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -213,10 +213,5 @@ public final class JobApplication {
                 new InfluxSink<>(influx, RfidLineFormats.presence()), alertSinks, site, PresenceSettings.defaults(),
                 OCCUPANCY_CLOSE_AFTER, evacuationTriggers, series, controlSource(config, "-rfid-control"),
                 auditSinks(config, influx));
-    }
-
-    /** The newest retained checkpoint ({@code <job id>/chk-N} with a {@code _metadata} file) under {@code dir}. */
-    public static Optional<Path> latestCheckpoint(Path dir) {
-        return RetainedCheckpoints.latest(dir);
     }
 }

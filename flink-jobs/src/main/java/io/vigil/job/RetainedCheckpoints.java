@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +40,12 @@ public final class RetainedCheckpoints {
      */
     public static List<Path> prune(Path dir) {
         List<Path> jobs = completed(dir).stream()
-                .collect(java.util.stream.Collectors.groupingBy(m -> m.getParent().getParent(),
-                        java.util.stream.Collectors.mapping(RetainedCheckpoints::modified,
-                                java.util.stream.Collectors.maxBy(Comparator.naturalOrder()))))
+                .collect(Collectors.groupingBy(m -> m.getParent().getParent(),
+                        Collectors.mapping(RetainedCheckpoints::modified,
+                                Collectors.maxBy(Comparator.naturalOrder()))))
                 .entrySet().stream()
                 .sorted(Comparator.comparing(e -> e.getValue().orElseThrow(), Comparator.reverseOrder()))
-                .map(java.util.Map.Entry::getKey)
+                .map(Map.Entry::getKey)
                 .toList();
         List<Path> old = jobs.subList(Math.min(JOBS_KEPT, jobs.size()), jobs.size());
         for (Path job : old) {

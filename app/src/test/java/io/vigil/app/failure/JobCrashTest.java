@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Flink job's JVM is killed (SIGKILL) in the middle of the flood gauge's alarm and started again. A process
  * crash is the realistic failure: it loses everything in memory, including Flink's own in-process recovery, so the
- * new JVM must restore the last retained checkpoint from disk ({@code JobApplication.latestCheckpoint}) and replay
+ * new JVM must restore the last retained checkpoint from disk ({@code RetainedCheckpoints.latest}) and replay
  * Kafka from that checkpoint's offsets, while the alerts transaction left open by the dead JVM is aborted.
  */
 class JobCrashTest {

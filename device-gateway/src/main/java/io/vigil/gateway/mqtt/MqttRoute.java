@@ -39,7 +39,7 @@ public record MqttRoute(String prefix, MessageHandler handler) {
             String contentType = props == null ? null : props.getContentType();
             String deviceId = DeviceIds.ofMqttTopic(prefix, topic);
             Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload())
-                    .redelivered(message.isDuplicate());
+                    .withRedelivered(message.isDuplicate());
             if (deviceId == null) {
                 Inbound kept = personalData ? in.withoutPayload() : in;
                 Rejection rejection = Rejection.of(RejectReason.BAD_ADDRESS,

@@ -1,6 +1,7 @@
 package io.vigil.job.anomaly;
 
 import io.vigil.common.Reading;
+import io.vigil.job.detect.LazyForget;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -27,7 +28,7 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, A
     private final AnomalySettings settings;
     private transient MapState<Long, List<Reading>> pending;
     private transient ValueState<byte[]> model;
-    /** {@code [last scored reading's time, armed forget timer]}. */
+    /** {@link LazyForget}'s state. */
     private transient ValueState<long[]> forget;
     private transient Counter late;
 
@@ -68,13 +69,13 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, A
         long after = settings.forgetAfter().toMillis();
         long[] f = forget.value();
         if (due == null) {
-            if (f != null && f[1] == ts) {
-                if (f[0] + after <= ts) {
+            if (LazyForget.isTimer(f, ts)) {
+                long[] moved = LazyForget.fired(f, ts, after, ctx.timerService());
+                if (moved == null) {
                     forget.clear();
                     model.clear();
-                } else { // read since this timer was set: forget one silence after the last reading
-                    ctx.timerService().registerEventTimeTimer(f[0] + after);
-                    forget.update(new long[] {f[0], f[0] + after});
+                } else {
+                    forget.update(moved);
                 }
             }
             return;
@@ -85,12 +86,7 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, A
             out.collect(score(r, m.update(r.eventTime(), r.value())));
         }
         model.update(m.toBytes());
-        long armed = f == null ? Long.MIN_VALUE : f[1];
-        if (f == null || armed <= ts) { // none armed, or it was due now and shared these readings' timer
-            armed = ts + after;
-            ctx.timerService().registerEventTimeTimer(armed);
-        }
-        forget.update(new long[] {ts, armed});
+        forget.update(LazyForget.used(f, ts, after, ctx.timerService(), at -> !pending.contains(at)));
     }
 
     static AnomalyScore score(Reading r, double score) {

@@ -47,12 +47,9 @@ import org.apache.flink.util.Collector;
 public abstract class EventTimeDetector
         extends KeyedBroadcastProcessFunction<String, RuleReading, RulesUpdate, Signal> {
     private static final long serialVersionUID = 1L;
-    private static final int LAST = 0;
-    private static final int ARMED = 1;
-    private static final long NONE = Long.MIN_VALUE;
     private final LiveRules rules;
     private transient MapState<Long, List<Reading>> pending;
-    /** {@code [last evaluated reading's time, armed forget timer]} while the series has detector state. */
+    /** {@link LazyForget}'s state while the series has detector state. */
     private transient ValueState<long[]> forget;
     private transient Counter late;
 
@@ -128,16 +125,14 @@ public abstract class EventTimeDetector
                 return;
             }
             long[] f = forget.value();
-            if (f != null && f[ARMED] == ts) {
+            if (LazyForget.isTimer(f, ts)) {
                 Duration after = rule == null ? null : forgetAfter(rule);
-                if (after == null || f[LAST] + after.toMillis() <= ts) {
+                long[] moved = after == null ? null : LazyForget.fired(f, ts, after.toMillis(), ctx.timerService());
+                if (moved == null) {
                     forget.clear();
                     clear();
                 } else {
-                    // the series spoke since this timer was set: forget one silence after its last reading
-                    long at = f[LAST] + after.toMillis();
-                    ctx.timerService().registerEventTimeTimer(at);
-                    forget.update(new long[] {f[LAST], at});
+                    forget.update(moved);
                 }
                 return;
             }
@@ -158,9 +153,8 @@ public abstract class EventTimeDetector
 
     /** Clears the state of a series that was silent longer than the rule's forget time before {@code ts}. */
     private void forgetIfSilentBefore(Rule rule, long ts) throws Exception {
-        long[] f = forget.value();
         Duration after = forgetAfter(rule);
-        if (f != null && after != null && ts > f[LAST] + after.toMillis()) {
+        if (after != null && LazyForget.silentBefore(forget.value(), ts, after.toMillis())) {
             forget.clear();
             clear();
         }
@@ -169,21 +163,10 @@ public abstract class EventTimeDetector
     /** Notes the series spoke at {@code lastSeen}; arms a forget timer only if none is armed ahead of it. */
     private void keepUntilSilent(Rule rule, long lastSeen, OnTimerContext ctx) throws Exception {
         Duration after = forgetAfter(rule);
-        if (after == null) {
-            return;
+        if (after != null) {
+            forget.update(LazyForget.used(forget.value(), lastSeen, after.toMillis(), ctx.timerService(),
+                    at -> !pending.contains(at)));
         }
-        long at = lastSeen + after.toMillis();
-        long[] f = forget.value();
-        long armed = f == null ? NONE : f[ARMED];
-        if (armed != NONE && armed > at) {
-            deleteOwnTimer(ctx.timerService(), armed); // the rule's forget time was shortened
-            armed = NONE;
-        }
-        if (armed == NONE || armed <= lastSeen) { // none, or it was due now and shared this reading's timer
-            ctx.timerService().registerEventTimeTimer(at);
-            armed = at;
-        }
-        forget.update(new long[] {lastSeen, armed});
     }
 
     /**
