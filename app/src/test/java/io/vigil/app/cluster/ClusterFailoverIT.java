@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -61,6 +63,7 @@ class ClusterFailoverIT {
     /** Readings up to this event second go in before the kill; the rest arrive while the job fails over. */
     static final int BEFORE_KILL = 25;
     static final Duration PATIENCE = Duration.ofMinutes(3);
+    static final long STARTED = System.currentTimeMillis();
 
     @TempDir
     Path dir;
@@ -101,7 +104,9 @@ class ClusterFailoverIT {
                 }
                 producer.flush();
                 // the ALARMs are committed with a checkpoint: the incidents are open in checkpointed state
-                await().pollInSameThread().atMost(PATIENCE).until(() -> phases(poll(alerts, byIncident), Phase.ALARM) == breaching());
+                until("an ALARM per breaching device before the kill", PATIENCE,
+                        () -> phases(poll(alerts, byIncident), Phase.ALARM) == breaching(),
+                        () -> seen(byIncident, stack, rest, jobId));
 
                 ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
                 AtomicInteger next = new AtomicInteger(BEFORE_KILL);
@@ -131,9 +136,11 @@ class ClusterFailoverIT {
                 }
 
                 int readings = DEVICES * SECONDS;
-                await().atMost(PATIENCE).until(() -> count(stack, "readings") == readings);
-                await().pollInSameThread().atMost(PATIENCE)
-                        .until(() -> phases(poll(alerts, byIncident), Phase.CLOSED) == breaching());
+                until(readings + " readings in InfluxDB", PATIENCE, () -> count(stack, "readings") == readings,
+                        () -> seen(byIncident, stack, rest, jobId));
+                until("a CLOSED per breaching device", PATIENCE,
+                        () -> phases(poll(alerts, byIncident), Phase.CLOSED) == breaching(),
+                        () -> seen(byIncident, stack, rest, jobId));
                 // a later checkpoint commits whatever a replay might still have emitted twice
                 long seenAt = completedCheckpoints(rest, jobId);
                 await().pollInSameThread().atMost(PATIENCE).until(() -> {
@@ -179,9 +186,38 @@ class ClusterFailoverIT {
             throws Exception {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
             Alert alert = JsonSerde.alerts().fromBytes(r.value());
+            // Kafka's retention deletes records by their timestamp: one stamped with the alert's event time (T0 is
+            // years ago) vanished at the broker's first retention check, 30 s after its start
+            assertThat(r.timestamp()).as("record time of %s %s", alert.incidentId(), alert.phase())
+                    .isGreaterThanOrEqualTo(STARTED);
             byIncident.computeIfAbsent(alert.incidentId(), id -> new ArrayList<>()).add(alert);
         }
         return byIncident;
+    }
+
+    /** Waits for {@code condition}; on a time-out the failure says what was seen, not only that time ran out. */
+    static void until(String what, Duration patience, Callable<Boolean> condition, Callable<String> seen)
+            throws Exception {
+        try {
+            await().alias(what).pollInSameThread().atMost(patience).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("waited " + patience + " for " + what + "; saw " + seen.call(), e);
+        }
+    }
+
+    /** Alerts by phase, readings stored, the job's state and checkpoints: what a time-out message needs. */
+    static String seen(Map<String, List<Alert>> byIncident, LocalStack stack, FlinkRest rest, String jobId) {
+        StringBuilder b = new StringBuilder();
+        for (Phase p : Phase.values()) {
+            b.append(p).append('=').append(phases(byIncident, p)).append(' ');
+        }
+        try {
+            b.append("alerts, ").append(count(stack, "readings")).append(" readings in InfluxDB, job ")
+                    .append(rest.jobState(jobId)).append(", checkpoints ").append(rest.checkpoints(jobId).path("counts"));
+        } catch (Exception e) {
+            b.append("(job state unavailable: ").append(e).append(')');
+        }
+        return b.toString();
     }
 
     static long phases(Map<String, List<Alert>> byIncident, Phase phase) {
