@@ -1,6 +1,8 @@
 package io.vigil.job;
 
+import java.util.List;
 import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -16,12 +18,22 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class InOrderReplay {
     private InOrderReplay() {}
 
-    /** Sets the source with operator uid {@code sourceUid} in {@code env}'s pipeline to one reader. */
+    /**
+     * Sets the source with operator uid {@code sourceUid} in {@code env}'s pipeline to one reader, and the operators
+     * that read it directly (not through a key) to one subtask too, so they stay chained to it: a different
+     * parallelism would put a round-robin exchange between them and scatter one series' readings over several
+     * subtasks, out of order by the time they meet again at their key.
+     */
     public static void oneReader(StreamExecutionEnvironment env, String sourceUid) {
-        Transformation<?> source = env.getTransformations().stream()
-                .flatMap(t -> t.getTransitivePredecessors().stream())
-                .filter(t -> sourceUid.equals(t.getUid()))
+        List<Transformation<?>> all = env.getTransformations().stream()
+                .flatMap(t -> t.getTransitivePredecessors().stream()).distinct().toList();
+        Transformation<?> source = all.stream().filter(t -> sourceUid.equals(t.getUid()))
                 .findFirst().orElseThrow(() -> new IllegalStateException("the pipeline has no source " + sourceUid));
         source.setParallelism(1);
+        for (Transformation<?> t : all) {
+            if (t instanceof OneInputTransformation<?, ?> op && op.getInputs().contains(source)) {
+                op.setParallelism(1);
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param alerts          every incident transition up to the last reading's event time, in emission order
  * @param afterEnd        transitions the end of input caused after the last reading (not kept, see {@link Backtest})
  * @param readings        readings replayed (rows that were not rejected)
- * @param scored          readings scored; the others were late (more than the out-of-orderness behind), as live
+ * @param scored          readings scored; the others were late (older than an earlier reading of their series), as live
  * @param scores          anomaly score per input and row; NaN where a row got none (rejected, late, not scored)
  */
 public record BacktestResult(List<SeriesFile> inputs, RuleSet rules, List<Alert> alerts, List<Alert> afterEnd,

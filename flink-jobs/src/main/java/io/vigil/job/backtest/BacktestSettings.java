@@ -9,8 +9,8 @@ import java.util.Objects;
  * How to replay.
  *
  * @param rules             the rules to run (their escalation is switched off, see {@link Backtest})
- * @param maxOutOfOrderness the live job's ({@code JobConfig.maxOutOfOrderness}), so readings are late exactly as live
- * @param parallelism       Flink parallelism of the detectors and the incident lifecycle
+ * @param maxOutOfOrderness the live job's ({@code JobConfig.maxOutOfOrderness}), so no-data deadlines fall as live
+ * @param parallelism       Flink parallelism of the series evaluator
  * @param progress          where the progress line goes; null for none
  */
 public record BacktestSettings(RuleSet rules, Duration maxOutOfOrderness, int parallelism, PrintWriter progress) {

@@ -24,8 +24,8 @@ public final class IncidentSummary {
                 result.rejectedRows(), incidents.size(), result.alerts().size(), result.elapsed().toMillis() / 1000.0,
                 result.readingsPerSecond()));
         if (result.scored() < result.readings()) {
-            out.append(String.format(Locale.ROOT, "%,d reading(s) late (further behind the newest than the maximum "
-                    + "out-of-orderness): not evaluated, as live%n", result.readings() - result.scored()));
+            out.append(String.format(Locale.ROOT, "%,d reading(s) late (older than an earlier reading of their series): "
+                    + "not judged, as live%n", result.readings() - result.scored()));
         }
         if (!result.afterEnd().isEmpty()) {
             out.append(String.format(Locale.ROOT, "%d transition(s) after the last reading set aside (end of input, "

@@ -10,7 +10,8 @@ import java.util.PriorityQueue;
  * The readings of all inputs in the order a live job would have received them: live, every device sends at once,
  * so the files are merged by event time (the file whose next reading is oldest goes first, ties in input order).
  * Within a file the rows keep their order, so a row that is out of order in its file is as late here as it would
- * have been live. Replaying the files one after another instead would make every file but the first late.
+ * have been live. Replaying the files one after another instead would move event time through each file in turn,
+ * and every other device would look silent meanwhile.
  *
  * @param readings replay order
  * @param input    which input each reading came from

@@ -11,9 +11,9 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * The live job's watermark ({@link io.vigil.job.VigilJob#watermarks}: the highest event time seen minus the
  * maximum out-of-orderness, minus 1 ms), emitted after every reading instead of every 200 ms of wall time. Live,
  * readings trickle in over hours, so a periodic watermark is always current; a replay runs a day in a second, and
- * a watermark that lagged 200 ms of wall time would make lateness depend on machine speed. With this one, a
- * reading is late in a backtest exactly when it is more than the out-of-orderness behind the newest reading before
- * it, as it is live. Idleness does not apply: a replay has one split that never waits for data.
+ * a watermark that lagged 200 ms of wall time would make no-data deadlines depend on machine speed. (Readings
+ * themselves do not wait for it: each is judged on arrival in its series' order, live and replayed.) Idleness does
+ * not apply: a replay has one split that never waits for data.
  */
 final class ReplayWatermarks {
     private ReplayWatermarks() {}

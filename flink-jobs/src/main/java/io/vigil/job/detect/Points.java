@@ -14,7 +14,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * differences from the previous point, values as 8-byte doubles. A MapState of boxed Long → Double costs about
  * 17 bytes a point in checkpoints and several times that on the heap; this costs about 11 and decodes in one pass.
  */
-final class Points {
+public final class Points {
     private long[] times;
     private double[] values;
     private int size;
@@ -25,7 +25,7 @@ final class Points {
     }
 
     /** The points {@link #encode} wrote; null (no state yet) is an empty window. */
-    static Points decode(byte[] bytes) {
+    public static Points decode(byte[] bytes) {
         if (bytes == null) {
             return new Points(4);
         }
@@ -46,7 +46,7 @@ final class Points {
         }
     }
 
-    byte[] encode() {
+    public byte[] encode() {
         try {
             DataOutputSerializer out = new DataOutputSerializer(2 + 11 * size);
             writeVarLong(out, size);
@@ -62,7 +62,7 @@ final class Points {
         }
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
@@ -72,6 +72,18 @@ final class Points {
 
     double value(int i) {
         return values[i];
+    }
+
+    /** Removes the point at index {@code i}; the last point takes its place (order is not kept). */
+    void removeAt(int i) {
+        size--;
+        times[i] = times[size];
+        values[i] = values[size];
+    }
+
+    /** Drops every point at or before {@code from}, keeping the others in order. */
+    void dropUntil(long from) {
+        dropBefore(from + 1);
     }
 
     /** Drops every point before {@code from}, keeping the others in order. */

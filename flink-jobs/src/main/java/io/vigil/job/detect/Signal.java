@@ -48,6 +48,13 @@ public record Signal(
                 immediate, receiveTime, null);
     }
 
+    /** A detector's opinion of one reading of a series. */
+    public static Signal of(io.vigil.job.rules.Rule rule, String detector, io.vigil.common.Reading r, Level level,
+                            boolean cleared, double limit, Long eta) {
+        return new Signal(rule.id(), detector, r.deviceId(), r.site(), r.zone(), r.metric(), r.unit(), level, cleared,
+                r.value(), limit, eta, r.eventTime(), false, r.receiveTime());
+    }
+
     /** The incident lifecycle's key: {@code rule:device:metric}, the incident id without its start time. */
     public String seriesKey() {
         return seriesKey(ruleId, deviceId, metric);

@@ -8,16 +8,13 @@ import io.vigil.common.incident.RulesUpdate;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.TagRead;
 import io.vigil.job.Acknowledgements;
-import io.vigil.job.VigilJob;
+import io.vigil.job.EventTime;
 import io.vigil.job.detect.IncidentInput;
 import io.vigil.job.detect.IncidentLifecycle;
 import io.vigil.job.detect.Signal;
 import io.vigil.job.rules.LiveRules;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -109,7 +106,7 @@ public final class RfidJob {
             DataStream<Alert> evacuations = triggers
                     .filter(a -> site.evacuation().triggeredBy().contains(a.ruleId()))
                     .name("rfid-evacuation-triggers").uid("rfid-evacuation-triggers")
-                    .assignTimestampsAndWatermarks(neverHoldsBack()).name("rfid-evacuation-time")
+                    .assignTimestampsAndWatermarks(EventTime.<Alert>wallClockInput()).name("rfid-evacuation-time")
                     .uid("rfid-evacuation-time");
             DataStream<Signal> muster = transitions.keyBy(e -> siteId)
                     .connect(evacuations.keyBy(a -> siteId))
@@ -125,7 +122,7 @@ public final class RfidJob {
         DataStream<IncidentInput> input = signals.map(IncidentInput::of).name("rfid-signals").uid("rfid-signals");
         if (control != null) {
             // the readings' incidents are acknowledged in their own lifecycle: only RFID ones are routed here
-            DataStream<Acknowledgement> acks = env.fromSource(control, VigilJob.neverHoldsBack(), "rfid-control")
+            DataStream<Acknowledgement> acks = env.fromSource(control, EventTime.wallClockInput(), "rfid-control")
                     .uid("rfid-control-source")
                     .flatMap(new Acknowledgements()).name("rfid-acknowledgements").uid("rfid-acknowledgements")
                     .filter(ack -> RfidRules.owns(ack.incidentId())).name("rfid-own-acks").uid("rfid-own-acks");
@@ -146,27 +143,9 @@ public final class RfidJob {
         return alerts;
     }
 
-    /** Event time = {@link TagRead#eventTime()}, bounded out-of-orderness, idle readers do not stall. */
+    /** Event time = {@link TagRead#eventTime()}, per {@link EventTime#devices}. */
     public static WatermarkStrategy<TagRead> watermarks(Duration maxOutOfOrderness, Duration idleness) {
-        return WatermarkStrategy.<TagRead>forBoundedOutOfOrderness(maxOutOfOrderness)
-                .withTimestampAssigner((read, previous) -> read.eventTime())
-                .withIdleness(idleness);
-    }
-
-    /**
-     * Evacuation triggers come from the readings pipeline, whose event time is not the readers'; joined with the
-     * presence stream they must not hold the RFID warnings back, so their watermark is always at the end of time.
-     */
-    private static <T> WatermarkStrategy<T> neverHoldsBack() {
-        return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
-            @Override
-            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
-
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
-            }
-        });
+        return EventTime.devices(maxOutOfOrderness, idleness, (read, previous) -> read.eventTime());
     }
 
     /** An empty stream that follows its input's watermarks. */

@@ -33,9 +33,8 @@ class JobBenchTest {
         assertThat(result.stateByOperator().stream().mapToLong(OperatorState::bytes).sum())
                 .as("the split by operator adds up to the checkpoint").isEqualTo(result.stateBytes());
         assertThat(result.stateByOperator()).extracting(OperatorState::operator)
-                .anyMatch(name -> name.contains("incident-lifecycle"))
-                .anyMatch(name -> name.contains("forecast-detector"));
-        assertThat(result.stateBreakdown()).contains("incident-lifecycle").contains("bytes/device");
+                .anyMatch(name -> name.contains("series-evaluator"));
+        assertThat(result.stateBreakdown()).contains("series-evaluator").contains("bytes/device");
     }
 
     @Test

@@ -17,7 +17,7 @@ public final class MicroBenchmarks {
         OptionsBuilder options = new OptionsBuilder();
         options.parent(cli);
         if (cli.getIncludes().isEmpty()) {
-            options.include(DecoderBenchmark.class.getSimpleName()).include(DetectorBenchmark.class.getSimpleName());
+            options.include(DecoderBenchmark.class.getSimpleName()).include(SeriesEvaluatorBenchmark.class.getSimpleName());
         }
         new Runner(options.build()).run();
     }

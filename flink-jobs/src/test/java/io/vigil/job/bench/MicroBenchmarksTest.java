@@ -25,13 +25,13 @@ class MicroBenchmarksTest {
 
     /**
      * A small fleet for longer than the flatline's 10 minutes and the wave's period: every kind but no-data (the
-     * fleet is never silent) signals.
+     * fleet is never silent) raises alerts.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"threshold", "rate", "forecast", "flatline", "range", "anomaly", "lifecycle"})
+    @ValueSource(strings = {"bench", "threshold", "rate", "forecast", "flatline", "range", "anomaly"})
     void everyStepProducesOutput(String step) throws Exception {
-        DetectorBenchmark b = new DetectorBenchmark();
-        b.step = step;
+        SeriesEvaluatorBenchmark b = new SeriesEvaluatorBenchmark();
+        b.rules = step;
         b.devices = 20;
         b.setUp();
         long out = 0;

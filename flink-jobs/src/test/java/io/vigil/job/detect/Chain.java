@@ -1,15 +1,19 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Alert;
+import io.vigil.common.Reading;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.RulesUpdate;
 import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.RuleSet;
+import io.vigil.job.series.SeriesEvaluator;
+import io.vigil.job.series.SeriesInput;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -18,108 +22,89 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /**
- * Detectors and the incident lifecycle wired as in the job, each in its own harness: every signal a detector
- * emits goes on to the lifecycle before the lifecycle sees the watermark that released it. Rules documents go to
- * every operator, as the job broadcasts them.
+ * The readings pipeline's one keyed operator, the {@link SeriesEvaluator}, in a harness wired as in the job:
+ * readings and acknowledgements on the keyed input, rules documents on the broadcast input, which never holds
+ * event time back.
  */
-final class Chain {
-    final List<KeyedBroadcastOperatorTestHarness<String, RuleReading, RulesUpdate, Signal>> detectors =
-            new ArrayList<>();
-    final KeyedBroadcastOperatorTestHarness<String, IncidentInput, RulesUpdate, Alert> lifecycle;
-    private final List<Integer> forwarded = new ArrayList<>();
+public final class Chain {
+    public final KeyedBroadcastOperatorTestHarness<String, SeriesInput, RulesUpdate, Alert> evaluator;
 
-    Chain(RuleSet rules, Duration forgetAfter, EventTimeDetector... detectors) throws Exception {
-        for (EventTimeDetector d : detectors) {
-            this.detectors.add(detector(d));
-            forwarded.add(0);
-        }
-        lifecycle = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new IncidentLifecycle(rules, forgetAfter), IncidentInput::seriesKey, Types.STRING, LiveRules.STATE);
+    public Chain(RuleSet rules) throws Exception {
+        this(rules, IncidentLifecycle.DEFAULT_FORGET_AFTER);
+    }
+
+    public Chain(RuleSet rules, Duration forgetAfter) throws Exception {
+        this(new SeriesEvaluator(rules, false, io.vigil.job.anomaly.AnomalySettings.defaults(), forgetAfter));
+    }
+
+    public Chain(SeriesEvaluator evaluator) throws Exception {
+        this(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(evaluator, SeriesInput::seriesKey,
+                Types.STRING, LiveRules.STATE));
+    }
+
+    private Chain(KeyedBroadcastOperatorTestHarness<String, SeriesInput, RulesUpdate, Alert> harness) throws Exception {
+        this.evaluator = harness;
         // as in the job: the control stream never holds event time back
-        lifecycle.processBroadcastWatermark(Long.MAX_VALUE);
+        this.evaluator.processBroadcastWatermark(Long.MAX_VALUE);
     }
 
-    /** One detector in a harness whose rules input, like the job's, never holds event time back. */
-    static KeyedBroadcastOperatorTestHarness<String, RuleReading, RulesUpdate, Signal> detector(EventTimeDetector d)
-            throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(d, RuleReading::key, Types.STRING,
-                LiveRules.STATE);
-        h.processBroadcastWatermark(Long.MAX_VALUE);
-        return h;
+    /** A new evaluator restored from a snapshot of another one, as after a restart. */
+    public static Chain restored(SeriesEvaluator evaluator, OperatorSubtaskState snapshot) throws Exception {
+        var h = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(evaluator,
+                List.of(LiveRules.STATE)), SeriesInput::seriesKey, Types.STRING, 1, 1, 0);
+        h.setup();
+        h.initializeState(snapshot);
+        h.open();
+        return new Chain(h);
     }
 
-    static Chain threshold(RuleSet rules) throws Exception {
-        return new Chain(rules, IncidentLifecycle.DEFAULT_FORGET_AFTER, new ThresholdDetector(rules));
+    public void processElement(Reading r, long ts) throws Exception {
+        evaluator.processElement(SeriesInput.of(r), ts);
     }
 
-    void processElement(RuleReading r, long ts) throws Exception {
-        for (var d : detectors) {
-            d.processElement(r, ts);
-        }
-        forward();
+    /** A rules document pushed now. */
+    public void pushRules(RulesUpdate update) throws Exception {
+        evaluator.processBroadcastElement(update, update.at());
     }
 
-    /** A rules document pushed now: every operator gets it, detectors first, as the matcher's output lags. */
-    void pushRules(RulesUpdate update) throws Exception {
-        for (var d : detectors) {
-            d.processBroadcastElement(update, update.at());
-        }
-        forward();
-        lifecycle.processBroadcastElement(update, update.at());
+    public void processWatermark(long wm) throws Exception {
+        evaluator.processWatermark(new Watermark(wm));
     }
 
-    void processWatermark(long wm) throws Exception {
-        for (var d : detectors) {
-            d.processWatermark(wm);
-        }
-        forward();
-        lifecycle.processWatermark(new Watermark(wm));
+    public void setProcessingTime(long now) throws Exception {
+        evaluator.setProcessingTime(now);
     }
 
-    void setProcessingTime(long now) throws Exception {
-        for (var d : detectors) {
-            d.setProcessingTime(now);
-        }
-        forward();
-        lifecycle.setProcessingTime(now);
-    }
-
-    void acknowledge(Acknowledgement ack) throws Exception {
-        lifecycle.processElement(IncidentInput.of(ack), ack.at());
-    }
-
-    private void forward() throws Exception {
-        for (int i = 0; i < detectors.size(); i++) {
-            List<StreamRecord<? extends Signal>> out = detectors.get(i).extractOutputStreamRecords();
-            for (int j = forwarded.get(i); j < out.size(); j++) {
-                @SuppressWarnings("unchecked")
-                StreamRecord<Signal> r = (StreamRecord<Signal>) out.get(j);
-                lifecycle.processElement(IncidentInput.of(r.getValue()), r.getValue().eventTime());
-            }
-            forwarded.set(i, out.size());
+    /** Routed as the job routes it: to every series its incident id can name. */
+    public void acknowledge(Acknowledgement ack) throws Exception {
+        for (SeriesInput in : SeriesInput.routes(ack)) {
+            evaluator.processElement(in, ack.at());
         }
     }
 
-    List<Alert> extractOutputValues() {
-        return lifecycle.extractOutputValues();
+    public List<Alert> extractOutputValues() {
+        return evaluator.extractOutputValues();
     }
 
-    List<AuditEvent> audit() {
-        var out = lifecycle.getSideOutput(IncidentLifecycle.AUDIT);
+    public List<AuditEvent> audit() {
+        var out = evaluator.getSideOutput(SeriesEvaluator.AUDIT);
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }
 
-    int numKeyedStateEntries() {
-        return detectors.stream().mapToInt(Chain::keyedStateEntries).sum() + keyedStateEntries(lifecycle);
+    public int numKeyedStateEntries() {
+        return keyedStateEntries(evaluator);
     }
 
     /** Keyed state entries of a harness on the heap backend (the broadcast harnesses do not count them). */
-    static int keyedStateEntries(AbstractStreamOperatorTestHarness<?> h) {
+    public static int keyedStateEntries(AbstractStreamOperatorTestHarness<?> h) {
         return ((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
-    int numEventTimeTimers() {
-        return detectors.stream().mapToInt(AbstractStreamOperatorTestHarness::numEventTimeTimers).sum()
-                + lifecycle.numEventTimeTimers();
+    public int numEventTimeTimers() {
+        return evaluator.numEventTimeTimers();
+    }
+
+    public int numProcessingTimeTimers() {
+        return evaluator.numProcessingTimeTimers();
     }
 }

@@ -15,133 +15,87 @@ import io.vigil.job.rules.RateOfChange;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import io.vigil.common.incident.RulesUpdate;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** Each detector alone: the signals it emits, the timers it keeps and the state it leaves. */
+/**
+ * Each detector alone, as plain Java: the signals it gives and the memory it keeps in its rule's state. Timers
+ * (no-data deadlines, forgetting a silent series) belong to the series evaluator and are tested through it.
+ */
 class DetectorsTest {
     static final long MIN = 60_000;
 
     @Test
-    void forecastKeepsABusySeriesWindowThinnedToAFewDozenPointsAndTheSameTrend() throws Exception {
-        RuleSet rules = rules(new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30), Duration.ofSeconds(20), 5));
-        var h = harness(new ForecastDetector(rules));
+    void forecastKeepsABusySeriesWindowThinnedToAFewDozenPointsAndTheSameTrend() {
+        Feed f = new Feed(new ForecastDetector(), new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30),
+                Duration.ofSeconds(20), 5));
         // 100 readings a second for a minute, rising 0.01 per second from 3.0: 4.0 is 100 s after the start
         for (int i = 0; i < 6_000; i++) {
             long t = i * 10L;
-            h.processElement(in("gauge-1", t, 3.0 + 0.01 * t / 1000.0), t);
-            h.processWatermark(t);
+            f.reading(t, 3.0 + 0.01 * t / 1000.0);
         }
 
-        Signal last = h.extractOutputValues().get(h.extractOutputValues().size() - 1);
+        Signal last = f.out.get(f.out.size() - 1);
         assertThat(last.level()).isEqualTo(Level.WARN);
         assertThat(last.eta()).isBetween(100_000L - 10, 100_000L + 10);
-        var backend = h.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(in("gauge-1", 0, 0).key());
-        MapState<Long, Double> window = backend.getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("forecast-window", Types.LONG, Types.DOUBLE));
-        int points = 0;
-        for (Long at : window.keys()) {
-            assertThat(at).isGreaterThan(59_990L - 20_000L);
-            points++;
+        Points window = f.state.forecast();
+        boolean newestIn = false;
+        for (int i = 0; i < window.size(); i++) {
+            assertThat(window.time(i)).isGreaterThan(59_990L - 20_000L);
+            newestIn |= window.time(i) == 59_990L;
         }
-        assertThat(points).as("2,000 readings in the 20 s window, thinned to at least 333 ms apart")
+        assertThat(window.size()).as("2,000 readings in the 20 s window, thinned to at least 333 ms apart")
                 .isBetween(ForecastDetector.MAX_POINTS - 1, ForecastDetector.MAX_POINTS + 1);
-        assertThat(window.contains(59_990L)).as("the newest reading is always in").isTrue();
+        assertThat(newestIn).as("the newest reading is always in").isTrue();
     }
 
     @Test
-    void aSparseSeriesKeepsEveryReadingInTheForecastWindow() throws Exception {
-        RuleSet rules = rules(new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30), Duration.ofMinutes(10), 5));
-        var h = harness(new ForecastDetector(rules));
-        feed(h, 15_000, new double[40]); // one reading every 15 s for 10 min
+    void aSparseSeriesKeepsEveryReadingInTheForecastWindow() {
+        Feed f = new Feed(new ForecastDetector(), new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30),
+                Duration.ofMinutes(10), 5));
+        f.feed(15_000, new double[40]); // one reading every 15 s for 10 min
 
-        var backend = h.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(in("gauge-1", 0, 0).key());
-        MapState<Long, Double> window = backend.getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("forecast-window", Types.LONG, Types.DOUBLE));
-        int points = 0;
-        for (Long ignored : window.keys()) {
-            points++;
-        }
-        assertThat(points).as("readings 15 s apart are further apart than 10 min / 60 = 10 s: all are kept").isEqualTo(40);
+        assertThat(f.state.forecast().size())
+                .as("readings 15 s apart are further apart than 10 min / 60 = 10 s: all are kept").isEqualTo(40);
     }
 
     @Test
-    void rateFiresOnARiseWithinTheWindowOnly() throws Exception {
-        RuleSet rules = rules(new RateOfChange(Direction.ABOVE, 0.3, Duration.ofMinutes(10), false));
-        var h = harness(new RateDetector(rules));
+    void rateFiresOnARiseWithinTheWindowOnly() {
+        Feed f = new Feed(new RateDetector(), new RateOfChange(Direction.ABOVE, 0.3, Duration.ofMinutes(10), false));
         // +0.1 per 5 min: 0.2 within 10 min; then +0.4 in 5 min
-        feed(h, 5 * MIN, 1.0, 1.1, 1.2, 1.6, 1.6);
+        f.feed(5 * MIN, 1.0, 1.1, 1.2, 1.6, 1.6);
 
-        assertThat(h.extractOutputValues()).extracting(Signal::level)
+        assertThat(f.out).extracting(Signal::level)
                 .containsExactly(Level.NORMAL, Level.NORMAL, Level.NORMAL, Level.WARN, Level.WARN);
-        assertThat(h.extractOutputValues().get(3).cleared()).as("a warning-only rate holds no ALARM open").isTrue();
-        // window state and one forget timer; a silent series is dropped after the window
-        assertThat(h.numEventTimeTimers()).isEqualTo(1);
-        h.processWatermark(4 * 5 * MIN + 10 * MIN);
-        assertThat(Chain.keyedStateEntries(h)).isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(f.out.get(3).cleared()).as("a warning-only rate holds no ALARM open").isTrue();
+        assertThat(f.state.rate().size()).as("the window holds the last 10 min").isEqualTo(3);
     }
 
     @Test
-    void aSeriesThatSpeaksKeepsOneForgetTimerAndIsForgottenExactlyOneSilenceAfterItsLastReading() throws Exception {
-        // forget after the 10 min window; one reading a minute for 30 min: the first forget timer (at 10 min) fires
-        // while the series still speaks and moves on lazily instead of being moved by every reading
-        RuleSet rules = rules(new RateOfChange(Direction.ABOVE, 5.0, Duration.ofMinutes(10), false));
-        var h = harness(new RateDetector(rules));
-        for (int i = 0; i <= 30; i++) {
-            h.processElement(in("gauge-1", i * MIN, 1.0), i * MIN);
-            h.processWatermark(i * MIN);
-            assertThat(h.numEventTimeTimers()).as("one forget timer, nothing else, after reading %d", i).isEqualTo(1);
-        }
-        h.processWatermark(40 * MIN - 1);
-        assertThat(Chain.keyedStateEntries(h)).as("silent for just under the window: kept").isPositive();
-        assertThat(h.numEventTimeTimers()).isEqualTo(1);
-        h.processWatermark(40 * MIN);
-        assertThat(Chain.keyedStateEntries(h)).as("silent for the window: forgotten").isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
+    void rateForgetsItsWindowAfterASilenceLongerThanIt() {
+        Feed f = new Feed(new RateDetector(), new RateOfChange(Direction.ABOVE, 0.3, Duration.ofMinutes(10), false));
+        f.reading(0, 1.0);
+        f.reading(11 * MIN, 2.0);
+        assertThat(f.out).extracting(Signal::level).containsExactly(Level.NORMAL, Level.NORMAL);
+        assertThat(f.state.rate().size()).isEqualTo(1);
     }
 
     @Test
-    void forecastWarnsWithAnEtaWhenTheTrendReachesTheLimitWithinTheHorizonAndWithdrawsIt() throws Exception {
-        RuleSet rules = rules(new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30), Duration.ofMinutes(10), 5));
-        var h = harness(new ForecastDetector(rules));
+    void forecastWarnsWithAnEtaWhenTheTrendReachesTheLimitWithinTheHorizonAndWithdrawsIt() {
+        Feed f = new Feed(new ForecastDetector(), new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30),
+                Duration.ofMinutes(10), 5));
         // +0.05 per minute from 3.0: 4.0 is reached 20 min after the start, with one outlier that must not matter
-        feed(h, MIN, 3.00, 3.05, 3.10, 9.99, 3.20, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25);
+        f.feed(MIN, 3.00, 3.05, 3.10, 9.99, 3.20, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25);
 
-        List<Signal> out = h.extractOutputValues();
-        assertThat(out).hasSize(11); // from the fifth reading on
-        Signal first = out.get(0);
+        assertThat(f.out).hasSize(11); // from the fifth reading on
+        Signal first = f.out.get(0);
         assertThat(first.level()).isEqualTo(Level.WARN);
         assertThat(first.eta()).isEqualTo(20 * MIN);
         assertThat(first.limit()).isEqualTo(4.0);
         // the river stops rising: once the flat part dominates the window the prediction is withdrawn
-        assertThat(out.get(out.size() - 1).level()).isEqualTo(Level.NORMAL);
-        assertThat(out.get(out.size() - 1).eta()).isNull();
-        assertThat(h.numEventTimeTimers()).as("the forget timer").isEqualTo(1);
-    }
-
-    @Test
-    void aBurstOfReadingsAheadOfTheWatermarkIsEvaluatedInFull() throws Exception {
-        // a backlog: twelve readings, one a minute, all pending before the watermark moves. The forget timer
-        // (last reading + the 5 min window) then falls on a pending reading's time and must not take its timer
-        RuleSet rules = rules(new PredictedCrossing(Direction.ABOVE, 4.0, Duration.ofMinutes(30), Duration.ofMinutes(5), 3));
-        var h = harness(new ForecastDetector(rules));
-        for (int i = 0; i < 12; i++) {
-            h.processElement(in("gauge-1", i * MIN, 3.0 + i * 0.01), i * MIN);
-        }
-        h.processWatermark(11 * MIN);
-
-        assertThat(h.extractOutputValues()).extracting(Signal::eventTime)
-                .containsExactly(2 * MIN, 3 * MIN, 4 * MIN, 5 * MIN, 6 * MIN, 7 * MIN, 8 * MIN, 9 * MIN, 10 * MIN, 11 * MIN);
+        assertThat(f.out.get(f.out.size() - 1).level()).isEqualTo(Level.NORMAL);
+        assertThat(f.out.get(f.out.size() - 1).eta()).isNull();
     }
 
     @Test
@@ -155,93 +109,103 @@ class DetectorsTest {
     }
 
     @Test
-    void noDataRaisesOfflineOnEventTimeAndClearsWithTheNextReading() throws Exception {
-        RuleSet rules = rules(new NoData(Duration.ofSeconds(10), 3));
-        var h = harness(new NoDataDetector(rules));
-        h.processElement(in("gauge-1", 0, 3.0), 0);
-        h.processWatermark(0);
-        assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(h.numEventTimeTimers()).as("offline deadline and forget timer").isEqualTo(2);
-        assertThat(h.numProcessingTimeTimers()).as("processing-time fallback").isEqualTo(1);
+    void noDataSaysNothingOnReadingsClearsAfterASilenceAndRaisesOneAlarmPerSilence() {
+        Rule rule = rule(new NoData(Duration.ofSeconds(10), 3));
+        RuleState state = new RuleState();
+        NoDataDetector d = new NoDataDetector();
+        Reading last = in("gauge-1", 0, 3.0);
+        assertThat(d.onReading(rule, last, state, Double.NaN)).isNull();
+        assertThat(NoDataDetector.deadline(rule, state, 0)).isEqualTo(30_000L);
 
-        h.processWatermark(29_999);
-        assertThat(h.extractOutputValues()).isEmpty();
-        h.processWatermark(30_000);
-        assertThat(h.extractOutputValues()).extracting(Signal::level, Signal::eventTime, Signal::immediate)
-                .containsExactly(tuple(Level.ALARM, 30_000L, false));
-        h.setProcessingTime(Long.MAX_VALUE / 2);
-        assertThat(h.extractOutputValues()).as("the fallback does not repeat it").hasSize(1);
+        Signal offline = NoDataDetector.silence(rule, state, last, false);
+        assertThat(offline).extracting(Signal::level, Signal::eventTime, Signal::immediate)
+                .containsExactly(Level.ALARM, 30_000L, false);
+        assertThat(NoDataDetector.silence(rule, state, last, true)).as("once per silence").isNull();
+        assertThat(NoDataDetector.deadline(rule, state, 0)).as("no deadline while offline").isEqualTo(RuleState.NONE);
 
-        h.processElement(in("gauge-1", 40_000, 3.0), 40_000);
-        h.processWatermark(40_000);
-        assertThat(h.extractOutputValues()).extracting(Signal::level, Signal::cleared)
-                .containsExactly(tuple(Level.ALARM, false), tuple(Level.NORMAL, true));
+        Signal back = d.onReading(rule, in("gauge-1", 40_000, 3.0), state, Double.NaN);
+        assertThat(back).extracting(Signal::level, Signal::cleared).containsExactly(Level.NORMAL, true);
     }
 
     @Test
-    void noDataFallsBackToProcessingTimeWhenTheWholeSiteIsSilent() throws Exception {
-        RuleSet rules = rules(new NoData(Duration.ofSeconds(10), 3));
-        var h = harness(new NoDataDetector(rules));
-        h.setProcessingTime(1_000);
-        h.processElement(in("gauge-1", 0, 3.0), 0);
-        h.processWatermark(0);
-        h.setProcessingTime(30_999);
-        assertThat(h.extractOutputValues()).isEmpty();
-        h.setProcessingTime(31_000); // the watermark never moved: nobody reports any more
-        assertThat(h.extractOutputValues()).extracting(Signal::level, Signal::eventTime, Signal::immediate)
-                .containsExactly(tuple(Level.ALARM, 30_000L, true));
-    }
+    void flatlineFiresWhenTheValueStaysWithinEpsilonForTheDuration() {
+        Feed f = new Feed(new FlatlineDetector(), new Flatline(0.01, Duration.ofMinutes(3)));
+        f.feed(MIN, 2.0, 2.1, 2.105, 2.1, 2.1, 2.3);
 
-    @Test
-    void endOfInputIsNotSilence() throws Exception {
-        var h = harness(new NoDataDetector(rules(new NoData(Duration.ofSeconds(10), 3))));
-        h.processElement(in("gauge-1", 0, 3.0), 0);
-        h.processWatermark(Long.MAX_VALUE);
-        assertThat(h.extractOutputValues()).isEmpty();
-    }
-
-    @Test
-    void flatlineFiresWhenTheValueStaysWithinEpsilonForTheDuration() throws Exception {
-        var h = harness(new FlatlineDetector(rules(new Flatline(0.01, Duration.ofMinutes(3)))));
-        feed(h, MIN, 2.0, 2.1, 2.105, 2.1, 2.1, 2.3);
-
-        assertThat(h.extractOutputValues()).extracting(Signal::level).containsExactly(
+        assertThat(f.out).extracting(Signal::level).containsExactly(
                 Level.NORMAL, Level.NORMAL, Level.NORMAL, Level.NORMAL, Level.ALARM, Level.NORMAL);
-        h.processWatermark(5 * MIN + 6 * MIN);
-        assertThat(Chain.keyedStateEntries(h)).as("forgotten after twice the duration").isZero();
     }
 
     @Test
-    void rangeFlagsPhysicallyImpossibleValues() throws Exception {
-        var h = harness(new RangeDetector(rules(new Range(0, 20))));
-        feed(h, 1000, 3.0, -1.0, 25.0, 19.0);
+    void flatlineStartsAFreshRunAfterASilenceOfTwiceItsDuration() {
+        Feed f = new Feed(new FlatlineDetector(), new Flatline(0.01, Duration.ofMinutes(3)));
+        f.reading(0, 2.0);
+        f.reading(7 * MIN, 2.0); // the same value, but after a silence: not proof of a stuck sensor
+        assertThat(f.out).extracting(Signal::level).containsExactly(Level.NORMAL, Level.NORMAL);
+        assertThat(f.state.flatSince()).isEqualTo(7 * MIN);
+    }
 
-        assertThat(h.extractOutputValues()).extracting(Signal::level, Signal::limit).containsExactly(
+    @Test
+    void rangeFlagsPhysicallyImpossibleValues() {
+        Feed f = new Feed(new RangeDetector(), new Range(0, 20));
+        f.feed(1000, 3.0, -1.0, 25.0, 19.0);
+
+        assertThat(f.out).extracting(Signal::level, Signal::limit).containsExactly(
                 tuple(Level.NORMAL, 20.0), tuple(Level.ALARM, 0.0), tuple(Level.ALARM, 20.0), tuple(Level.NORMAL, 20.0));
-        assertThat(Chain.keyedStateEntries(h)).isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(f.state.empty()).as("range remembers nothing").isTrue();
     }
 
-    static RuleSet rules(Condition c) {
-        return RuleSet.of(new Rule("r", "water_level", Glob.ANY, Glob.ANY, c, "critical", "{rule}", "{value}"));
-    }
-
-    static KeyedBroadcastOperatorTestHarness<String, RuleReading, RulesUpdate, Signal> harness(EventTimeDetector d)
-            throws Exception {
-        return Chain.detector(d);
-    }
-
-    static void feed(KeyedBroadcastOperatorTestHarness<String, RuleReading, RulesUpdate, Signal> h, long step,
-                     double... values) throws Exception {
-        for (int i = 0; i < values.length; i++) {
-            h.processElement(in("gauge-1", i * step, values[i]), i * step);
-            h.processWatermark(i * step);
+    @Test
+    void aDetectorGivesNoOpinionOnARuleWithoutItsCondition() {
+        Rule range = rule(new Range(0, 20));
+        Reading r = in("gauge-1", 0, 3.0);
+        for (Detector d : List.of(new ThresholdDetector(), new RateDetector(), new ForecastDetector(),
+                new NoDataDetector(), new FlatlineDetector(), new AnomalyDetector())) {
+            assertThat(d.onReading(range, r, new RuleState(), 0.99)).as(d.kind()).isNull();
         }
     }
 
-    static RuleReading in(String device, long t, double value) {
-        return new RuleReading("r", new Reading(device, "delta", "river-north", "water_level", value, "m", t, t,
-                Protocol.MQTT));
+    /** One detector of one rule fed readings of one series in order, as the series evaluator does. */
+    static final class Feed {
+        final Detector detector;
+        final Rule rule;
+        final RuleState state = new RuleState();
+        final List<Signal> out = new ArrayList<>();
+        long last = RuleState.NONE;
+
+        Feed(Detector detector, Condition condition) {
+            this.detector = detector;
+            this.rule = rule(condition);
+        }
+
+        void reading(long t, double value) {
+            if (last != RuleState.NONE) {
+                detector.forgetIfSilent(rule, state, t - last);
+            }
+            Signal s = detector.onReading(rule, in("gauge-1", t, value), state, Double.NaN);
+            if (s != null) {
+                out.add(s);
+            }
+            last = t;
+        }
+
+        void feed(long step, double... values) {
+            for (int i = 0; i < values.length; i++) {
+                reading(i * step, values[i]);
+            }
+        }
+    }
+
+    static Rule rule(Condition c) {
+        return new Rule("r", "water_level", Glob.ANY, Glob.ANY, c, "critical", "{rule}", "{value}");
+    }
+
+    static RuleSet rules(Condition c) {
+        return RuleSet.of(rule(c));
+    }
+
+    static Reading in(String device, long t, double value) {
+        return new Reading(device, "delta", "river-north", "water_level", value, "m", t, t, Protocol.MQTT);
     }
 
     static org.assertj.core.groups.Tuple tuple(Object... values) {

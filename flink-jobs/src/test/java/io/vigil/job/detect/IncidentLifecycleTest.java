@@ -74,7 +74,7 @@ class IncidentLifecycleTest {
         h.setProcessingTime(0);
         feed(h, 3.0, 3.1, 3.2, 3.3, 3.4, 3.5, 3.6, 3.7, 3.8, 3.9, 4.1, 4.2, 4.3);
         assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.PRE_WARNING, Phase.ALARM);
-        assertThat(h.lifecycle.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
 
         h.setProcessingTime(5 * 60_000 - 1);
         assertThat(h.extractOutputValues()).hasSize(2);
@@ -97,7 +97,7 @@ class IncidentLifecycleTest {
                 .containsExactly(Phase.ALARM, "duty-1", 2);
         assertThat(h.audit()).last().isEqualTo(new AuditEvent("ACKNOWLEDGED", id, "duty-1", 650_000, "http 127.0.0.1",
                 "on my way"));
-        assertThat(h.lifecycle.numProcessingTimeTimers()).as("no escalation after an acknowledgement").isZero();
+        assertThat(h.numProcessingTimeTimers()).as("no escalation after an acknowledgement").isZero();
 
         h.setProcessingTime(20 * 60_000);
         feed(h, 13, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0);
@@ -112,7 +112,7 @@ class IncidentLifecycleTest {
         Rule offline = new Rule("device-offline", "water_level", Glob.ANY, Glob.ANY, new NoData(Duration.ofSeconds(10), 2),
                 "major", "{device} offline", "no reading from {device}");
         RuleSet rules = RuleSet.of(offline);
-        Chain h = new Chain(rules, IncidentLifecycle.DEFAULT_FORGET_AFTER, new NoDataDetector(rules));
+        Chain h = new Chain(rules);
         h.setProcessingTime(0);
         h.processElement(in("device-offline", 0, 3.0), 0);
         h.processWatermark(0);
@@ -129,8 +129,7 @@ class IncidentLifecycleTest {
     }
 
     static Chain chain() throws Exception {
-        return new Chain(RULES, IncidentLifecycle.DEFAULT_FORGET_AFTER, new ForecastDetector(RULES),
-                new ThresholdDetector(RULES));
+        return new Chain(RULES);
     }
 
     static void feed(Chain h, double... values) throws Exception {
@@ -145,9 +144,8 @@ class IncidentLifecycleTest {
         }
     }
 
-    static RuleReading in(String rule, long t, double value) {
-        return new RuleReading(rule, new Reading("gauge-1", "delta", "river-north", "water_level", value, "m", t, t,
-                Protocol.MQTT));
+    static Reading in(String rule, long t, double value) {
+        return new Reading("gauge-1", "delta", "river-north", "water_level", value, "m", t, t, Protocol.MQTT);
     }
 
     static org.assertj.core.groups.Tuple tuple(Object... values) {

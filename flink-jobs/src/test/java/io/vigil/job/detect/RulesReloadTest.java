@@ -14,9 +14,14 @@ import io.vigil.job.rules.RulesLoader;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
+import io.vigil.job.series.SeriesEvaluator;
+import io.vigil.job.series.SeriesInput;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** Rules replaced while the job runs: what happens to routing, detector state and incidents of each rule. */
@@ -95,12 +100,11 @@ class RulesReloadTest {
 
     @Test
     void anOpenIncidentOfARemovedRuleIsClosedWithItsReportAndItsStateGoes() throws Exception {
-        Chain h = new Chain(rules(ORIGINAL), IncidentLifecycle.DEFAULT_FORGET_AFTER, new ThresholdDetector(rules(ORIGINAL)),
-                new RateDetector(rules(ORIGINAL)));
+        Chain h = new Chain(rules(ORIGINAL));
         h.setProcessingTime(0);
         feed(h, 0, 4.5, "level-high");
         feed(h, 1000, 4.6, "level-high");
-        assertThat(h.lifecycle.numProcessingTimeTimers()).as("escalation armed").isEqualTo(1);
+        assertThat(h.numProcessingTimeTimers()).as("escalation armed").isEqualTo(1);
 
         h.pushRules(update(WITHOUT_HIGH));
         List<Alert> alerts = h.extractOutputValues();
@@ -110,13 +114,13 @@ class RulesReloadTest {
         assertThat(closed.description()).endsWith("(closed: rule level-high was removed by officer-li)");
         assertThat(closed.report()).extracting(r -> r.alarmAt(), r -> r.closedAt(), r -> r.peakValue())
                 .containsExactly(0L, 1000L, 4.6);
-        assertThat(Chain.keyedStateEntries(h.lifecycle)).as("the incident's state is dropped").isZero();
+        assertThat(h.numKeyedStateEntries()).as("the incident's state is dropped").isZero();
 
-        // a reading routed before the change, and the escalation timer of the closed incident: both are ignored
+        // the rule no longer judges the series, and the escalation timer of the closed incident finds nothing
         feed(h, 2000, 4.7, "level-high");
         h.setProcessingTime(Duration.ofMinutes(5).toMillis());
         assertThat(h.extractOutputValues()).hasSize(2);
-        assertThat(h.audit()).isEmpty();
+        assertThat(h.audit()).as("no escalation").extracting(AuditEvent::kind).containsExactly("RULES_CHANGED");
         assertThat(h.numKeyedStateEntries()).isZero();
     }
 
@@ -142,38 +146,36 @@ class RulesReloadTest {
                     threshold: {above: 4.0}
                 """;
         RuleSet rules = rules(offline);
-        Chain h = new Chain(rules, IncidentLifecycle.DEFAULT_FORGET_AFTER, new NoDataDetector(rules),
-                new ThresholdDetector(rules));
-        h.processElement(new RuleReading("gauge-silent", reading(0, 3.0)), 0);
-        h.processWatermark(0);
-        h.processElement(new RuleReading("gauge-other", reading(0, 3.0)), 0);
-        h.processWatermark(10_000);
+        Chain h = new Chain(rules);
+        h.processElement(reading(0, 3.0), 0);
+        h.processWatermark(10_000); // the other devices' time has moved on
         assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.ALARM);
 
         // without no_data the offline opinion would hold the ALARM open for ever
         h.pushRules(update(offline.replace("    no_data: {expected_every: 10s, factor: 1}\n", "")));
-        h.processElement(new RuleReading("gauge-silent", reading(11_000, 3.0)), 11_000);
-        h.processWatermark(11_000);
+        h.processElement(reading(11_000, 3.0), 11_000);
         assertThat(h.extractOutputValues()).extracting(Alert::phase)
                 .containsExactly(Phase.ALARM, Phase.RECOVERING, Phase.CLOSED);
     }
 
     @Test
-    void theMatcherRoutesByTheRulesInForceRejectsAnInvalidDocumentAndAuditsEachUpdateOnce() throws Exception {
-        BroadcastOperatorTestHarness<Reading, RulesUpdate, RuleReading> first = matcher(ORIGINAL, 0);
-        BroadcastOperatorTestHarness<Reading, RulesUpdate, RuleReading> second = matcher(ORIGINAL, 1);
-        for (var m : List.of(first, second)) {
-            m.processBroadcastElement(update(INVALID), 10);
-            m.processElement(reading(0, 4.5), 0);
-            m.processBroadcastElement(update(EDITED), 20);
-            m.processElement(reading(1000, 4.5), 1000);
+    void everyRulesDocumentIsAppliedByEveryInstanceAnInvalidOneIsRejectedAndEachIsAuditedOnce() throws Exception {
+        var first = evaluator(ORIGINAL, 0);
+        var second = evaluator(ORIGINAL, 1);
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var e = subtask == 0 ? first : second;
+            e.processBroadcastElement(update(INVALID), 10);
+            e.processBroadcastElement(update(EDITED), 20);
+            Reading r = reading(1000, 4.5);
+            e.processElement(SeriesInput.of(new Reading(deviceOf(subtask), r.site(), r.zone(), r.metric(), r.value(),
+                    r.unit(), r.eventTime(), r.receiveTime(), r.protocol())), 1000);
         }
 
-        assertThat(first.extractOutputValues()).extracting(RuleReading::ruleId, RuleReading::kind).containsExactly(
-                tuple("level-high", "threshold"), tuple("level-extreme", "threshold"),
-                tuple("level-high", "threshold"), tuple("level-extreme", "threshold"),
-                tuple("level-watch", "threshold"));
-        assertThat(second.extractOutputValues()).isEqualTo(first.extractOutputValues());
+        for (var e : List.of(first, second)) {
+            assertThat(e.extractOutputValues()).as("4.5 is beyond level-high (4.0), level-extreme (now 4.2) and"
+                    + " level-watch (new, 4.4)").extracting(Alert::ruleId)
+                    .containsExactlyInAnyOrder("level-high", "level-extreme", "level-watch");
+        }
 
         List<AuditEvent> audit = audit(first);
         assertThat(audit).extracting(AuditEvent::kind, AuditEvent::by).containsExactly(
@@ -187,34 +189,51 @@ class RulesReloadTest {
 
     @Test
     void afterARestoreThePushedRulesNotTheStartingOnesAreInForce() throws Exception {
-        BroadcastOperatorTestHarness<Reading, RulesUpdate, RuleReading> before = matcher(ORIGINAL, 0);
+        var before = evaluator(ORIGINAL, 0);
         before.processBroadcastElement(update(WITHOUT_HIGH), 10);
         OperatorSubtaskState snapshot = before.snapshot(1, 20);
 
-        var after = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(
-                new RuleMatcher(rules(ORIGINAL)), List.of(LiveRules.STATE)), 1, 1, 0);
-        after.setup();
-        after.initializeState(snapshot);
-        after.open();
-        after.processElement(reading(0, 4.5), 0);
-        assertThat(after.extractOutputValues()).extracting(RuleReading::ruleId).containsExactly("level-extreme");
+        var after = evaluator(ORIGINAL, 0, snapshot);
+        after.processElement(SeriesInput.of(reading(0, 6.5)), 0);
+        assertThat(after.extractOutputValues()).extracting(Alert::ruleId).containsExactly("level-extreme");
     }
 
     static Chain chain(String yaml) throws Exception {
-        RuleSet rules = rules(yaml);
-        return new Chain(rules, IncidentLifecycle.DEFAULT_FORGET_AFTER, new ThresholdDetector(rules));
+        return new Chain(rules(yaml));
     }
 
-    static BroadcastOperatorTestHarness<Reading, RulesUpdate, RuleReading> matcher(String yaml, int subtask)
+    static KeyedBroadcastOperatorTestHarness<String, SeriesInput, RulesUpdate, Alert> evaluator(String yaml,
+                                                                                            int subtask)
             throws Exception {
-        var h = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(
-                new RuleMatcher(rules(yaml)), List.of(LiveRules.STATE)), 2, 2, subtask);
+        return evaluator(yaml, subtask, null);
+    }
+
+    static KeyedBroadcastOperatorTestHarness<String, SeriesInput, RulesUpdate, Alert> evaluator(
+            String yaml, int subtask, OperatorSubtaskState restored) throws Exception {
+        var h = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new SeriesEvaluator(rules(yaml), false), List.of(LiveRules.STATE)), SeriesInput::seriesKey,
+                Types.STRING, 128, 2, subtask);
+        h.setup();
+        if (restored != null) {
+            h.initializeState(restored);
+        }
         h.open();
+        h.processBroadcastWatermark(Long.MAX_VALUE);
         return h;
     }
 
-    static List<AuditEvent> audit(BroadcastOperatorTestHarness<Reading, RulesUpdate, RuleReading> h) {
-        var out = h.getSideOutput(IncidentLifecycle.AUDIT);
+    /** A device whose series belongs to {@code subtask} of two (max parallelism 128). */
+    static String deviceOf(int subtask) {
+        for (int i = 0; ; i++) {
+            String device = "gauge-" + i;
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(device + "/water_level", 128, 2) == subtask) {
+                return device;
+            }
+        }
+    }
+
+    static List<AuditEvent> audit(AbstractStreamOperatorTestHarness<Alert> h) {
+        var out = h.getSideOutput(SeriesEvaluator.AUDIT);
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }
 
@@ -226,11 +245,9 @@ class RulesReloadTest {
         return new RulesUpdate(yaml, "officer-li", 1_700_000_000_000L, "cli desk-7");
     }
 
-    /** One reading of gauge-1 at {@code t} for each rule, then the watermark to {@code t}. */
-    static void feed(Chain h, long t, double value, String... ruleIds) throws Exception {
-        for (String id : ruleIds) {
-            h.processElement(new RuleReading(id, reading(t, value)), t);
-        }
+    /** One reading of gauge-1 at {@code t}, judged by every rule in force that watches it (named for intent). */
+    static void feed(Chain h, long t, double value, String... rulesWatching) throws Exception {
+        h.processElement(reading(t, value), t);
         h.processWatermark(t);
     }
 

@@ -12,12 +12,10 @@ import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.Threshold;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The threshold detector and the incident lifecycle together: the phases a threshold rule goes through. */
+/** The threshold detector and the incident machine in the series evaluator: the phases a threshold rule goes through. */
 class ThresholdDetectorTest {
     static final String RULE = "river-level-high";
     /** The demo rule: above 4.0, warn 3.6, clear 3.8, for 5 s, clear_for 10 s. */
@@ -56,44 +54,43 @@ class ThresholdDetectorTest {
     }
 
     @Test
-    void readingsWaitForTheWatermark() throws Exception {
+    void aReadingIsJudgedOnArrivalWithoutWaitingForTheWatermark() throws Exception {
         var h = harness(RIVER);
         h.processElement(in(RULE, 0, 4.5), 0);
-        h.processElement(in(RULE, 1000, 4.6), 1000);
-        h.processElement(in(RULE, 1000, 4.7), 1000);
-
-        assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(h.numEventTimeTimers()).as("one timer per pending timestamp").isEqualTo(2);
-        assertThat(h.numKeyedStateEntries()).as("pending readings of the one key").isEqualTo(1);
-
-        h.processWatermark(0);
         assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.PRE_WARNING);
-        assertThat(h.numEventTimeTimers()).as("the 1 s readings and the forget timer").isEqualTo(2);
+        h.processElement(in(RULE, 5000, 4.6), 5000);
+        assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.PRE_WARNING, Phase.ALARM);
+
+        assertThat(h.numKeyedStateEntries()).as("one state entry for the series").isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).as("only the forget timer").isEqualTo(1);
     }
 
     @Test
-    void outOfOrderInputWithinTheBoundGivesTheSameAlerts() throws Exception {
+    void theAlertsDoNotDependOnWhenWatermarksCome() throws Exception {
         var sorted = harness(RIVER);
         feedSorted(sorted, RULE, FLOOD);
 
-        List<RuleReading> shuffled = new ArrayList<>();
-        for (int i = 0; i < FLOOD.length; i++) {
-            shuffled.add(in(RULE, i * 1000L, FLOOD[i]));
-        }
-        for (int i = 0; i + 3 <= shuffled.size(); i += 3) {
-            Collections.reverse(shuffled.subList(i, i + 3)); // each reading at most 2 s out of place
-        }
         var h = harness(RIVER);
-        long bound = 3000;
-        long maxSeen = Long.MIN_VALUE;
-        for (RuleReading r : shuffled) {
-            h.processElement(r, r.reading().eventTime());
-            maxSeen = Math.max(maxSeen, r.reading().eventTime());
-            h.processWatermark(maxSeen - bound - 1); // what forBoundedOutOfOrderness(3 s) emits
+        for (int i = 0; i < FLOOD.length; i++) {
+            h.processElement(in(RULE, i * 1000L, FLOOD[i]), i * 1000L);
         }
         h.processWatermark(Long.MAX_VALUE);
 
         assertThat(h.extractOutputValues()).isNotEmpty().isEqualTo(sorted.extractOutputValues());
+    }
+
+    @Test
+    void aReadingOlderThanTheSeriesLastJudgedOneIsNotJudged() throws Exception {
+        var h = harness(RIVER);
+        feedSorted(h, RULE, 3.7, 3.7, 3.7); // PRE_WARNING open: the series has state
+        h.processElement(in(RULE, 500, 9.9), 500);
+
+        assertThat(h.extractOutputValues()).as("9.9 at 0.5 s would be an ALARM's start if judged")
+                .extracting(Alert::phase).containsExactly(Phase.PRE_WARNING);
+        h.processElement(in(RULE, 7500, 4.5), 7500);
+        h.processElement(in(RULE, 8000, 4.5), 8000);
+        assertThat(h.extractOutputValues()).as("the breach started at 7.5 s, not at the late 0.5 s")
+                .extracting(Alert::phase).containsExactly(Phase.PRE_WARNING);
     }
 
     @Test
@@ -127,7 +124,7 @@ class ThresholdDetectorTest {
                 .containsExactly(tuple(Phase.PRE_WARNING, 0L), tuple(Phase.ALARM, 5000L),
                         tuple(Phase.RECOVERING, 8000L), tuple(Phase.ALARM, 9000L));
         assertThat(h.extractOutputValues()).extracting(Alert::incidentId).containsOnly(RULE + ":gauge-1:water_level:0");
-        assertThat(h.numKeyedStateEntries()).as("open incident").isEqualTo(1);
+        assertThat(h.numKeyedStateEntries()).as("open incident: the series' one entry").isEqualTo(1);
         assertThat(h.numEventTimeTimers()).as("only the forget timer").isEqualTo(1);
     }
 
@@ -152,21 +149,18 @@ class ThresholdDetectorTest {
     }
 
     @Test
-    void lateReadingIsIgnored() throws Exception {
+    void aReadingBehindTheWatermarkIsStillJudgedInItsSeriesOrder() throws Exception {
         var h = harness(RIVER);
-        h.processWatermark(10_000);
-        h.processElement(in(RULE, 5000, 9.9), 5000);
-        h.processElement(in(RULE, 10_000, 9.9), 10_000);
-        h.processWatermark(20_000);
+        h.processWatermark(10_000); // other devices' time: it does not hold this series back or make it late
+        h.processElement(in(RULE, 5000, 3.7), 5000);
 
-        assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(h.numKeyedStateEntries()).isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(h.extractOutputValues()).extracting(Alert::phase, Alert::eventTime)
+                .containsExactly(tuple(Phase.PRE_WARNING, 5000L));
     }
 
     @Test
     void silentSeriesIsForgotten() throws Exception {
-        var h = new Chain(RuleSet.of(RIVER), Duration.ofMinutes(1), new ThresholdDetector(RuleSet.of(RIVER)));
+        var h = new Chain(RuleSet.of(RIVER), Duration.ofMinutes(1));
         feedSorted(h, RULE, 4.5, 4.5, 4.5, 4.5, 4.5, 4.5);
         assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.PRE_WARNING, Phase.ALARM);
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
@@ -183,14 +177,13 @@ class ThresholdDetectorTest {
         var h = harness(RIVER);
         h.processElement(in(RULE, "gauge-1", 0, 3.7), 0);
         h.processElement(in(RULE, "gauge-2", 0, 3.0), 0);
-        h.processWatermark(0);
 
         assertThat(h.extractOutputValues()).extracting(Alert::subject, Alert::phase)
                 .containsExactly(tuple("gauge-1", Phase.PRE_WARNING));
     }
 
     static Chain harness(Rule rule) throws Exception {
-        return Chain.threshold(RuleSet.of(rule));
+        return new Chain(RuleSet.of(rule));
     }
 
     /** One reading per second from t = 0, each followed by a watermark at its time, then end of input. */
@@ -202,13 +195,13 @@ class ThresholdDetectorTest {
         }
     }
 
-    static RuleReading in(String ruleId, long t, double value) {
+    static Reading in(String ruleId, long t, double value) {
         return in(ruleId, "gauge-1", t, value);
     }
 
-    static RuleReading in(String ruleId, String device, long t, double value) {
-        return new RuleReading(ruleId, new Reading(device, "delta", "river-north", "water_level", value, "m", t, t,
-                Protocol.MQTT));
+    /** A reading of {@code device}; every rule watching it judges it (the rule id only names the intent). */
+    static Reading in(String ruleId, String device, long t, double value) {
+        return new Reading(device, "delta", "river-north", "water_level", value, "m", t, t, Protocol.MQTT);
     }
 
     static Rule rule(String id, Threshold threshold) {

@@ -1,0 +1,40 @@
+package io.vigil.job.series;
+
+import io.vigil.common.Reading;
+import io.vigil.job.anomaly.AnomalyModel;
+import io.vigil.job.detect.RuleState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything the job keeps about one series (a device's metric): where its order stands, its anomaly model, and
+ * per rule that watches it the detectors' memory and the incident. One state entry per series, written compactly
+ * by {@link SeriesStateSerializer}: a field added here must be added there too.
+ */
+public final class SeriesState {
+    public static final long NONE = Long.MIN_VALUE;
+
+    /** Event time of the last judged reading; a reading older than this is late (stored, counted, not judged). */
+    public long lastJudged = NONE;
+    /** Processing time at which the last judged reading was judged: the no-data wall-clock fallback counts from it. */
+    public long lastArrival = NONE;
+    /** The last judged reading: what a no-data alarm reports (site, zone, unit, last value). */
+    public Reading last;
+    /** The series' anomaly model, or null while the series is not scored. */
+    public AnomalyModel model;
+    /** Per rule id: what that rule keeps about this series. */
+    public Map<String, RuleState> rules = new LinkedHashMap<>(4);
+    /**
+     * True when the last reading arrived already a no-data timeout behind the job's event time: the device's clock
+     * is behind the others', it is not silent, and only the wall clock watches it for silence.
+     */
+    public boolean behind;
+    /** The one event-time timer armed for this series, or NONE. */
+    public long eventTimer = NONE;
+    /** The one processing-time timer armed for this series, or NONE. */
+    public long processingTimer = NONE;
+
+    public boolean empty() {
+        return model == null && rules.isEmpty();
+    }
+}
