@@ -78,7 +78,7 @@ class InfluxSinkTest {
     @Test
     void anomalyScoresLandInTheReadingsOwnPointsNextToTheValue() throws Exception {
         List<Reading> readings = new ArrayList<>();
-        // in time order, as a live stream would be: scores are computed in event time
+        // in time order, as a live stream would be: each series is scored in its own order
         for (int i = 0; i < 60; i++) {
             for (int device = 0; device < 3; device++) {
                 readings.add(new Reading("dev-" + device, "site a", "zone,1", "water_level",
@@ -94,6 +94,8 @@ class InfluxSinkTest {
                 io.vigil.job.VigilJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), null,
                 new InfluxSink<>(settings, LineFormats.readings()), new InfluxSink<>(settings, LineFormats.anomalyScores()),
                 List.of(), List.of(), io.vigil.job.rules.RuleSet.of());
+        // one reader, as one Kafka partition per device: two generator readers would split each series
+        io.vigil.job.InOrderReplay.oneReader(env, io.vigil.job.VigilJob.READINGS_SOURCE);
         env.execute("influx-scores-test");
 
         List<JsonNode> rows = values(influx.query("scores", "SELECT value, anomaly_score FROM readings "
