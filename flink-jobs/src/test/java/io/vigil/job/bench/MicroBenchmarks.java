@@ -6,7 +6,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Entry point of {@code bin/bench-micro}: the decoder and detector benchmarks, with JMH's own command-line options
- * (e.g. {@code DecoderBenchmark} to run one class, {@code -p step=threshold} for one detector, {@code -wi 5 -i 10}
+ * (e.g. {@code DecoderBenchmark} to run one class, {@code -p rules=threshold} for the series evaluator with one detector kind, {@code -wi 5 -i 10}
  * for longer runs than the short defaults).
  */
 public final class MicroBenchmarks {
