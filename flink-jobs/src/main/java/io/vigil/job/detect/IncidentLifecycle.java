@@ -174,7 +174,7 @@ public final class IncidentLifecycle extends KeyedBroadcastProcessFunction<Strin
             return;
         }
         if (s != null && ts == s.forgetTimer && pending.isEmpty()) {
-            LOG.info("forgetting {} in phase {}: silent since {}", ctx.getCurrentKey(), s.phase, s.lastSeen);
+            LOG.debug("forgetting {} in phase {}: silent since {}", ctx.getCurrentKey(), s.phase, s.lastSeen);
             forgotten.inc();
             if (s.escalationTimer != IncidentState.NONE) {
                 ctx.timerService().deleteProcessingTimeTimer(s.escalationTimer);
