@@ -33,7 +33,8 @@ class DemoTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void demoShowsReadingsFlowingAndTheFloodAlarmThenStopsEverything() throws Exception {
         Demo.Ports ports = new Demo.Ports(FreePorts.tcp(), FreePorts.udp(), FreePorts.tcp(), FreePorts.tcp(),
-                FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp());
+                FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(),
+                FreePorts.tcp());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
         Path rules = Path.of("..", "config", "rules.yaml").toAbsolutePath().normalize();

@@ -1,5 +1,7 @@
 package io.vigil.gateway;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
 import io.vigil.common.rfid.Site;
@@ -39,6 +41,7 @@ public final class GatewayApplication implements AutoCloseable {
     private MqttIngest mqtt;
     private CoapIngest coap;
     private AcknowledgementHttp httpAcks;
+    private PrometheusEndpoint prometheus;
 
     private GatewayApplication(GatewayConfig config, GatewayMetrics metrics, Producer<String, byte[]> producer) {
         this.config = config;
@@ -59,9 +62,14 @@ public final class GatewayApplication implements AutoCloseable {
             rfid.validate();
             site = rfid.siteFile() == null ? null : SiteLoader.load(rfid.siteFile());
         }
-        GatewayMetrics metrics = MetricsRegistries.forConfig(config);
+        PrometheusMeterRegistry prometheus = config.prometheusPort() == null ? null
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        GatewayMetrics metrics = MetricsRegistries.forConfig(config, prometheus);
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
+            if (prometheus != null) {
+                app.prometheus = PrometheusEndpoint.start(config.prometheusPort(), prometheus);
+            }
             Supplier<DeviceRegistry> registry = registry(config);
             Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config,
                     new Admission(registry, config.security()));
@@ -122,6 +130,11 @@ public final class GatewayApplication implements AutoCloseable {
         return metrics;
     }
 
+    /** Port of {@code GET http://127.0.0.1:{port}/metrics} for Prometheus, -1 when not configured. */
+    public int prometheusPort() {
+        return prometheus == null ? -1 : prometheus.port();
+    }
+
     /** MQTT first (it drains in-flight messages into Kafka), then CoAP and HTTP, then Kafka is flushed and closed. */
     @Override
     public void close() {
@@ -133,6 +146,9 @@ public final class GatewayApplication implements AutoCloseable {
         }
         if (coap != null) {
             coap.close();
+        }
+        if (prometheus != null) {
+            prometheus.close();
         }
         try {
             producer.flush();
