@@ -13,6 +13,7 @@ import io.vigil.gateway.ack.AcknowledgementPublisher;
 import io.vigil.gateway.coap.CoapIngest;
 import io.vigil.gateway.coap.IngestResource;
 import io.vigil.gateway.mqtt.MqttIngest;
+import io.vigil.gateway.mqtt.MqttRejectionNotices;
 import io.vigil.gateway.mqtt.MqttRoute;
 import io.vigil.gateway.rfid.RfidGatewayConfig;
 import io.vigil.gateway.rfid.TagReadIngest;
@@ -42,6 +43,7 @@ public final class GatewayApplication implements AutoCloseable {
     private CoapIngest coap;
     private AcknowledgementHttp httpAcks;
     private PrometheusEndpoint prometheus;
+    private MqttRejectionNotices notices;
 
     private GatewayApplication(GatewayConfig config, GatewayMetrics metrics, Producer<String, byte[]> producer) {
         this.config = config;
@@ -85,6 +87,8 @@ public final class GatewayApplication implements AutoCloseable {
             }
             app.coap = CoapIngest.start(config, ingest, resources, registry);
             app.httpAcks = AcknowledgementHttp.start(config.ackPort(), acks, config.kafkaAckTimeout());
+            app.notices = MqttRejectionNotices.start(config);
+            ingest.tellDevices(app.notices);
             app.mqtt = MqttIngest.start(config, routes);
         } catch (Exception e) {
             app.close();
@@ -149,6 +153,9 @@ public final class GatewayApplication implements AutoCloseable {
         }
         if (prometheus != null) {
             prometheus.close();
+        }
+        if (notices != null) {
+            notices.close(); // after MQTT and CoAP: refusals while they drained still told their devices
         }
         try {
             producer.flush();
