@@ -45,8 +45,8 @@ class DemoTest {
         String text = console.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(text).isZero();
         assertThat(text).containsPattern("vigil: \\d+\\.\\d readings/s into Kafka");
-        assertThat(text).containsPattern("ALERT PRE_WARNING +river-level-high riverside/gauge-0");
-        assertThat(text).containsPattern("ALERT ALARM +river-level-high riverside/gauge-0");
+        assertThat(text).containsPattern("ALERT PRE_WARNING +river-level-high at riverside/gauge-0: water_level \\d+\\.\\d\\d, limit 4\\.00");
+        assertThat(text).containsPattern("ALERT ALARM +river-level-high at riverside/gauge-0: water_level \\d+\\.\\d\\d, limit 4\\.00");
         assertThat(text).containsPattern("acknowledge: curl -X POST http://127\\.0\\.0\\.1:" + ports.ack()
                 + "/incidents/river-level-high%3Agauge-0%3A[^/ ]+/ack");
         assertThat(text).contains("[simulator] sim:");
