@@ -167,6 +167,11 @@ final class Demo {
         }
     }
 
+    /** Ends {@link #run} as Ctrl-C would, for a caller that runs the demo on another thread (tests). */
+    void stop() {
+        stopped.countDown();
+    }
+
     /** Prints a rate line until the run time is over or the user stops the demo; returns readings seen. */
     private long watch(LocalStack stack, List<ChildJvm> children) throws Exception {
         Long endNanos = config.runFor() == null ? null : System.nanoTime() + config.runFor().toNanos();
