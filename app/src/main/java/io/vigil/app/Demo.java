@@ -7,6 +7,7 @@ import io.vigil.common.Topics;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.common.serde.JsonSerde;
+import io.vigil.job.rules.RulesLoader;
 import io.vigil.sim.rfid.RfidScenario;
 import io.vigil.stack.LocalStack;
 import java.io.PrintStream;
@@ -35,14 +36,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class Demo {
     /** Loopback ports of the demo; fixed by default so hand-run clients ({@code mosquitto_pub}) find them. */
     record Ports(int mqtt, int coaps, int influxHttp, int influxRpc, int kafka, int kafkaController, int flinkUi,
-                 int ack, int alertmanager) {
+                 int ack, int alertmanager, int gatewayPrometheus, int jobPrometheus) {
         static Ports defaults() {
-            return new Ports(1883, 5684, 8086, 8088, 9092, 9095, 8081, 8089, 9093);
+            return new Ports(1883, 5684, 8086, 8088, 9092, 9095, 8081, 8089, 9093, 9464, 9249);
         }
 
         Ports plus(int offset) {
             return new Ports(mqtt + offset, coaps + offset, influxHttp + offset, influxRpc + offset, kafka + offset,
-                    kafkaController + offset, flinkUi + offset, ack + offset, alertmanager + offset);
+                    kafkaController + offset, flinkUi + offset, ack + offset, alertmanager + offset,
+                    gatewayPrometheus + offset, jobPrometheus + offset);
         }
     }
 
@@ -113,13 +115,15 @@ final class Demo {
                         "--mqtt-password-file", access.jobPasswordFile.toString(),
                         "--rules", config.rulesFile().toString(),
                         "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
-                        "--web-ui-port", String.valueOf(p.flinkUi())));
+                        "--web-ui-port", String.valueOf(p.flinkUi()),
+                        "--prometheus-port", String.valueOf(p.jobPrometheus())));
                 List<String> gatewayArgs = new ArrayList<>(List.of("gateway",
                         "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
                         "--registry", access.registryFile.toString(), "--mqtt-user", DemoAccess.GATEWAY_USER,
                         "--mqtt-password-file", access.gatewayPasswordFile.toString(),
                         "--coaps-port", String.valueOf(p.coaps()), "--ack-port", String.valueOf(p.ack()),
-                        "--metrics-influx-url", stack.influx.url()));
+                        "--metrics-influx-url", stack.influx.url(),
+                        "--prometheus-port", String.valueOf(p.gatewayPrometheus())));
                 if (config.rfid()) {
                     // the demo's own key, made once per demo home: Vigil ships no key
                     Path key = PseudonymKeyFile.createIfMissing(home.resolve("rfid/pseudonym.key"));
@@ -161,6 +165,11 @@ final class Demo {
         } finally {
             finished.countDown();
         }
+    }
+
+    /** Ends {@link #run} as Ctrl-C would, for a caller that runs the demo on another thread (tests). */
+    void stop() {
+        stopped.countDown();
     }
 
     /** Prints a rate line until the run time is over or the user stops the demo; returns readings seen. */
@@ -235,6 +244,7 @@ final class Demo {
 
     private void tailAlerts(String bootstrap) {
         JsonSerde<Alert> serde = JsonSerde.alerts();
+        AlertLine lines = alertLines();
         try (KafkaConsumer<String, String> consumer = consumer(bootstrap)) {
             TopicPartition tp = new TopicPartition(Topics.ALERTS, 0);
             consumer.assign(List.of(tp));
@@ -247,9 +257,7 @@ final class Demo {
                         if (a.phase() == Phase.ALARM && config.untilAlarm()) {
                             stopped.countDown();
                         }
-                        out.printf("ALERT %-11s %s %s/%s %s=%.2f (limit %.2f) incident %s — %s%n", a.phase(),
-                                a.ruleId(), a.zone(), a.subject(), a.metric(), a.value(), a.limit(), a.incidentId(),
-                                a.summary());
+                        out.println(lines.format(a));
                         if (a.acknowledgedBy() != null) {
                             out.println("      acknowledged by " + a.acknowledgedBy()
                                     + (a.escalation() > 0 ? ", escalation level " + a.escalation() : ""));
@@ -272,6 +280,15 @@ final class Demo {
         }
     }
 
+    /** The job checked the rules file at start, so it loads here too; if not, lines just lack no-data silences. */
+    private AlertLine alertLines() {
+        try {
+            return AlertLine.forRules(RulesLoader.load(config.rulesFile()));
+        } catch (RuntimeException e) {
+            return new AlertLine(rule -> null);
+        }
+    }
+
     private static KafkaConsumer<String, String> consumer(String bootstrap) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -288,6 +305,7 @@ final class Demo {
                   InfluxDB          curl -G %s/query --data-urlencode db=vigil --data-urlencode "q=SELECT * FROM readings ORDER BY time DESC LIMIT 5"
                   alerts (MQTT)     mosquitto_sub -p %d -u %s -P '%s' -t 'vigil/alerts/#' -v
                   Alertmanager      %s  (curl %s/api/v2/alerts)
+                  Prometheus        http://127.0.0.1:%d/metrics (gateway)  http://127.0.0.1:%d/metrics (job)
                   incidents         bin/vigil incidents list --open;  bin/vigil incidents show ID
                   send a reading    mosquitto_pub -p %d -u %s -P '%s' -t vigil/readings/%s -m '{"metric":"water_level","value":4.5,"unit":"m"}'
                                     echo '{"metric":"water_level","value":4.5,"unit":"m"}' | coap-client-openssl -m post -t 50 -u %s -k '%s' -f - coaps://127.0.0.1:%d/readings/%s
@@ -299,6 +317,7 @@ final class Demo {
                   logs              %s
                 Ctrl-C stops everything it started.""".formatted(p.flinkUi(), stack.influx.url(), p.mqtt(),
                 DemoAccess.OFFICER_USER, access.officerPassword, stack.alertmanager.url(), stack.alertmanager.url(),
+                p.gatewayPrometheus(), p.jobPrometheus(),
                 p.mqtt(), DemoAccess.HAND_DEVICE, access.handDevice.mqttPassword(), DemoAccess.HAND_DEVICE,
                 DemoAccess.HAND_DEVICE, access.handDevice.pskKey(), p.coaps(), DemoAccess.HAND_DEVICE,
                 stack.influx.url(), ackHint("ID"), p.mqtt(), DemoAccess.OFFICER_USER, access.officerPassword,

@@ -45,7 +45,8 @@ final class DemoCommand implements Callable<Integer> {
     Path site;
 
     @Option(names = "--port-offset", defaultValue = "0",
-            description = "Added to every default port (1883 MQTT, 5684 CoAPS, 8086 InfluxDB, 9092 Kafka, 8081 Flink UI),"
+            description = "Added to every default port (1883 MQTT, 5684 CoAPS, 8086 InfluxDB, 9092 Kafka, 8081 Flink UI,"
+                    + " 9464 and 9249 Prometheus),"
                     + " to run beside servers that already use them.")
     int portOffset;
 

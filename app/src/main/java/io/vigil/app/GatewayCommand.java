@@ -33,6 +33,7 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--site", paramLabel = "FILE", description = "RFID site file: take in tag reads on vigil/tagreads/{reader} (needs --pseudonym-key-file).") java.nio.file.Path site;
     @Option(names = "--pseudonym-key-file", paramLabel = "FILE", description = "Hex key for person-tag pseudonyms (at least 16 bytes); enables RFID tag reads.") java.nio.file.Path pseudonymKeyFile;
     @Option(names = "--metrics-influx-url", description = "Write the gateway's metrics to this InfluxDB, database vigil (default: off).") String metricsInfluxUrl;
+    @Option(names = "--prometheus-port", description = "Serve the gateway's metrics for Prometheus on http://127.0.0.1:PORT/metrics (default: off; 0 = any free port).") Integer prometheusPort;
 
     @Override
     public Integer call() throws Exception {
@@ -63,6 +64,7 @@ final class GatewayCommand implements Callable<Integer> {
         config = config.withSecurity(security);
         if (ackPort != null) config = config.withAckPort(ackPort);
         if (metricsInfluxUrl != null) config = config.withMetricsInflux(metricsInfluxUrl, config.metricsDatabase(), config.metricsStep());
+        if (prometheusPort != null) config = config.withPrometheusPort(prometheusPort);
         if (site != null && pseudonymKeyFile == null) {
             throw new IllegalArgumentException("--site needs --pseudonym-key-file: person tags are pseudonymised with it");
         }

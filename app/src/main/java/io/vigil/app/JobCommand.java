@@ -31,6 +31,7 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--site", paramLabel = "FILE", description = "RFID site file: also run the RFID pipeline on vigil.tagreads (default: none).") Path site;
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory (default $VIGIL_HOME/flink/checkpoints).") Path checkpointDir;
     @Option(names = "--web-ui-port", description = "Flink web UI port (default 8081; 0 = off).") Integer webUiPort;
+    @Option(names = "--prometheus-port", description = "Serve Flink's metrics for Prometheus on http://127.0.0.1:PORT/metrics (default: off).") Integer prometheusPort;
     @Option(names = "--out-of-orderness", converter = DurationConverter.class,
             description = "How late a reading may arrive and still be evaluated (default 5s).") Duration outOfOrderness;
     @Option(names = "--influx-retry-timeout", converter = DurationConverter.class,
@@ -59,6 +60,7 @@ final class JobCommand implements Callable<Integer> {
             b.mqttLogin(new JobConfig.MqttLogin(mqttUser, java.nio.file.Files.readAllLines(mqttPasswordFile).get(0).strip()));
         }
         if (webUiPort != null) b.webUiPort(webUiPort);
+        if (prometheusPort != null) b.prometheusPort(prometheusPort);
         if (alertmanagerUrl != null) b.alertmanagerUrl(alertmanagerUrl);
         if (outOfOrderness != null) b.maxOutOfOrderness(outOfOrderness);
         if (checkpointInterval != null) b.checkpointInterval(checkpointInterval);

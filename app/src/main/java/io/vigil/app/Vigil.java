@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "Vigil 0.1.0",
         description = "Real-time IoT sensing and early warning.",
-        subcommands = {BacktestCommand.class, BenchCommand.class, ClusterCommand.class, DemoCommand.class, DevicesCommand.class,
+        subcommands = {BacktestCommand.class, BenchCommand.class, ClusterCommand.class, DeadLettersCommand.class,
+                DemoCommand.class, DevicesCommand.class,
                 EvaluateCommand.class, EvaluateAnomalyCommand.class, EvaluateRfidCommand.class, GatewayCommand.class,
                 IncidentsCommand.class, JobCommand.class, RulesCommand.class, SimulateCommand.class, TestCommand.class})
 public final class Vigil {

@@ -33,7 +33,8 @@ class DemoTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void demoShowsReadingsFlowingAndTheFloodAlarmThenStopsEverything() throws Exception {
         Demo.Ports ports = new Demo.Ports(FreePorts.tcp(), FreePorts.udp(), FreePorts.tcp(), FreePorts.tcp(),
-                FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp());
+                FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(),
+                FreePorts.tcp());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
         Path rules = Path.of("..", "config", "rules.yaml").toAbsolutePath().normalize();
@@ -44,8 +45,8 @@ class DemoTest {
         String text = console.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(text).isZero();
         assertThat(text).containsPattern("vigil: \\d+\\.\\d readings/s into Kafka");
-        assertThat(text).containsPattern("ALERT PRE_WARNING +river-level-high riverside/gauge-0");
-        assertThat(text).containsPattern("ALERT ALARM +river-level-high riverside/gauge-0");
+        assertThat(text).containsPattern("ALERT PRE_WARNING +river-level-high at riverside/gauge-0: water_level \\d+\\.\\d\\d, limit 4\\.00");
+        assertThat(text).containsPattern("ALERT ALARM +river-level-high at riverside/gauge-0: water_level \\d+\\.\\d\\d, limit 4\\.00");
         assertThat(text).containsPattern("acknowledge: curl -X POST http://127\\.0\\.0\\.1:" + ports.ack()
                 + "/incidents/river-level-high%3Agauge-0%3A[^/ ]+/ack");
         assertThat(text).contains("[simulator] sim:");

@@ -21,6 +21,11 @@ public final class Topics {
     public static final String MQTT_READINGS_PREFIX = "vigil/readings/";
     /** MQTT topics RFID readers publish tag reads to: {@code vigil/tagreads/{readerId}}. */
     public static final String MQTT_TAGREADS_PREFIX = "vigil/tagreads/";
+    /**
+     * MQTT topics the gateway tells a device why its payload was refused on: {@code vigil/rejections/{deviceId}},
+     * readable by that device only (see {@link io.vigil.common.registry.MosquittoAccess}).
+     */
+    public static final String MQTT_REJECTIONS_PREFIX = "vigil/rejections/";
     /** Shared subscription group that lets several gateways split the device topic tree. */
     public static final String MQTT_SHARED_GROUP = "vigil";
     /**

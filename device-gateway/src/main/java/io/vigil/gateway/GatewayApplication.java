@@ -1,5 +1,7 @@
 package io.vigil.gateway;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
 import io.vigil.common.rfid.Site;
@@ -11,6 +13,7 @@ import io.vigil.gateway.ack.AcknowledgementPublisher;
 import io.vigil.gateway.coap.CoapIngest;
 import io.vigil.gateway.coap.IngestResource;
 import io.vigil.gateway.mqtt.MqttIngest;
+import io.vigil.gateway.mqtt.MqttRejectionNotices;
 import io.vigil.gateway.mqtt.MqttRoute;
 import io.vigil.gateway.rfid.RfidGatewayConfig;
 import io.vigil.gateway.rfid.TagReadIngest;
@@ -39,6 +42,8 @@ public final class GatewayApplication implements AutoCloseable {
     private MqttIngest mqtt;
     private CoapIngest coap;
     private AcknowledgementHttp httpAcks;
+    private PrometheusEndpoint prometheus;
+    private MqttRejectionNotices notices;
 
     private GatewayApplication(GatewayConfig config, GatewayMetrics metrics, Producer<String, byte[]> producer) {
         this.config = config;
@@ -59,9 +64,14 @@ public final class GatewayApplication implements AutoCloseable {
             rfid.validate();
             site = rfid.siteFile() == null ? null : SiteLoader.load(rfid.siteFile());
         }
-        GatewayMetrics metrics = MetricsRegistries.forConfig(config);
+        PrometheusMeterRegistry prometheus = config.prometheusPort() == null ? null
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        GatewayMetrics metrics = MetricsRegistries.forConfig(config, prometheus);
         GatewayApplication app = new GatewayApplication(config, metrics, KafkaProducers.create(config));
         try {
+            if (prometheus != null) {
+                app.prometheus = PrometheusEndpoint.start(config.prometheusPort(), prometheus);
+            }
             Supplier<DeviceRegistry> registry = registry(config);
             Ingest ingest = new Ingest(app.producer, Payloads::decode, metrics, config,
                     new Admission(registry, config.security()));
@@ -77,6 +87,8 @@ public final class GatewayApplication implements AutoCloseable {
             }
             app.coap = CoapIngest.start(config, ingest, resources, registry);
             app.httpAcks = AcknowledgementHttp.start(config.ackPort(), acks, config.kafkaAckTimeout());
+            app.notices = MqttRejectionNotices.start(config);
+            ingest.tellDevices(app.notices);
             app.mqtt = MqttIngest.start(config, routes);
         } catch (Exception e) {
             app.close();
@@ -122,6 +134,11 @@ public final class GatewayApplication implements AutoCloseable {
         return metrics;
     }
 
+    /** Port of {@code GET http://127.0.0.1:{port}/metrics} for Prometheus, -1 when not configured. */
+    public int prometheusPort() {
+        return prometheus == null ? -1 : prometheus.port();
+    }
+
     /** MQTT first (it drains in-flight messages into Kafka), then CoAP and HTTP, then Kafka is flushed and closed. */
     @Override
     public void close() {
@@ -133,6 +150,12 @@ public final class GatewayApplication implements AutoCloseable {
         }
         if (coap != null) {
             coap.close();
+        }
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        if (notices != null) {
+            notices.close(); // after MQTT and CoAP: refusals while they drained still told their devices
         }
         try {
             producer.flush();

@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param metricsInfluxUrl   InfluxDB (v1 API) the gateway's metrics are written to; null: metrics stay in-process
  * @param metricsDatabase    InfluxDB database of the metrics
  * @param metricsStep        how often the metrics are written; counters report what happened in each step
+ * @param prometheusPort     loopback TCP port of a Prometheus scrape endpoint ({@code GET /metrics}); 0 picks a
+ *                           free one; null: none
  * @param security           device registry, broker login, rate limit and reading checks
  */
 public record GatewayConfig(
@@ -53,6 +55,7 @@ public record GatewayConfig(
         String metricsInfluxUrl,
         String metricsDatabase,
         Duration metricsStep,
+        Integer prometheusPort,
         GatewaySecurity security) {
 
     public static final String CLIENT_ID_PREFIX = "vigil-gateway-";
@@ -76,6 +79,7 @@ public record GatewayConfig(
         b.metricsInfluxUrl = null;
         b.metricsDatabase = "vigil";
         b.metricsStep = Duration.ofSeconds(10);
+        b.prometheusPort = null;
         b.security = GatewaySecurity.defaults();
         return b.build();
     }
@@ -103,6 +107,8 @@ public record GatewayConfig(
                 "metricsInfluxUrl must be null or a URL like http://host:8086");
         require(metricsDatabase != null && !metricsDatabase.isBlank(), "metricsDatabase must be set");
         require(metricsStep != null && metricsStep.toMillis() >= 1000, "metricsStep must be at least 1 s");
+        require(prometheusPort == null || prometheusPort >= 0 && prometheusPort <= 65535,
+                "prometheusPort must be null or 0..65535");
         require(security != null, "security must be set");
         security.validate();
         return this;
@@ -175,6 +181,11 @@ public record GatewayConfig(
         return toBuilder().metricsInfluxUrl(url).metricsDatabase(database).metricsStep(step).build();
     }
 
+    /** Serves the gateway's metrics for Prometheus on {@code http://127.0.0.1:{port}/metrics}; null: not at all. */
+    public GatewayConfig withPrometheusPort(Integer port) {
+        return toBuilder().prometheusPort(port).build();
+    }
+
     public GatewayConfig withSecurity(GatewaySecurity v) {
         return toBuilder().security(v).build();
     }
@@ -198,6 +209,7 @@ public record GatewayConfig(
         private String metricsInfluxUrl;
         private String metricsDatabase;
         private Duration metricsStep;
+        private Integer prometheusPort;
         private GatewaySecurity security;
 
         private Builder() {}
@@ -220,6 +232,7 @@ public record GatewayConfig(
             metricsInfluxUrl = c.metricsInfluxUrl;
             metricsDatabase = c.metricsDatabase;
             metricsStep = c.metricsStep;
+            prometheusPort = c.prometheusPort;
             security = c.security;
         }
 
@@ -240,12 +253,13 @@ public record GatewayConfig(
         public Builder metricsInfluxUrl(String v) { metricsInfluxUrl = v; return this; }
         public Builder metricsDatabase(String v) { metricsDatabase = v; return this; }
         public Builder metricsStep(Duration v) { metricsStep = v; return this; }
+        public Builder prometheusPort(Integer v) { prometheusPort = v; return this; }
         public Builder security(GatewaySecurity v) { security = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
                     coapHost, coapPort, coapsPort, coapPlain, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, ackPort,
-                    metricsInfluxUrl, metricsDatabase, metricsStep, security);
+                    metricsInfluxUrl, metricsDatabase, metricsStep, prometheusPort, security);
         }
     }
 }

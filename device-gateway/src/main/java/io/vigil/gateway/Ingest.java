@@ -40,6 +40,7 @@ public final class Ingest {
     private final RateLimitedLetters rateLimitedLetters = new RateLimitedLetters(System::nanoTime);
     private final JsonSerde<Reading> readings = JsonSerde.readings();
     private final JsonSerde<DeadLetter> deadLetters = JsonSerde.deadLetters();
+    private volatile RejectionNotices notices = RejectionNotices.NONE;
 
     /** Open mode: no registry, but rate limit and reading checks from the config. */
     public Ingest(Producer<String, byte[]> producer, Decoder decoder, GatewayMetrics metrics, GatewayConfig config) {
@@ -56,6 +57,11 @@ public final class Ingest {
         this.deadLetterTopic = config.deadLetterTopic();
         this.maxPayloadBytes = config.maxPayloadBytes();
         metrics.topics(readingsTopic, deadLetterTopic);
+    }
+
+    /** Who else hears of each dead letter: the device itself, on its rejections topic. Set before traffic starts. */
+    public void tellDevices(RejectionNotices notices) {
+        this.notices = notices;
     }
 
     public int maxPayloadBytes() {
@@ -233,6 +239,7 @@ public final class Ingest {
         metrics.rejected(rejection.reason());
         DeadLetter letter = new DeadLetter(in.protocol(), in.source(), in.deviceId(), rejection.reason(),
                 rejection.detail(), in.contentType(), payload, in.receivedAt());
+        notices.refused(in, rejection);
         return send(deadLetterTopic, in.deviceId(), deadLetters.toBytes(letter));
     }
 

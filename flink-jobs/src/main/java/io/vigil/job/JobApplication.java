@@ -96,6 +96,9 @@ public final class JobApplication {
             MetricsReporting.toInflux(conf, URI.create(config.metricsInfluxUrl()), config.influxDatabase(),
                     config.metricsInterval());
         }
+        if (config.prometheusPort() != null) {
+            MetricsReporting.toPrometheus(conf, config.prometheusPort());
+        }
         StreamExecutionEnvironment env = config.webUiPort() > 0
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(conf);

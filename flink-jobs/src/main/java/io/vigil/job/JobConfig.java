@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param siteFile          RFID site file (docs/rfid.md); null = no RFID pipeline
  * @param tagReadsTopic     Kafka topic of canonical tag reads
  * @param mqttLogin         the alert publisher's broker login, null for an anonymous broker
+ * @param prometheusPort    loopback port of a Prometheus scrape endpoint for Flink's metrics
+ *                          ({@code http://127.0.0.1:{port}/metrics}); null: none
  */
 public record JobConfig(
         String kafkaBootstrap,
@@ -53,7 +55,8 @@ public record JobConfig(
         Path siteFile,
         String tagReadsTopic,
         MqttLogin mqttLogin,
-        Duration bufferTimeout) {
+        Duration bufferTimeout,
+        Integer prometheusPort) {
 
     /** A broker login; the password stays out of {@link #toString()}. */
     public record MqttLogin(String username, String password) implements java.io.Serializable {
@@ -98,7 +101,8 @@ public record JobConfig(
                 null,
                 // Flink's default: a half-empty network buffer between two tasks waits up to this long. Each
                 // reading crosses three such hops before its alert; lower it for latency, at some cost in CPU
-                Duration.ofMillis(100));
+                Duration.ofMillis(100),
+                null);
     }
 
     /** Returns this config if every field is usable; otherwise throws naming the field. */
@@ -129,6 +133,8 @@ public record JobConfig(
         }
         atLeast("metricsInterval", metricsInterval, Duration.ofSeconds(1));
         check(webUiPort >= 0 && webUiPort <= 65535, "webUiPort", webUiPort + " is not a port (0 disables the web UI)");
+        check(prometheusPort == null || prometheusPort >= 1 && prometheusPort <= 65535, "prometheusPort",
+                prometheusPort + " is not a port (leave it unset for no endpoint)");
         check(parallelism >= 1, "parallelism", parallelism + " must be at least 1");
         check(influxBatchSize >= 1, "influxBatchSize", influxBatchSize + " must be at least 1");
         text("tagReadsTopic", tagReadsTopic);
@@ -180,6 +186,7 @@ public record JobConfig(
         private String tagReadsTopic;
         private MqttLogin mqttLogin;
         private Duration bufferTimeout;
+        private Integer prometheusPort;
         private int webUiPort, parallelism, influxBatchSize;
 
         private Builder(JobConfig c) {
@@ -195,6 +202,7 @@ public record JobConfig(
             siteFile = c.siteFile; tagReadsTopic = c.tagReadsTopic;
             mqttLogin = c.mqttLogin;
             bufferTimeout = c.bufferTimeout;
+            prometheusPort = c.prometheusPort;
         }
 
         public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
@@ -228,13 +236,15 @@ public record JobConfig(
         public Builder mqttLogin(MqttLogin v) { mqttLogin = v; return this; }
         /** How long a network buffer between tasks may wait to fill (0: sent with every record). */
         public Builder bufferTimeout(Duration v) { bufferTimeout = v; return this; }
+        /** Serves Flink's metrics for Prometheus on this loopback port (null: not at all). */
+        public Builder prometheusPort(Integer v) { prometheusPort = v; return this; }
 
         public JobConfig build() {
             return new JobConfig(kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase,
                     mqttUrl, rulesFile, maxOutOfOrderness, idleness, checkpointInterval, checkpointDir, webUiPort,
                     parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout, controlTopic, auditTopic,
                     alertmanagerUrl, alertmanagerResend, metricsInfluxUrl, metricsInterval, siteFile, tagReadsTopic,
-                    mqttLogin, bufferTimeout);
+                    mqttLogin, bufferTimeout, prometheusPort);
         }
     }
 }

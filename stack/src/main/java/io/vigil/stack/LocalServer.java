@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -73,7 +74,8 @@ public abstract class LocalServer implements AutoCloseable {
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-        LOG.info("starting {}: {}", name, String.join(" ", pb.command()));
+        LOG.info("starting {}: {}", name, shown(pb.command()));
+        LOG.debug("starting {}: {}", name, String.join(" ", pb.command()));
         process = pb.start();
         if (stopOnJvmExit) {
             Process started = process;
@@ -95,6 +97,17 @@ public abstract class LocalServer implements AutoCloseable {
         }
         LOG.info("{} ready (pid {})", name, process.pid());
         return this;
+    }
+
+    /** A command line for the console: a JVM's classpath (kilobytes of jar paths) is only counted. */
+    static String shown(List<String> command) {
+        List<String> shown = new ArrayList<>(command);
+        for (int i = 0; i + 1 < shown.size(); i++) {
+            if (List.of("-cp", "-classpath", "--class-path").contains(shown.get(i))) {
+                shown.set(i + 1, "<" + shown.get(i + 1).split(java.io.File.pathSeparator).length + " classpath entries>");
+            }
+        }
+        return String.join(" ", shown);
     }
 
     public synchronized boolean isRunning() {

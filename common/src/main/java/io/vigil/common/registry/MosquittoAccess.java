@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Mosquitto's {@code password_file} and {@code acl_file}, generated from the registry: a device may publish only
  * to {@code vigil/readings/{its id}} and {@code vigil/tagreads/{its id}} (RFID readers are registered devices) and
- * read nothing; revoked devices get no password line, so the broker refuses their CONNECT. Service accounts get
+ * read only {@code vigil/rejections/{its id}}, where the gateway says why a payload of its was refused; revoked devices get no password line, so the broker refuses their CONNECT. Service accounts get
  * what their role needs. Regenerate and reload (SIGHUP) after every change.
  */
 public final class MosquittoAccess {
@@ -42,6 +42,7 @@ public final class MosquittoAccess {
                                 .append("topic read $share/").append(Topics.MQTT_SHARED_GROUP).append('/')
                                 .append(prefix).append("+\n");
                     }
+                    b.append("topic write ").append(Topics.MQTT_REJECTIONS_PREFIX).append("+\n");
                 }
                 case ALERT_PUBLISHER -> b.append("topic write ").append(Topics.MQTT_ALERTS_PREFIX).append("#\n");
                 case OFFICER_CONSOLE -> b.append("topic read ").append(Topics.MQTT_ALERTS_PREFIX).append("#\n")
@@ -52,7 +53,8 @@ public final class MosquittoAccess {
             if (!d.revoked()) {
                 b.append("\nuser ").append(d.id()).append('\n')
                         .append("topic write ").append(readings).append(d.id()).append('\n')
-                        .append("topic write ").append(Topics.MQTT_TAGREADS_PREFIX).append(d.id()).append('\n');
+                        .append("topic write ").append(Topics.MQTT_TAGREADS_PREFIX).append(d.id()).append('\n')
+                        .append("topic read ").append(Topics.MQTT_REJECTIONS_PREFIX).append(d.id()).append('\n');
             }
         }
         return b.toString();
