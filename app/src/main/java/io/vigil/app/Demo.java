@@ -4,6 +4,7 @@ import io.vigil.app.incidents.PostEventSummary;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.Topics;
+import io.vigil.job.RetainedCheckpoints;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.common.serde.JsonSerde;
@@ -82,6 +83,10 @@ final class Demo {
         Ports p = config.ports();
         Path home = config.home();
         out.println("vigil: data under " + home);
+        Path checkpoints = scenarioCheckpoints(home, config.rfid() ? config.rfidScenario() : "flood");
+        out.println(RetainedCheckpoints.latest(checkpoints).isPresent()
+                ? "vigil: resuming this scenario's incidents and models from " + checkpoints
+                : "vigil: this scenario starts with fresh incidents and models (" + checkpoints + ")");
         Site site = config.rfid() ? SiteLoader.load(config.siteFile()) : null;
         // an RFID scenario's trigger sensor (the evacuation's smoke detector) is a device like the readers
         DemoAccess access = DemoAccess.prepare(home, config.devices(), site,
@@ -114,7 +119,7 @@ final class Demo {
                         "--mqtt-url", stack.mosquitto.url(), "--mqtt-user", DemoAccess.JOB_USER,
                         "--mqtt-password-file", access.jobPasswordFile.toString(),
                         "--rules", config.rulesFile().toString(),
-                        "--checkpoint-dir", home.resolve("flink/checkpoints").toString(),
+                        "--checkpoint-dir", checkpoints.toString(),
                         "--web-ui-port", String.valueOf(p.flinkUi()),
                         "--prometheus-port", String.valueOf(p.jobPrometheus())));
                 List<String> gatewayArgs = new ArrayList<>(List.of("gateway",
@@ -329,5 +334,16 @@ final class Demo {
         String id = java.net.URLEncoder.encode(incidentId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
         return "curl -X POST http://127.0.0.1:%d/incidents/%s/ack -d '{\"by\":\"duty officer\"}'"
                 .formatted(config.ports().ack(), id);
+    }
+
+    /**
+     * Each scenario keeps its own job state under the demo home: restoring the flood's checkpoint into a crowd run
+     * re-notified the flood's open ALARM every escalation interval and showed gauges going offline that the crowd run
+     * never started. A scenario run again resumes where it stopped.
+     */
+    static Path scenarioCheckpoints(Path home, String scenario) throws java.io.IOException {
+        Path dir = home.resolve("flink").resolve("checkpoints").resolve(scenario);
+        java.nio.file.Files.createDirectories(dir);
+        return dir;
     }
 }

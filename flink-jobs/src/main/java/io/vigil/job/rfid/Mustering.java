@@ -143,11 +143,13 @@ public final class Mustering extends KeyedCoProcessFunction<String, PresenceEven
                 missing.put(w.getKey(), w.getValue());
             }
         }
-        // the muster opens as an ALARM even when nobody is inside: the report then shows everyone was out
-        send(m, Level.ALARM, m.startedAt, out);
         if (missing.isEmpty()) {
-            // one ms later: the lifecycle merges the signals of one instant, and the ALARM must be seen to close
-            report(m, m.startedAt + 1, out);
+            // nobody inside the evacuated zones: nobody to account for, so no incident (an ALARM that opened and
+            // closed within a millisecond paged officers about "0 people not accounted for")
+            m.active = false;
+            m.lastSignal = m.startedAt;
+        } else {
+            send(m, Level.ALARM, m.startedAt, out);
         }
         m.forgetTimer = m.lastSignal + IncidentLifecycle.DEFAULT_FORGET_AFTER.toMillis();
         ctx.timerService().registerEventTimeTimer(m.forgetTimer);
