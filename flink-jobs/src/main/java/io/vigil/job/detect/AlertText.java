@@ -2,6 +2,7 @@ package io.vigil.job.detect;
 
 import io.vigil.common.Phase;
 import io.vigil.job.rules.Rule;
+import io.vigil.job.rules.NoData;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
@@ -22,6 +23,8 @@ public final class AlertText {
 
     public static String render(String template, Rule rule, Signal reading, Phase phase, String severity,
                                 double limit, double level, Long eta, String department) {
+        // a no-data signal's levels are the silence allowed, in ms: officers read "5m", not "300000.0"
+        boolean silence = NoData.KIND.equals(reading.detector());
         Map<String, String> values = Map.ofEntries(
                 Map.entry("device", reading.deviceId()),
                 Map.entry("site", reading.site()),
@@ -31,8 +34,8 @@ public final class AlertText {
                 Map.entry("unit", reading.unit() == null ? "" : reading.unit()),
                 Map.entry("eta", eta == null ? "" : Instant.ofEpochMilli(eta).toString()),
                 Map.entry("department", department == null ? "" : department),
-                Map.entry("limit", number(limit)),
-                Map.entry("level", number(level)),
+                Map.entry("limit", silence ? duration(limit) : number(limit)),
+                Map.entry("level", silence ? duration(level) : number(level)),
                 Map.entry("rule", rule.id()),
                 Map.entry("phase", phase.name()),
                 Map.entry("severity", severity),
@@ -45,6 +48,29 @@ public final class AlertText {
         }
         m.appendTail(out);
         return out.toString().trim();
+    }
+
+    /** A silence in ms as a duration: 5m, 90s, 1h30m, 250ms. */
+    static String duration(double ms) {
+        if (!Double.isFinite(ms) || ms < 0) {
+            return number(ms);
+        }
+        long total = Math.round(ms);
+        if (total < 1000) {
+            return total + "ms";
+        }
+        long s = total / 1000;
+        StringBuilder b = new StringBuilder();
+        if (s >= 3600) {
+            b.append(s / 3600).append('h');
+        }
+        if (s % 3600 >= 60) {
+            b.append(s % 3600 / 60).append('m');
+        }
+        if (s % 60 > 0 || b.length() == 0) {
+            b.append(s % 60).append('s');
+        }
+        return b.toString();
     }
 
     /** Shortest plain decimal, keeping one decimal place on whole numbers: 4.0, 3.85, 120.0. */
