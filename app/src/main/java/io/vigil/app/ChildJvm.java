@@ -19,7 +19,7 @@ import io.vigil.stack.LocalServer;
  * A Vigil process (gateway, job, simulator) run as its own JVM on this launcher's classpath, as it would run in
  * production: its own heap, its own crash. Output goes to a log file and, prefixed, to the console.
  */
-public final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements Supervisor.Process {
     private final String name;
     private final Process process;
     private final String readyPrefix;
@@ -88,12 +88,20 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
     }
 
+    @Override
     public String name() {
         return name;
+    }
+
+    /** The exit code of a child that has exited; -1 while it runs. */
+    @Override
+    public int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
     }
 
     /** The child's process id (setsid execs the JVM in place, so this is the JVM's own). */

@@ -83,7 +83,7 @@ final class Demo {
         Ports p = config.ports();
         Path home = config.home();
         out.println("vigil: data under " + home);
-        Path checkpoints = scenarioCheckpoints(home, config.rfid() ? config.rfidScenario() : "flood");
+        Path checkpoints = scenarioCheckpoints(home, config.rfid() ? config.rfidScenario() : "river-flood");
         out.println(RetainedCheckpoints.latest(checkpoints).isPresent()
                 ? "vigil: resuming this scenario's incidents and models from " + checkpoints
                 : "vigil: this scenario starts with fresh incidents and models (" + checkpoints + ")");
@@ -91,7 +91,6 @@ final class Demo {
         // an RFID scenario's trigger sensor (the evacuation's smoke detector) is a device like the readers
         DemoAccess access = DemoAccess.prepare(home, config.devices(), site,
                 site == null ? null : RfidScenario.named(config.rfidScenario(), 42, site).trigger());
-        List<ChildJvm> children = new ArrayList<>();
         try (LocalStack stack = LocalStack.on(home, new LocalStack.Ports(p.mqtt(), p.influxHttp(), p.influxRpc(),
                 p.kafka(), p.kafkaController(), p.alertmanager()))) {
             stack.mosquitto.withAccess(access.passwordFile, access.aclFile);
@@ -110,6 +109,7 @@ final class Demo {
             }, "demo-stop"));
 
             Path logs = home.resolve("logs");
+            Supervisor children = new Supervisor(logs, out);
             Thread alertTail = new Thread(() -> tailAlerts(stack.kafka.bootstrapServers()), "alert-tail");
             alertTail.setDaemon(true);
             try {
@@ -136,14 +136,14 @@ final class Demo {
                     gatewayArgs.addAll(List.of("--site", config.siteFile().toString(),
                             "--pseudonym-key-file", key.toString()));
                 }
-                children.add(ChildJvm.start("job", "1g", logs, out, "job: running", jobArgs));
-                ChildJvm gateway = ChildJvm.start("gateway", "512m", logs, out, "gateway: ", gatewayArgs);
-                children.add(gateway);
+                children.add(() -> ChildJvm.start("job", "1g", logs, out, "job: running", jobArgs));
+                ChildJvm gateway = children.add(() -> ChildJvm.start("gateway", "512m", logs, out, "gateway: ",
+                        gatewayArgs));
                 // Devices start once the gateway serves, so the CoAP share is not refused at start-up.
                 if (!gateway.awaitReady(Duration.ofMinutes(2))) {
                     throw new IllegalStateException("the gateway did not start; see " + logs.resolve("gateway.log"));
                 }
-                children.add(config.rfid()
+                children.add(() -> config.rfid()
                         ? ChildJvm.start("simulator", "256m", logs, out, "rfid-sim: ", List.of("simulate",
                                 "--mqtt-url", stack.mosquitto.url(), "--scenario", config.rfidScenario(),
                                 "--site", config.siteFile().toString(), "--repeat",
@@ -161,9 +161,7 @@ final class Demo {
                 return readingsSeen > 0 && alerts.get() > 0 ? 0 : 2;
             } finally {
                 // Clients before servers: devices, then gateway (flushes to Kafka), then the job (checkpoint kept).
-                for (int i = children.size() - 1; i >= 0; i--) {
-                    children.get(i).close();
-                }
+                children.close();
                 stopped.countDown();
                 alertTail.join(5_000);
             }
@@ -178,7 +176,7 @@ final class Demo {
     }
 
     /** Prints a rate line until the run time is over or the user stops the demo; returns readings seen. */
-    private long watch(LocalStack stack, List<ChildJvm> children) throws Exception {
+    private long watch(LocalStack stack, Supervisor children) throws Exception {
         Long endNanos = config.runFor() == null ? null : System.nanoTime() + config.runFor().toNanos();
         try (KafkaConsumer<String, String> offsets = consumer(stack.kafka.bootstrapServers())) {
             TopicPartition readings = new TopicPartition(config.rfid() ? Topics.TAGREADS : Topics.READINGS, 0);
@@ -194,11 +192,10 @@ final class Demo {
                 if (stopped.await(waitMs, TimeUnit.MILLISECONDS)) {
                     break;
                 }
-                for (ChildJvm c : children) {
-                    if (!c.isAlive()) {
-                        throw new IllegalStateException(c.name() + " exited; see " + config.home().resolve("logs")
-                                .resolve(c.name() + ".log"));
-                    }
+                String gaveUp = children.check();
+                if (gaveUp != null) {
+                    out.println("vigil: stopping: " + gaveUp);
+                    break;
                 }
                 Map<TopicPartition, Long> ends = offsets.endOffsets(List.of(readings, dead));
                 long now = System.nanoTime();

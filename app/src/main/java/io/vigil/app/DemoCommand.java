@@ -61,8 +61,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         String rfidScenario = scenario.equals("river-flood") ? null : scenario;
         Path siteFile = site != null ? site : vigil.root().resolve("config/site.yaml");
-        return new Demo(new Demo.Config(vigil.home(), rulesFile, ports, runFor, untilAlarm, devices, rate,
-                Duration.ofSeconds(5), rfidScenario, siteFile),
-                System.out).run();
+        try {
+            return new Demo(new Demo.Config(vigil.home(), rulesFile, ports, runFor, untilAlarm, devices, rate,
+                    Duration.ofSeconds(5), rfidScenario, siteFile),
+                    System.out).run();
+        } catch (IllegalStateException e) {
+            // a server or child that cannot start: say which and where its log is, not a stack trace
+            System.err.println("demo: " + e.getMessage());
+            return 3;
+        }
     }
 }

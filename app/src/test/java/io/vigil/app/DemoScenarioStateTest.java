@@ -15,13 +15,13 @@ class DemoScenarioStateTest {
 
     @Test
     void aDifferentScenarioFindsNoCheckpointOfAnotherAndTheSameOneResumes() throws Exception {
-        Path flood = Demo.scenarioCheckpoints(home, "flood");
+        Path flood = Demo.scenarioCheckpoints(home, "river-flood");
         Path chk = Files.createDirectories(flood.resolve("job-1").resolve("chk-7"));
         Files.writeString(chk.resolve("_metadata"), "x");
 
         assertThat(RetainedCheckpoints.latest(Demo.scenarioCheckpoints(home, "crowd"))).as("crowd starts fresh")
                 .isEmpty();
-        assertThat(RetainedCheckpoints.latest(Demo.scenarioCheckpoints(home, "flood"))).as("flood resumes")
+        assertThat(RetainedCheckpoints.latest(Demo.scenarioCheckpoints(home, "river-flood"))).as("flood resumes")
                 .contains(chk);
     }
 }
