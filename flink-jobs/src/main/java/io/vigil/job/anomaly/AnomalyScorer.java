@@ -91,6 +91,6 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, A
 
     static AnomalyScore score(Reading r, double score) {
         return new AnomalyScore(r.deviceId(), r.site(), r.zone(), r.metric(), r.eventTime(), r.value(), score,
-                r.unit());
+                r.unit(), r.eventNanos());
     }
 }
