@@ -98,6 +98,8 @@ final class Demo {
             stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT,
                     Topics.TAGREADS);
             stack.influx.createDatabase("vigil");
+            // devices added with `vigil devices add` while the demo runs may log in over MQTT at once
+            BrokerAccessSync accessSync = BrokerAccessSync.start(access, stack.mosquitto, out);
             // Ctrl-C: let run() stop children before servers, in order, instead of all dying at once.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopped.countDown();
@@ -162,6 +164,7 @@ final class Demo {
             } finally {
                 // Clients before servers: devices, then gateway (flushes to Kafka), then the job (checkpoint kept).
                 children.close();
+                accessSync.close();
                 stopped.countDown();
                 alertTail.join(5_000);
             }

@@ -47,9 +47,12 @@ public final class DemoAccess {
     public final Path jobPasswordFile;
     final DeviceCredentials handDevice;
     final String officerPassword;
+    private final List<ServiceAccount> services;
 
     private DemoAccess(Path registryFile, List<Path> brokerFiles, Path credentialsFile, Path gatewayPasswordFile,
-                       Path jobPasswordFile, DeviceCredentials handDevice, String officerPassword) {
+                       Path jobPasswordFile, DeviceCredentials handDevice, String officerPassword,
+                       List<ServiceAccount> services) {
+        this.services = List.copyOf(services);
         this.registryFile = registryFile;
         this.passwordFile = brokerFiles.get(0);
         this.aclFile = brokerFiles.get(1);
@@ -120,15 +123,29 @@ public final class DemoAccess {
         String gatewayPassword = Secrets.newPassword();
         String jobPassword = Secrets.newPassword();
         String officerPassword = Secrets.newPassword();
-        List<Path> brokerFiles = MosquittoAccess.write(registry, List.of(
+        List<ServiceAccount> services = List.of(
                 new ServiceAccount(GATEWAY_USER, Secrets.mosquittoHash(gatewayPassword), ServiceAccount.Role.GATEWAY),
                 new ServiceAccount(JOB_USER, Secrets.mosquittoHash(jobPassword), ServiceAccount.Role.ALERT_PUBLISHER),
                 new ServiceAccount(OFFICER_USER, Secrets.mosquittoHash(officerPassword),
-                        ServiceAccount.Role.OFFICER_CONSOLE)), secrets.resolve("mosquitto"));
+                        ServiceAccount.Role.OFFICER_CONSOLE));
+        List<Path> brokerFiles = MosquittoAccess.write(registry, services, secrets.resolve("mosquitto"));
         return new DemoAccess(registryFile, brokerFiles, credentialsFile,
                 writeSecret(secrets.resolve("gateway.password"), gatewayPassword),
                 writeSecret(secrets.resolve("job.password"), jobPassword),
-                credentials.get(HAND_DEVICE), officerPassword);
+                credentials.get(HAND_DEVICE), officerPassword, services);
+    }
+
+    /**
+     * Rewrites the broker's password and ACL files from the registry as it is now (devices added or revoked with
+     * {@code vigil devices} since the start), keeping the service accounts; returns how many devices it holds.
+     */
+    public int rewriteBrokerFiles() throws IOException {
+        DeviceRegistry registry = DeviceRegistry.load(registryFile);
+        List<Path> written = MosquittoAccess.write(registry, services, passwordFile.getParent());
+        if (!written.equals(List.of(passwordFile, aclFile))) {
+            throw new IllegalStateException("broker files moved: " + written);
+        }
+        return registry.devices().size();
     }
 
     /**

@@ -67,8 +67,8 @@ final class DevicesCommand {
                     SAMPLE);
             out.printf("           echo '%s' | coap-client-openssl -m post -t 50 -u %s -k '%s' -f - "
                     + "coaps://127.0.0.1:5684/readings/%s%n", SAMPLE, id, psk, id);
-            out.println("These secrets are shown once. Regenerate the broker's access files and reload it"
-                    + " (the demo does this at start).");
+            out.println("These secrets are shown once. A running demo lets the device log in within seconds;"
+                    + " a broker you run yourself needs its access files regenerated and reloaded (SIGHUP).");
             return 0;
         }
     }

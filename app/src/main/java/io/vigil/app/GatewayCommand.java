@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--mqtt-url", description = "MQTT broker (default tcp://127.0.0.1:1883).") String mqttUrl;
     @Option(names = "--subscribers", description = "Subscriber connections in the shared subscription (default 2).") Integer subscribers;
-    @Option(names = "--instance", description = "Gateway instance id; keeps MQTT sessions across restarts (default 1).") String instance;
+    @Option(names = "--instance", description = "Gateway instance id; keeps MQTT sessions across restarts (default 1)."
+            + " Give gateways that share a subscription distinct numbers 0..999: they also keep their store times apart.")
+    String instance;
     @Option(names = "--kafka", description = "Kafka bootstrap servers (default 127.0.0.1:9092).") String kafka;
     @Option(names = "--coap-host", description = "CoAP bind address (default 127.0.0.1).") String coapHost;
     @Option(names = "--coap-port", description = "Plain CoAP port (default 5683; 0 = any free port).") Integer coapPort;

@@ -25,7 +25,8 @@ import java.util.Objects;
  *                           0 picks a free one
  * @param coapPlain          with a registry, also serve plain CoAP on coapPort (development only: unauthenticated);
  *                           without a registry plain CoAP is always served and CoAPS never (there are no keys)
- * @param maxPayloadBytes    larger payloads are refused with TOO_LARGE
+ * @param maxPayloadBytes    larger payloads are refused with TOO_LARGE; raising it above the default needs the broker's
+ *                           packet limit raised with it (docs/formats.md#limits)
  * @param readingsTopic      Kafka topic of canonical readings
  * @param deadLetterTopic    Kafka topic of refused payloads
  * @param kafkaAckTimeout    how long one payload may wait for Kafka's acknowledgement before it counts as failed
@@ -71,7 +72,7 @@ public record GatewayConfig(
         b.coapPort = 5683;
         b.coapsPort = 5684;
         b.coapPlain = false;
-        b.maxPayloadBytes = 65536;
+        b.maxPayloadBytes = io.vigil.common.codec.Payloads.DEVICE_PAYLOAD_LIMIT;
         b.readingsTopic = Topics.READINGS;
         b.deadLetterTopic = Topics.DEADLETTER;
         b.kafkaAckTimeout = Duration.ofSeconds(10);

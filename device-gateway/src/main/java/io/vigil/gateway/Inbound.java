@@ -11,9 +11,19 @@ import io.vigil.common.Protocol;
  * @param receivedAt  gateway receive time, epoch ms
  * @param redelivered the transport says it delivered this payload before (MQTT: the broker set DUP because the
  *                    gateway's PUBACK for an earlier delivery did not reach it); a device's own repeat is not one
+ * @param storeTimes  the store times given to this arrival's time-stamped readings, shared by its retries
  */
 public record Inbound(Protocol protocol, String source, String deviceId, String contentType, byte[] payload,
-                      long receivedAt, boolean redelivered) {
+                      long receivedAt, boolean redelivered, StoreTimes storeTimes) {
+
+    public Inbound {
+        storeTimes = storeTimes == null ? new StoreTimes() : storeTimes;
+    }
+
+    public Inbound(Protocol protocol, String source, String deviceId, String contentType, byte[] payload,
+                   long receivedAt, boolean redelivered) {
+        this(protocol, source, deviceId, contentType, payload, receivedAt, redelivered, new StoreTimes());
+    }
 
     /** A first delivery. */
     public Inbound(Protocol protocol, String source, String deviceId, String contentType, byte[] payload,
@@ -28,11 +38,11 @@ public record Inbound(Protocol protocol, String source, String deviceId, String 
 
     /** The same inbound without its bytes, for dead letters of payloads that hold personal data. */
     public Inbound withoutPayload() {
-        return new Inbound(protocol, source, deviceId, contentType, new byte[0], receivedAt, redelivered);
+        return new Inbound(protocol, source, deviceId, contentType, new byte[0], receivedAt, redelivered, storeTimes);
     }
 
     /** The same inbound, marked as delivered before (or not). */
     public Inbound withRedelivered(boolean again) {
-        return new Inbound(protocol, source, deviceId, contentType, payload, receivedAt, again);
+        return new Inbound(protocol, source, deviceId, contentType, payload, receivedAt, again, storeTimes);
     }
 }

@@ -37,6 +37,7 @@ public final class Ingest {
     private final String deadLetterTopic;
     private final int maxPayloadBytes;
     private final Admission admission;
+    private final StoreClock storeClock;
     private final RateLimitedLetters rateLimitedLetters = new RateLimitedLetters(System::nanoTime);
     private final JsonSerde<Reading> readings = JsonSerde.readings();
     private final JsonSerde<DeadLetter> deadLetters = JsonSerde.deadLetters();
@@ -56,6 +57,7 @@ public final class Ingest {
         this.readingsTopic = config.readingsTopic();
         this.deadLetterTopic = config.deadLetterTopic();
         this.maxPayloadBytes = config.maxPayloadBytes();
+        this.storeClock = new StoreClock(StoreClock.slotOf(config.mqttClientIdPrefix()));
         metrics.topics(readingsTopic, deadLetterTopic);
     }
 
@@ -199,7 +201,7 @@ public final class Ingest {
                 inFlight++;
             } else if (verdict.rejection() == null) {
                 claimed.add(reading);
-                records.add(readings.toBytes(verdict.reading()));
+                records.add(readings.toBytes(stamped(in, i, verdict.reading())));
                 settled.add(new Settlement() {
                     @Override
                     public void stored() {
@@ -223,6 +225,17 @@ public final class Ingest {
                     + "' are still on their way to Kafka from an earlier copy of this payload");
         }
         return new Decoded(readingsTopic, records, rejections, settled);
+    }
+
+    /**
+     * A reading the decoder gave the receive time (it had no time of its own) is stored at a time unique to its
+     * series, the same on every attempt of this arrival; see {@link StoreClock}.
+     */
+    private Reading stamped(Inbound in, int index, Reading r) {
+        if (r.eventTime() != r.receiveTime()) {
+            return r;
+        }
+        return r.storedAt(in.storeTimes().of(index, () -> storeClock.next(r.seriesKey(), r.receiveTime())));
     }
 
     /**

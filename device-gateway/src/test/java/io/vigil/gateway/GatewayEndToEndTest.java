@@ -25,7 +25,10 @@ import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,6 +144,36 @@ class GatewayEndToEndTest {
         DeadLetter letter = awaitDeadLetter(d -> "mqtt-big-1".equals(d.deviceId())).value();
         assertThat(letter.reason()).isEqualTo(RejectReason.TOO_LARGE);
         assertThat(letter.payload()).hasSize(MAX_PAYLOAD);
+    }
+
+    @Test
+    void readingsWithoutTimeSentBackToBackAreStoredUnderDistinctTimes() throws Exception {
+        int count = 30;
+        // published without waiting for each PUBACK, as a device flushing its queue after a reconnect does, so many
+        // arrive within one millisecond
+        MqttAsyncClient burst = new MqttAsyncClient(stack.mosquitto.url(), "e2e-burst", new MemoryPersistence());
+        burst.connect().waitForCompletion();
+        try {
+            List<IMqttToken> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                sent.add(burst.publish("vigil/readings/mqtt-burst-1", plain("level", i), 1, false));
+            }
+            for (IMqttToken token : sent) {
+                token.waitForCompletion(WAIT.toMillis());
+            }
+        } finally {
+            burst.disconnect().waitForCompletion();
+            burst.close();
+        }
+
+        List<ConsumerRecord<String, Reading>> got = awaitReadings(r -> r.deviceId().equals("mqtt-burst-1"), count);
+        // InfluxDB keeps one point per series and time: distinct store times are distinct points
+        assertThat(got).extracting(r -> r.value().storeTimeNanos()).doesNotHaveDuplicates();
+        assertThat(got).extracting(r -> r.value().value()).hasSize(count).doesNotHaveDuplicates();
+        // a reading processed after a later-received one of its series (the gateway's connections run in parallel)
+        // is stamped just after it, so its event time may trail its receive time by the skew, never precede it
+        assertThat(got).allSatisfy(r -> assertThat(r.value().eventTime() - r.value().receiveTime())
+                .as("event time is the receive time, or just after it").isBetween(0L, 1000L));
     }
 
     // ---- CoAP ----

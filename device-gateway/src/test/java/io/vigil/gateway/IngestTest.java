@@ -162,6 +162,42 @@ class IngestTest {
     }
 
     @Test
+    void readingsWithoutTimeOfOneSeriesGetDistinctStoreTimesThatARetryKeeps() throws Exception {
+        // the decoder stamps the receive time (2_000) on readings without a time of their own
+        Reading stamped = new Reading("dev-1", null, null, "temp", 1, "Cel", 2_000L, 2_000L, Protocol.MQTT);
+        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(stamped, stamped, stamped)));
+        Inbound in = inbound(PAYLOAD);
+
+        CompletableFuture<IngestOutcome> first = ingest.ingest(in);
+        kafka.completeNext();
+        kafka.errorNext(new TimeoutException("Kafka is slow"));
+        kafka.completeNext();
+        assertThatThrownBy(first::get).isInstanceOf(ExecutionException.class);
+        CompletableFuture<IngestOutcome> retry = ingest.ingest(in);
+        for (int i = 0; i < 3; i++) {
+            kafka.completeNext();
+        }
+        assertThat(retry.get().acceptedReadings()).isEqualTo(3);
+
+        List<Long> times = new java.util.ArrayList<>();
+        for (ProducerRecord<String, byte[]> r : kafka.history()) {
+            times.add(JsonSerde.readings().fromBytes(r.value()).storeTimeNanos());
+        }
+        assertThat(times.subList(0, 3)).doesNotHaveDuplicates()
+                .allSatisfy(t -> assertThat(t / 1_000_000).isEqualTo(2_000L));
+        assertThat(times.subList(3, 6)).as("the retry stores each reading at its first time").isEqualTo(times.subList(0, 3));
+        // a later arrival in the same millisecond does not meet them
+        CompletableFuture<IngestOutcome> later = ingest.ingest(inbound(PAYLOAD));
+        for (int i = 0; i < 3; i++) {
+            kafka.completeNext();
+        }
+        later.get();
+        for (ProducerRecord<String, byte[]> r : kafka.history().subList(6, 9)) {
+            assertThat(times).doesNotContain(JsonSerde.readings().fromBytes(r.value()).storeTimeNanos());
+        }
+    }
+
+    @Test
     void producerThatCannotQueueFailsTheFutureInsteadOfThrowing() {
         kafka.sendException = new TimeoutException("metadata not available");
         Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(reading("temp", 21.5))));

@@ -156,6 +156,23 @@ class RfidGatewayTest {
     }
 
     @Test
+    void mqttZebraReadFollowedByABrokenObjectKeepsTheReadAndDeadLettersTheRest() throws Exception {
+        String body = """
+                {"type":"SIMPLE","timestamp":"%s","data":{"idHex":"%s","antenna":1,"peakRssi":-39}}{"broken":"""
+                .formatted(java.time.Instant.now(), ZEBRA_PERSON);
+        Devices.publish(reader, "vigil/tagreads/zebra-2", body, "application/json");
+
+        await().atMost(WAIT).until(() -> !tagReads("zebra-2").isEmpty() && !deadLetters("zebra-2").isEmpty());
+        assertThat(tagReads("zebra-2")).extracting(TagRead::tagId)
+                .containsExactly(new TagPseudonyms(KEY).pseudonym(ZEBRA_PERSON));
+        assertThat(deadLetters("zebra-2")).singleElement().satisfies(d -> {
+            assertThat(d.reason()).isEqualTo(RejectReason.MALFORMED);
+            assertThat(d.detail()).startsWith("event 1 onwards: not valid JSON");
+            assertThat(d.payload()).isEmpty();
+        });
+    }
+
+    @Test
     void refusedTagPayloadsAreDeadLetteredWithoutTheirBytes() throws Exception {
         Devices.publish(reader, "vigil/tagreads/gate-bad", "{\"tag\":\"" + PERSON + "\",\"antenna\":0}", null);
         CoapResponse response = Devices.post(coap, gateway.coapPort(), "/tagreads/coap-bad",

@@ -1,5 +1,6 @@
 package io.vigil.stack;
 
+import io.vigil.common.codec.Payloads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,14 @@ import java.util.List;
  * raised well above the default 1000: a subscriber that falls behind would otherwise lose messages silently.
  */
 public final class MosquittoServer extends LocalServer {
+    /**
+     * The broker's packet limit: the device payload limit plus room for the topic, packet id and MQTT 5 properties.
+     * A larger payload still within it reaches the gateway and is dead-lettered as TOO_LARGE; a larger packet is
+     * refused here, where the device learns of it: MQTT 5 clients get the limit in CONNACK and a client that sends
+     * more is disconnected (reason 0x95, "packet too large"; an MQTT 3.1.1 client sees its connection close).
+     */
+    public static final int MAX_PACKET_BYTES = Payloads.DEVICE_PAYLOAD_LIMIT + 4096;
+
     private final int port;
     private Path passwordFile;
     private Path aclFile;
@@ -90,7 +99,7 @@ public final class MosquittoServer extends LocalServer {
                 "autosave_interval 10",
                 "max_queued_messages 1000000",
                 "max_inflight_messages 1000",
-                "max_packet_size 1048576",
+                "max_packet_size " + MAX_PACKET_BYTES,
                 "log_dest stdout",
                 "log_type error",
                 "log_type warning",

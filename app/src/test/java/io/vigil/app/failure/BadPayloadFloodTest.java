@@ -1,7 +1,6 @@
 package io.vigil.app.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.common.DeadLetter;
 import io.vigil.common.Reading;
@@ -49,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * subscription as everyone else. The gateway refuses most of them before decoding (its token bucket,
  * {@code RATE_LIMITED}, counted on at most one dead letter a second) and the rest as {@code MALFORMED}, and the
  * other devices' readings reach Kafka about as fast as before the flood: we compare their delivery delay (device
- * send time to the gateway's Kafka record) without and with the flood. Before the gateway coalesced its
+ * send time to the gateway's Kafka record) without and with the flood, relative to each other so the test asserts
+ * on every run, however busy the machine. Before the gateway coalesced its
  * RATE_LIMITED dead letters, this test measured a p95 delay of 1.9 s before and 26.8 s during the flood on a
  * loaded 2-core machine: every refused payload was a Kafka write the MQTT acknowledgement waited for.
  */
@@ -59,8 +59,8 @@ class BadPayloadFloodTest {
     private static final String FLOODER = "broken-gauge";
     private static final int FLOOD_PER_SECOND = 2000;
     private static final Duration FLOOD = Duration.ofSeconds(10);
-    /** A p95 delivery delay without the flood above this means the machine cannot carry the fleet alone. */
-    private static final long SATURATED_MS = 2000;
+    /** Delay the flood's own work may add on a busy 2-core machine, on top of the relative bounds. */
+    private static final long MARGIN_MS = 500;
     private static final Pattern EARLIER = Pattern.compile("and (\\d+) more payloads refused");
     private static final byte[] BROKEN = "{\"metric\":\"water_level\",\"value\":".getBytes(StandardCharsets.UTF_8);
 
@@ -117,18 +117,23 @@ class BadPayloadFloodTest {
                     during.add(delay);
                 }
             }
+            long p50Before = percentile(before, 50);
+            long p50During = percentile(during, 50);
             long p95Before = percentile(before, 95);
             long p95During = percentile(during, 95);
-            LOG.info("fleet delivery delay p95 {} ms before the flood ({} readings), {} ms during it ({} readings);"
-                    + " {} broken payloads acknowledged, {} dead letters", p95Before, before.size(), p95During,
-                    during.size(), floodAcknowledged, dead.size());
+            LOG.info("fleet delivery delay p50/p95 {}/{} ms before the flood ({} readings), {}/{} ms during it ({}"
+                    + " readings); {} broken payloads acknowledged, {} dead letters", p50Before, p95Before,
+                    before.size(), p50During, p95During, during.size(), floodAcknowledged, dead.size());
             assertThat(during).hasSizeGreaterThan((int) (FLOOD.toSeconds() * LivePipeline.READINGS_PER_SECOND / 2));
-            // Whether the flood slows the others can only be measured on a machine that keeps up with the fleet
-            // alone: on one saturated by other work every extra message adds delay, flood or not.
-            assumeTrue(p95Before < SATURATED_MS, "the fleet alone already waited " + p95Before
-                    + " ms (p95): the machine is saturated, the comparison would measure it rather than the gateway");
+            // Judged against the same fleet's delay just before, on the same machine, so it holds however busy the
+            // machine is: the flood's own broker and gateway work adds a little, a flood the gateway lets queue in
+            // front of the others (each refusal a Kafka write, as before the RATE_LIMITED letters were coalesced)
+            // multiplies it. The median is what most readings see; the p95 bound is looser because one stall of a
+            // shared machine (other work, a GC) moves a 10 s window's tail by itself.
+            assertThat(p50During).as("median delay during the flood vs %d ms before", p50Before)
+                    .isLessThanOrEqualTo(2 * p50Before + MARGIN_MS);
             assertThat(p95During).as("p95 delay during the flood vs %d ms before", p95Before)
-                    .isLessThanOrEqualTo(2 * p95Before + 500);
+                    .isLessThanOrEqualTo(3 * p95Before + 2 * MARGIN_MS);
         }
     }
 

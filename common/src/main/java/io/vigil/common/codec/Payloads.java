@@ -26,7 +26,16 @@ public final class Payloads {
     public static final int COAP_SENML_JSON = 110;
     public static final int COAP_SENML_CBOR = 112;
 
-    /** Largest payload decoded; larger ones are refused as TOO_LARGE before parsing. */
+    /**
+     * The largest payload a device may send (docs/formats.md#limits): the gateway refuses larger ones as TOO_LARGE
+     * (its {@code maxPayloadBytes}, which defaults to this), and the broker's packet limit is this plus room for the
+     * topic and properties, so nothing between the two is dropped without a reason.
+     */
+    public static final int DEVICE_PAYLOAD_LIMIT = 64 * 1024;
+    /**
+     * The decoders' own bound, for callers other than the gateway (which refuses at its lower limit first): larger
+     * payloads are refused as TOO_LARGE before parsing.
+     */
     public static final int MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
     /** Most records one payload (array or SenML pack) may hold; more is refused as TOO_LARGE. */
     public static final int MAX_RECORDS = 10_000;

@@ -23,7 +23,9 @@ import java.util.Objects;
  * Decodes tag-read payloads in all three formats (docs/rfid.md). A payload is a JSON object, an array of objects,
  * or several objects one after another (Zebra's IoT Connector and Impinj's event stream concatenate them); each
  * object is recognised on its own by its fields, so one body may even mix formats. Each object is read or refused
- * on its own; a payload that does not parse as a whole yields nothing, not a misleading prefix. Never throws.
+ * on its own. Where the JSON breaks, the objects complete before the break are still read (each is a whole event;
+ * a reader's connector may append a broken one to good ones) and the rest is refused as one MALFORMED part that
+ * says where it starts. Never throws.
  */
 public final class TagReadDecoder {
     /** Media types accepted; none declared means JSON too. */
@@ -58,24 +60,28 @@ public final class TagReadDecoder {
             return TagDecodeResult.rejected(Rejection.of(RejectReason.TOO_LARGE,
                     "payload has " + payload.length + " bytes, the limit is " + Payloads.MAX_PAYLOAD_BYTES));
         }
-        List<JsonNode> objects;
+        List<JsonNode> objects = new ArrayList<>();
+        String broken = null; // why the JSON breaks after the complete objects, if it does
         try {
-            objects = objects(payload);
+            objects(payload, objects);
         } catch (Refused r) {
             return TagDecodeResult.rejected(Rejection.of(r.reason, r.getMessage()));
         } catch (StreamConstraintsException e) {
             return TagDecodeResult.rejected(Rejection.of(RejectReason.TOO_LARGE, "exceeds a JSON limit: "
                     + e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            return TagDecodeResult.rejected(Rejection.of(RejectReason.MALFORMED, "not valid JSON: "
-                    + e.getOriginalMessage()));
+            broken = "not valid JSON: " + e.getOriginalMessage();
         } catch (IOException | RuntimeException e) {
-            return TagDecodeResult.rejected(Rejection.of(RejectReason.MALFORMED, "not valid JSON: " + e));
+            broken = "not valid JSON: " + e;
+        }
+        if (objects.isEmpty()) {
+            return TagDecodeResult.rejected(broken != null ? Rejection.of(RejectReason.MALFORMED, broken)
+                    : Rejection.of(RejectReason.EMPTY, "payload holds no event"));
         }
         List<TagRead> reads = new ArrayList<>(objects.size());
         List<Rejection> rejections = new ArrayList<>(0);
         int ignored = 0;
-        boolean numbered = objects.size() > 1;
+        boolean numbered = objects.size() > 1 || broken != null;
         for (int i = 0; i < objects.size(); i++) {
             try {
                 TagRead read = TagEventFormats.read(objects.get(i), context);
@@ -88,12 +94,18 @@ public final class TagReadDecoder {
                 rejections.add(Rejection.of(r.reason, numbered ? "event " + i + ": " + r.getMessage() : r.getMessage()));
             }
         }
+        if (broken != null) {
+            rejections.add(Rejection.of(RejectReason.MALFORMED, "event " + objects.size() + " onwards: "
+                    + broken + " (the " + objects.size() + " complete event(s) before it were read)"));
+        }
         return new TagDecodeResult(reads, rejections, ignored);
     }
 
-    /** Every top-level value, arrays flattened one level; non-objects are kept so they are refused one by one. */
-    private static List<JsonNode> objects(byte[] payload) throws IOException, Refused {
-        List<JsonNode> out = new ArrayList<>();
+    /**
+     * Every top-level value into {@code out}, arrays flattened one level; non-objects are kept so they are refused
+     * one by one. When the JSON breaks, {@code out} holds the values complete before the break.
+     */
+    private static void objects(byte[] payload, List<JsonNode> out) throws IOException, Refused {
         try (JsonParser p = FACTORY.createParser(payload)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == JsonToken.START_ARRAY) {
@@ -108,10 +120,6 @@ public final class TagReadDecoder {
                 }
             }
         }
-        if (out.isEmpty()) {
-            throw new Refused(RejectReason.EMPTY, "payload holds no event");
-        }
-        return out;
     }
 
     private static void add(List<JsonNode> out, JsonNode node) throws Refused {

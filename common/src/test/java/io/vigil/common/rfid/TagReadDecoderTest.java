@@ -144,8 +144,21 @@ class TagReadDecoderTest {
     }
 
     @Test
-    void truncatedStreamYieldsNothingRatherThanAPrefix() {
-        assertThat(onlyReason("{\"tag\":\"a\"}{\"tag\":\"b\"")).isEqualTo(RejectReason.MALFORMED);
+    void aBrokenObjectAfterCompleteOnesLosesOnlyItself() {
+        TagDecodeResult result = TagReadDecoder.decode(
+                "{\"tag\":\"T-1\"}[{\"tag\":\"T-2\"}]{\"broken\":".getBytes(UTF_8), null, CONTEXT);
+
+        assertThat(result.reads()).extracting(TagRead::tagId).containsExactly("T-1", "T-2");
+        assertThat(result.rejections()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.MALFORMED);
+            assertThat(r.detail()).startsWith("event 2 onwards: not valid JSON");
+        });
+    }
+
+    @Test
+    void aStreamBrokenBeforeAnyCompleteObjectIsRefusedWhole() {
+        assertThat(onlyReason("{\"tag\":\"a\"")).isEqualTo(RejectReason.MALFORMED);
+        assertThat(onlyReason("[{\"tag\":\"a\"")).isEqualTo(RejectReason.MALFORMED);
     }
 
     @Test

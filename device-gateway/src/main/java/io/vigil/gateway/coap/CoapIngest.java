@@ -53,14 +53,18 @@ public final class CoapIngest implements AutoCloseable {
             server.addEndpoint(plain);
         }
         if (registry != null) {
+            WrongKeyAlerts wrongKeys = new WrongKeyAlerts();
             DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(coap)
                     .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
                     .setAddress(new InetSocketAddress(config.coapHost(), config.coapsPort()))
                     .setAdvancedPskStore(new RegistryPskStore(registry))
+                    .setConnectionListener(wrongKeys)
                     .build();
+            DTLSConnector connector = new DTLSConnector(dtls);
+            wrongKeys.attach(connector);
             secure = new CoapEndpoint.Builder()
                     .setConfiguration(coap)
-                    .setConnector(new DTLSConnector(dtls))
+                    .setConnector(connector)
                     .build();
             server.addEndpoint(secure);
         }

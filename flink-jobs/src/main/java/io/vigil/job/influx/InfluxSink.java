@@ -67,7 +67,7 @@ public final class InfluxSink<T> implements Sink<T> {
             var metrics = context.metricGroup();
             this.influx = new InfluxWriter(settings, metrics.counter("influxPointsWritten"),
                     metrics.counter("influxWriteErrors"), metrics.histogram("influxWriteLatencyMs",
-                            new DescriptiveStatisticsHistogram(LATENCY_WINDOW)));
+                            new DescriptiveStatisticsHistogram(LATENCY_WINDOW)), format.precision());
             this.storeLatencyMs = metrics.histogram("storeLatencyMs",
                     new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
             this.skipped = metrics.counter("influxPointsSkipped");

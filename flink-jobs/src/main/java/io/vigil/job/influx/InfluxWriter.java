@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -24,6 +25,7 @@ public final class InfluxWriter {
     private final Counter pointsWritten;
     private final Histogram writeLatencyMs;
     private final RetryingHttp http;
+    private final String precision;
     private final StringBuilder buffer = new StringBuilder();
     private int buffered;
 
@@ -33,6 +35,16 @@ public final class InfluxWriter {
 
     /** {@code writeLatencyMs}: how long each accepted write took, retries included. */
     public InfluxWriter(InfluxSettings settings, Counter pointsWritten, Counter writeErrors, Histogram writeLatencyMs) {
+        this(settings, pointsWritten, writeErrors, writeLatencyMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code precision}: the unit of the points' times, {@link TimeUnit#MILLISECONDS} or {@link TimeUnit#NANOSECONDS}. */
+    public InfluxWriter(InfluxSettings settings, Counter pointsWritten, Counter writeErrors, Histogram writeLatencyMs,
+                        TimeUnit precision) {
+        if (precision != TimeUnit.MILLISECONDS && precision != TimeUnit.NANOSECONDS) {
+            throw new IllegalArgumentException("precision must be ms or ns: " + precision);
+        }
+        this.precision = precision == TimeUnit.MILLISECONDS ? "ms" : "ns";
         this.settings = settings;
         this.pointsWritten = pointsWritten;
         this.writeLatencyMs = writeLatencyMs;
@@ -60,7 +72,7 @@ public final class InfluxWriter {
         }
         long start = System.nanoTime();
         send("write of " + buffered + " points", URI.create(settings.url() + "/write?db=" + encode(settings.database())
-                + "&precision=ms"), buffer.toString());
+                + "&precision=" + precision), buffer.toString());
         writeLatencyMs.update((System.nanoTime() - start) / 1_000_000);
         pointsWritten.inc(buffered);
         buffer.setLength(0);

@@ -23,18 +23,21 @@ public final class LineFormats {
 
     /** {@code readings,device=..,site=..,zone=..,metric=..,unit=.. value=..}; non-finite values cannot be stored. */
     public static LineFormat<Reading> readings() {
-        return r -> {
+        return LineFormat.inNanoseconds(r -> {
             if (!Double.isFinite(r.value())) {
                 return null;
             }
-            Point.Builder p = Point.measurement(READINGS).time(r.eventTime(), TimeUnit.MILLISECONDS);
+            Point.Builder p = Point.measurement(READINGS);
+            if (!storeTime(p, r.eventTime(), r.eventNanos())) {
+                return null;
+            }
             tag(p, "device", r.deviceId());
             tag(p, "site", r.site());
             tag(p, "zone", r.zone());
             tag(p, "metric", r.metric());
             tag(p, "unit", r.unit());
-            return p.addField("value", r.value()).build().lineProtocol(TimeUnit.MILLISECONDS);
-        };
+            return p.addField("value", r.value()).build().lineProtocol(TimeUnit.NANOSECONDS);
+        });
     }
 
     /**
@@ -43,18 +46,21 @@ public final class LineFormats {
      * {@code value}.
      */
     public static LineFormat<AnomalyScore> anomalyScores() {
-        return s -> {
+        return LineFormat.inNanoseconds(s -> {
             if (!Double.isFinite(s.score())) {
                 return null;
             }
-            Point.Builder p = Point.measurement(READINGS).time(s.eventTime(), TimeUnit.MILLISECONDS);
+            Point.Builder p = Point.measurement(READINGS);
+            if (!storeTime(p, s.eventTime(), s.eventNanos())) {
+                return null;
+            }
             tag(p, "device", s.deviceId());
             tag(p, "site", s.site());
             tag(p, "zone", s.zone());
             tag(p, "metric", s.metric());
             tag(p, "unit", s.unit());
-            return p.addField(ANOMALY_SCORE, s.score()).build().lineProtocol(TimeUnit.MILLISECONDS);
-        };
+            return p.addField(ANOMALY_SCORE, s.score()).build().lineProtocol(TimeUnit.NANOSECONDS);
+        });
     }
 
     /** One point per incident transition, tagged by phase so the transitions of one incident coexist. */
@@ -114,6 +120,19 @@ public final class LineFormats {
             p.addField("detail", e.detail() == null ? "" : e.detail());
             return p.build().lineProtocol(TimeUnit.MILLISECONDS);
         };
+    }
+
+    /**
+     * A reading's point time in nanoseconds: its millisecond plus the sub-millisecond part the gateway gave it (so two
+     * readings of a series received in one millisecond stay two points). False when the time lies beyond what
+     * InfluxDB can store (after 2262).
+     */
+    private static boolean storeTime(Point.Builder p, long eventTime, int eventNanos) {
+        if (eventTime > (Long.MAX_VALUE - eventNanos) / Reading.NANOS_PER_MILLI) {
+            return false;
+        }
+        p.time(eventTime * Reading.NANOS_PER_MILLI + eventNanos, TimeUnit.NANOSECONDS);
+        return true;
     }
 
     private static void optional(Point.Builder p, String field, Long value) {

@@ -185,7 +185,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             score = s.model.update(t, r.value());
             if (scoring) {
                 ctx.output(SCORES, new AnomalyScore(r.deviceId(), r.site(), r.zone(), r.metric(), t, r.value(), score,
-                        r.unit()));
+                        r.unit(), r.eventNanos()));
             }
         }
         for (Rule rule : matching) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
 import io.vigil.common.serde.Json;
+import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.stack.InfluxServer;
 import io.vigil.stack.LocalStack;
 import io.vigil.job.http.HttpOutcome;
@@ -76,6 +77,37 @@ class InfluxSinkTest {
     }
 
     @Test
+    void readingsOfOneSeriesInOneMillisecondStayDistinctPointsAndTheirScoresJoinThem() throws Exception {
+        List<Reading> readings = new ArrayList<>();
+        long ms = 1_700_000_000_000L;
+        for (int i = 0; i < 25; i++) {
+            // as the gateway stamps readings without a time of their own: the receive ms plus a unique part
+            readings.add(new Reading("dev-1", "site a", "zone,1", "water_level", i, "m", ms, ms, Protocol.MQTT,
+                    null, 1 + i * 1000));
+        }
+        InfluxSettings settings = settings("burst", 10);
+
+        runJob(readings, settings);
+        assertThat(count("burst", "readings")).isEqualTo(25);
+        runJob(readings, settings);
+        assertThat(count("burst", "readings")).as("a replay overwrites its points").isEqualTo(25);
+
+        LineFormat<AnomalyScore> scores = LineFormats.anomalyScores();
+        InfluxWriter writer = new InfluxWriter(settings, new SimpleCounter(), new SimpleCounter(),
+                new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1), scores.precision());
+        for (Reading r : readings) {
+            writer.add(scores.line(new AnomalyScore(r.deviceId(), r.site(), r.zone(), r.metric(), r.eventTime(),
+                    r.value(), 0.5, r.unit(), r.eventNanos())));
+        }
+        writer.flush();
+        List<JsonNode> rows = values(influx.query("burst", "SELECT value, anomaly_score FROM readings ORDER BY time"));
+        assertThat(rows).hasSize(25).allSatisfy(row -> {
+            assertThat(row.get(1).isNumber()).as("value in %s", row).isTrue();
+            assertThat(row.get(2).asDouble()).as("anomaly_score in %s", row).isEqualTo(0.5);
+        });
+    }
+
+    @Test
     void anomalyScoresLandInTheReadingsOwnPointsNextToTheValue() throws Exception {
         List<Reading> readings = new ArrayList<>();
         // in time order, as a live stream would be: each series is scored in its own order
@@ -115,7 +147,8 @@ class InfluxSinkTest {
     void keepsPointsWhileInfluxIsDownAndWritesThemWhenItIsBack() throws Exception {
         SimpleCounter written = new SimpleCounter();
         SimpleCounter errors = new SimpleCounter();
-        InfluxWriter writer = new InfluxWriter(settings("outage", 1000), written, errors);
+        InfluxWriter writer = new InfluxWriter(settings("outage", 1000), written, errors,
+                new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1), LineFormats.readings().precision());
         writer.createDatabase();
         influx.close();
         try {
