@@ -14,7 +14,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.util.Collector;
 
 /**
- * The {@code anomaly} rule kind: its own {@link AnomalyModel} per rule and series, with the default settings, so
+ * The {@code anomaly} rule kind: its own {@link SeriesAnomaly} per rule and series, with the default settings, so
  * it sees the same readings in the same order as the {@link AnomalyScorer} and its score equals the stored one.
  * WARN from the rule's {@code warn} score, ALARM (held open) from its {@code level}, cleared below the level.
  */
@@ -49,8 +49,8 @@ public final class AnomalyDetector extends EventTimeDetector {
         if (a == null) {
             return;
         }
-        AnomalyModel m = AnomalyModel.fromBytes(settings, model.value());
-        double score = m.update(r.eventTime(), r.value());
+        SeriesAnomaly m = SeriesAnomaly.fromBytes(settings, model.value());
+        double score = m.update(r.eventTime(), r.value()).score();
         model.update(m.toBytes());
         Level level = score >= a.level() ? Level.ALARM
                 : a.warn() != null && score >= a.warn() ? Level.WARN : Level.NORMAL;

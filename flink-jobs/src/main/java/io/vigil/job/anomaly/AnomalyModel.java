@@ -44,6 +44,8 @@ public final class AnomalyModel {
     private static final double STUCK_HIGH = 8;
     private static final double REPEAT_RATE_MIN = 0.01;
     private static final double REPEAT_RATE_ALPHA = 0.01;
+    /** Beyond this (a tail probability of 10^-100) a surprise says nothing more. */
+    private static final double MAX_SURPRISE = 100;
     /** A pause longer than this many usual intervals (and than the level half-life) is a gap. */
     private static final double GAP_INTERVALS = 3;
     private static final double INTERVAL_ALPHA = 0.05;
@@ -160,10 +162,12 @@ public final class AnomalyModel {
         }
         {
             double absRes = Math.abs(residual);
-            double limit = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : SCALE_CLIP * sigma;
+            // after a recognised jump the old noise level says nothing (a series that sat still has none at all)
+            double limit = seen <= settings.warmUp() || shifting ? Double.POSITIVE_INFINITY : SCALE_CLIP * sigma;
             scale += Math.max(alpha(dt, settings.scaleHalfLife().toMillis()), warm) * (Math.min(absRes, limit) - scale);
         }
-        double usualLimit = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : 2 * SHIFT_LOW * usualRecentMean;
+        double usualLimit = seen <= settings.warmUp() || shifting ? Double.POSITIVE_INFINITY
+                : 2 * SHIFT_LOW * usualRecentMean;
         usualRecentMean += Math.max(alpha(dt, settings.scaleHalfLife().toMillis()), warm)
                 * (Math.min(Math.abs(recentMean), usualLimit) - usualRecentMean);
         fastScale += Math.max(alpha(dt, settings.fastScaleHalfLife().toMillis()), warm)
@@ -302,7 +306,8 @@ public final class AnomalyModel {
 
     /**
      * The five detectors' statistics on one scale, unclamped: each maps its "unremarkable" end to 4 and its
-     * "certain" end to 7, the spike detector's −log10 tail probability scale. Their maximum is continuous, so
+     * "certain" end to 7 on the spike detector's −log10 tail probability scale, and their maximum is expressed as
+     * the |z| of a normal variable with that tail probability. Their maximum is continuous, so
      * its own distribution per series can be learnt ({@link SeriesAnomaly}), which the clamped score cannot.
      */
     private static double surprise(double absZ, double shiftRatio, double departure, double ratio, double stuck) {
@@ -311,7 +316,10 @@ public final class AnomalyModel {
         double drift = rescale(departure, DRIFT_LOW, DRIFT_HIGH);
         double variance = rescale(ratio, VARIANCE_LOW, VARIANCE_HIGH);
         double repeat = rescale(stuck, STUCK_LOW, STUCK_HIGH);
-        return Math.max(Math.max(Math.max(spike, shift), drift), Math.max(variance, repeat));
+        double log10Tail = Math.min(MAX_SURPRISE,
+                Math.max(Math.max(Math.max(spike, shift), drift), Math.max(variance, repeat)));
+        // as the |z| of a normal variable with that tail: tails grow linearly on this scale, not quadratically
+        return Math.sqrt(2 * Math.log(10) * Math.max(0, log10Tail));
     }
 
     private static double rescale(double x, double low, double high) {
@@ -319,12 +327,17 @@ public final class AnomalyModel {
     }
 
     /**
-     * The raw surprise of the last reading: the detectors' statistics on the spike detector's −log10 tail scale
+     * The raw surprise of the last reading: the strongest detector's statistic as an equivalent normal |z|
      * (0 for a reading that (re)started the model). Uncalibrated; {@link SeriesAnomaly} judges it against the
      * series' own past surprises.
      */
     public double surprise() {
         return lastSurprise;
+    }
+
+    /** The usual time between readings in ms (0 before the second reading). */
+    public double usualInterval() {
+        return interval;
     }
 
     /** The score of the last reading (0 before any). */

@@ -17,7 +17,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Scores every reading of a series (key {@code deviceId/metric}) with its {@link AnomalyModel}. Like the
+ * Scores every reading of a series (key {@code deviceId/metric}) with its {@link SeriesAnomaly} (calibrated score). Like the
  * detectors, it buffers a reading until the watermark passes it and scores in timestamp order (ties in arrival
  * order), so live input, replays and backtests give the same scores; a reading already behind the watermark is
  * late: counted, not scored. A series silent for {@link AnomalySettings#forgetAfter} loses its model (one forget
@@ -81,9 +81,9 @@ public final class AnomalyScorer extends KeyedProcessFunction<String, Reading, A
             return;
         }
         pending.remove(ts);
-        AnomalyModel m = AnomalyModel.fromBytes(settings, model.value());
+        SeriesAnomaly m = SeriesAnomaly.fromBytes(settings, model.value());
         for (Reading r : due) {
-            out.collect(score(r, m.update(r.eventTime(), r.value())));
+            out.collect(score(r, m.update(r.eventTime(), r.value()).score()));
         }
         model.update(m.toBytes());
         forget.update(LazyForget.used(f, ts, after, ctx.timerService(), at -> !pending.contains(at)));

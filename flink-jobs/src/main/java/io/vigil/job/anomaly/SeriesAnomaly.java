@@ -1,72 +1,72 @@
 package io.vigil.job.anomaly;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
- * What a duty officer sees of one series' {@link AnomalyModel} (docs/anomaly.md): the model's raw surprise judged
- * against the series' own past surprises (the "anomaly likelihood" of Ahmad et al. 2017, here with exponentially
- * weighted moments of the surprise), so a noisy series and a quiet one alarm equally rarely; and incident onsets
- * with a refractory period, so one anomaly pages once.
+ * What a duty officer sees of one series' {@link AnomalyModel} (docs/anomaly.md). The model's raw surprise is
+ * judged against the series' own past surprises ({@link SurpriseTail}: the "anomaly likelihood" idea of Ahmad et
+ * al. 2017, with a peaks-over-threshold tail so that heavy-tailed series are judged fairly), and turned into how
+ * often a surprise this large would occur by chance: a reading is anomalous when that is less than once per
+ * {@link #RARITY_MS} of the series' own readings. A value beyond everything the series has shown so far is strong
+ * evidence by itself. Incidents open on the onset of an anomalous spell, then the series stays quiet for a
+ * refractory period unless the evidence gets clearly stronger.
  *
  * <p>Per reading, {@link #update} returns an {@link Assessment}: the calibrated {@code score} in [0, 1] (0.5 = the
- * alarm threshold, in the extreme tail of the series' own surprises; what dashboards plot) and {@code onset}, true
- * on the one reading where an incident should open. Causal: each reading is judged on earlier readings only, so the
- * same readings in the same order give the same assessments live and replayed. Constant memory:
- * {@link #toBytes} is {@value #STATE_BYTES} bytes.
+ * alarm threshold; what dashboards plot) and {@code onset}, true on the one reading where an incident should open.
+ * Causal: each reading is judged on earlier readings only, so the same readings in the same order give the same
+ * assessments live and replayed. Constant memory: {@link #toBytes} is {@value #STATE_BYTES} bytes.
  */
 public final class SeriesAnomaly {
     /**
-     * @param score calibrated anomaly score in [0, 1]; at or above 0.5 the reading is anomalous for this series
-     * @param onset this reading starts an incident (the first anomalous reading after a quiet spell, or one whose
-     *              evidence is clearly stronger than the last onset's within the refractory period)
+     * @param score calibrated anomaly score in [0, 1]; at or above {@link #ANOMALOUS} the reading is anomalous for
+     *              this series (0.5: as rare as the alarm rarity; 1: a hundred times rarer)
+     * @param onset this reading starts an incident: the first anomalous reading after a quiet spell (no onset
+     *              within the refractory period unless the evidence is clearly stronger than the last onset's)
      */
     public record Assessment(double score, boolean onset) {
         public static final double ANOMALOUS = 0.5;
     }
 
-    static final int STATE_BYTES = AnomalyModel.STATE_BYTES + 1 + 8 * 4 + 8 * 4 + 4 * 2 + 1;
+    static final int STATE_BYTES = AnomalyModel.STATE_BYTES + 1 + 8 * 3 + 8 * 5 + 4 * 2 + 1 + SurpriseTail.BYTES;
     private static final byte VERSION = 1;
     private static final long NEVER = Long.MIN_VALUE;
-    private static final long MINUTE_MS = 60_000L;
-    private static final long HOUR_MS = 60 * MINUTE_MS;
+    private static final long HOUR_MS = 3_600_000L;
+    private static final long DAY_MS = 24 * HOUR_MS;
     /** Warm-up: no score before this many readings AND this much event time since the series (re)started. */
     static final int WARM_UP_READINGS = 60;
     static final long WARM_UP_MS = 2 * HOUR_MS;
-    /** Memory of the surprise distribution: a running mean over the first readings, then this many readings. */
-    static final int SURPRISE_MEMORY = 2000;
-    /** A surprise counts at most this many usual deviations above the mean when learning, so alarms stay rare. */
-    static final double LEARN_CLIP = 4;
-    /** Smallest usual deviation of the surprise: a series that never surprised still needs real evidence. */
-    static final double MIN_DEVIATION = 0.2;
-    /** Evidence (surprise above its mean in usual deviations) at which the score reaches 0.5, and its ramp width. */
-    static final double ALARM_EVIDENCE = 12;
-    static final double EVIDENCE_WIDTH = 6;
-    /** An anomalous spell goes on while the evidence stays above this. */
-    static final double CONTINUE_EVIDENCE = 5;
-    /** A value beyond the series' whole range so far by this share of the range is evidence on its own. */
-    static final double RANGE_MARGIN = 0.2;
-    static final double RANGE_EVIDENCE = ALARM_EVIDENCE + EVIDENCE_WIDTH / 2;
+    /** Anomalous: a surprise this large is expected less than once in this much of the series' readings. */
+    static final long RARITY_MS = 30 * DAY_MS;
+    /** Score per decade of rarity beyond the alarm rarity (0.5 at the alarm rarity, 1 at a hundred times it). */
+    static final double SCORE_PER_DECADE = 0.25;
+    /** An anomalous spell goes on while the surprise is at most this many decades more common than the rarity. */
+    static final double CONTINUE_DECADES = -1.5;
     /**
-     * After an onset no other for this long and this many readings, unless the evidence is this many times the
-     * strongest of the spell that paged.
+     * A value beyond the series' whole range so far by this share of the range is this many decades beyond the
+     * alarm rarity, once the range has been watched for this many readings and this long.
      */
+    static final double RANGE_MARGIN = 0.2;
+    static final double RANGE_DECADES = 1;
+    static final int RANGE_READINGS = 120;
+    static final long RANGE_MS = 6 * HOUR_MS;
+    /** After an onset no other for this long and this many readings, unless this many decades rarer. */
     static final long REFRACTORY_MS = 6 * HOUR_MS;
     static final int REFRACTORY_READINGS = 12;
-    static final double STRONGER = 2;
+    static final double STRONGER_DECADES = 1;
 
     private final AnomalySettings settings;
     private final AnomalyModel model;
+    private SurpriseTail tail = new SurpriseTail();
     private long since = NEVER;
     private long lastTime = NEVER;
     private long lastOnset = NEVER;
-    private double mean;
-    private double deviation;
     private double min;
     private double max;
-    /** The strongest evidence of the current spell, or of the last onset's one once it ended. */
+    /** The strongest evidence (decades beyond the alarm rarity) of the current spell or the last onset's. */
     private double strongest;
     private double lastScore;
-    private int learnt;
+    private double lastEvidence;
     private int count;
     private int sinceOnset;
     private boolean spell;
@@ -91,23 +91,23 @@ public final class SeriesAnomaly {
         sinceOnset = Math.min(sinceOnset + 1, 1 << 30);
         double surprise = model.surprise();
         boolean warm = count < WARM_UP_READINGS || time - since < WARM_UP_MS;
-        double deviationNow = Math.max(deviation, MIN_DEVIATION);
-        double evidence = (surprise - mean) / deviationNow;
+        double interval = Math.max(model.usualInterval(), 1);
+        double evidence = Math.log10(interval / RARITY_MS) - tail.log10Tail(surprise);
         double range = max - min;
-        boolean beyond = value > max + RANGE_MARGIN * range || value < min - RANGE_MARGIN * range;
-        if (beyond && range > 0) {
-            evidence = Math.max(evidence, RANGE_EVIDENCE);
+        boolean rangeKnown = count >= RANGE_READINGS && time - since >= RANGE_MS && range > 0;
+        if (rangeKnown && (value > max + RANGE_MARGIN * range || value < min - RANGE_MARGIN * range)) {
+            evidence = Math.max(evidence, RANGE_DECADES);
         }
         double score = 0;
         boolean onset = false;
         if (!warm) {
-            score = clamp(0.5 + (evidence - ALARM_EVIDENCE) / EVIDENCE_WIDTH, 0, 1);
-            boolean anomalous = score >= Assessment.ANOMALOUS || spell && evidence >= CONTINUE_EVIDENCE;
+            score = clamp(Assessment.ANOMALOUS + SCORE_PER_DECADE * evidence, 0, 1);
+            boolean anomalous = evidence >= 0 || spell && evidence >= CONTINUE_DECADES;
             if (anomalous) {
                 score = Math.max(score, Assessment.ANOMALOUS);
                 boolean quiet = lastOnset == NEVER
                         || time - lastOnset >= REFRACTORY_MS && sinceOnset > REFRACTORY_READINGS;
-                onset = !spell && quiet || evidence >= STRONGER * strongest;
+                onset = !spell && (quiet || evidence >= strongest + STRONGER_DECADES);
                 strongest = Math.max(strongest, evidence);
             }
             spell = anomalous;
@@ -117,35 +117,24 @@ public final class SeriesAnomaly {
             sinceOnset = 0;
             strongest = evidence;
         }
-        learn(surprise, value);
+        if (count > settings.warmUp()) {
+            tail.learn(surprise, evidence >= 0); // the model's own first surprises say nothing about the series
+        }
+        min = Math.min(min, value);
+        max = Math.max(max, value);
         lastScore = score;
+        lastEvidence = evidence;
         return new Assessment(score, onset);
     }
 
-    private void learn(double surprise, double value) {
-        min = Math.min(min, value);
-        max = Math.max(max, value);
-        if (count <= settings.warmUp()) {
-            return; // the model's own first surprises say nothing about the series
-        }
-        learnt = Math.min(learnt + 1, SURPRISE_MEMORY);
-        double alpha = 1.0 / learnt;
-        double clipped = learnt > 1 ? Math.min(surprise, mean + LEARN_CLIP * Math.max(deviation, MIN_DEVIATION))
-                : surprise;
-        mean += alpha * (clipped - mean);
-        deviation += alpha * (Math.abs(clipped - mean) - deviation);
-    }
-
     private void restart(long time, double value) {
+        tail = new SurpriseTail();
         since = time;
         lastOnset = NEVER;
-        mean = 0;
-        deviation = 0;
         min = value;
         max = value;
         strongest = 0;
         lastScore = 0;
-        learnt = 0;
         count = 0;
         sinceOnset = 1 << 30;
         spell = false;
@@ -160,14 +149,19 @@ public final class SeriesAnomaly {
         return lastScore;
     }
 
+    /** Decades of rarity beyond the alarm rarity of the last reading: for tests and tuning. */
+    double lastEvidence() {
+        return lastEvidence;
+    }
+
     /** The state in {@value #STATE_BYTES} bytes (the model's, then the calibration's), for Flink state. */
     public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(STATE_BYTES);
         b.put(model.toBytes()).put(VERSION);
-        b.putLong(since).putLong(lastTime).putLong(lastOnset).putLong(learnt);
-        b.putDouble(mean).putDouble(deviation).putDouble(min).putDouble(max);
-        b.putDouble(strongest).putDouble(lastScore);
+        b.putLong(since).putLong(lastTime).putLong(lastOnset);
+        b.putDouble(min).putDouble(max).putDouble(strongest).putDouble(lastScore).putDouble(lastEvidence);
         b.putInt(count).putInt(sinceOnset).put((byte) (spell ? 1 : 0));
+        tail.write(b);
         return b.array();
     }
 
@@ -179,22 +173,21 @@ public final class SeriesAnomaly {
         if (bytes.length != STATE_BYTES || bytes[AnomalyModel.STATE_BYTES] != VERSION) {
             throw new IllegalArgumentException("unknown series anomaly state: " + bytes.length + " bytes");
         }
-        byte[] modelBytes = java.util.Arrays.copyOf(bytes, AnomalyModel.STATE_BYTES);
-        SeriesAnomaly s = new SeriesAnomaly(settings, AnomalyModel.fromBytes(settings, modelBytes));
+        SeriesAnomaly s = new SeriesAnomaly(settings,
+                AnomalyModel.fromBytes(settings, Arrays.copyOf(bytes, AnomalyModel.STATE_BYTES)));
         ByteBuffer b = ByteBuffer.wrap(bytes, AnomalyModel.STATE_BYTES + 1, STATE_BYTES - AnomalyModel.STATE_BYTES - 1);
         s.since = b.getLong();
         s.lastTime = b.getLong();
         s.lastOnset = b.getLong();
-        s.learnt = (int) b.getLong();
-        s.mean = b.getDouble();
-        s.deviation = b.getDouble();
         s.min = b.getDouble();
         s.max = b.getDouble();
         s.strongest = b.getDouble();
         s.lastScore = b.getDouble();
+        s.lastEvidence = b.getDouble();
         s.count = b.getInt();
         s.sinceOnset = b.getInt();
         s.spell = b.get() == 1;
+        s.tail = SurpriseTail.read(b);
         return s;
     }
 }

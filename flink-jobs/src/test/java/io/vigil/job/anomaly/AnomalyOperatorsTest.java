@@ -56,11 +56,12 @@ class AnomalyOperatorsTest {
         List<AnomalyScore> out = h.extractOutputValues();
         assertThat(out).extracting(AnomalyScore::eventTime)
                 .containsExactlyElementsOf(readings.stream().map(Reading::eventTime).toList());
-        AnomalyModel alone = new AnomalyModel(SETTINGS);
+        SeriesAnomaly alone = new SeriesAnomaly(SETTINGS);
         for (int i = 0; i < readings.size(); i++) {
-            assertThat(out.get(i).score()).isEqualTo(alone.update(readings.get(i).eventTime(), readings.get(i).value()));
+            assertThat(out.get(i).score())
+                    .isEqualTo(alone.update(readings.get(i).eventTime(), readings.get(i).value()).score());
         }
-        assertThat(out.get(out.size() - 1).score()).as("the spike").isGreaterThanOrEqualTo(0.95);
+        assertThat(out.get(out.size() - 1).score()).as("the spike").isGreaterThanOrEqualTo(SeriesAnomaly.Assessment.ANOMALOUS);
         assertThat(out.get(0)).isEqualTo(new AnomalyScore("gauge-1", "delta", "river-north", "water_level", T0,
                 readings.get(0).value(), 0.0, "m"));
 
@@ -78,7 +79,7 @@ class AnomalyOperatorsTest {
     @Test
     void theDetectorWarnsAndAlarmsOnTheSameScoresAsTheScorer() throws Exception {
         Rule rule = new Rule("odd", "water_level", Glob.ANY, Glob.ANY,
-                List.of(new Anomaly(0.95, 0.5, Duration.ZERO, Duration.ofMinutes(1))), "warning", "{rule}", "{value}",
+                List.of(new Anomaly(0.6, 0.3, Duration.ZERO, Duration.ofMinutes(1))), "warning", "{rule}", "{value}",
                 null, null);
         RuleSet rules = RuleSet.of(rule);
         KeyedBroadcastOperatorTestHarness<String, RuleReading, RulesUpdate, Signal> h =
@@ -86,13 +87,13 @@ class AnomalyOperatorsTest {
                         RuleReading::key, Types.STRING, LiveRules.STATE);
         h.processBroadcastWatermark(Long.MAX_VALUE); // as in the job: the rules input never holds event time back
         List<Reading> readings = gauge(200);
-        AnomalyModel alone = new AnomalyModel(SETTINGS);
+        SeriesAnomaly alone = new SeriesAnomaly(SETTINGS);
         for (Reading r : readings) {
             h.processElement(new RuleReading("odd", r), r.eventTime());
             h.processWatermark(r.eventTime());
-            double score = alone.update(r.eventTime(), r.value());
+            double score = alone.update(r.eventTime(), r.value()).score();
             Signal s = h.extractOutputValues().get(h.extractOutputValues().size() - 1);
-            Level expected = score >= 0.95 ? Level.ALARM : score >= 0.5 ? Level.WARN : Level.NORMAL;
+            Level expected = score >= 0.6 ? Level.ALARM : score >= 0.3 ? Level.WARN : Level.NORMAL;
             assertThat(s.level()).isEqualTo(expected);
             assertThat(s.cleared()).isEqualTo(expected != Level.ALARM);
         }
@@ -101,7 +102,7 @@ class AnomalyOperatorsTest {
         Signal last = out.get(out.size() - 1);
         assertThat(last.level()).isEqualTo(Level.ALARM);
         assertThat(last.detector()).isEqualTo("anomaly");
-        assertThat(last.limit()).isEqualTo(0.95);
+        assertThat(last.limit()).isEqualTo(0.6);
         assertThat(last.value()).isEqualTo(9.0);
         // the pending buffer is empty: the model and the forget timer remain, and go after forgetAfter
         assertThat(keyedStateEntries(h)).isEqualTo(2);
