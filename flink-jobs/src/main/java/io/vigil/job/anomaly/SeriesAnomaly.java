@@ -54,6 +54,8 @@ public final class SeriesAnomaly {
     static final long REFRACTORY_MS = 6 * HOUR_MS;
     static final int REFRACTORY_READINGS = 12;
     static final double STRONGER_DECADES = 1;
+    /** A surprise this close to anomalous is learnt as a capped peak: a lasting anomaly must not teach itself. */
+    static final double LEARN_AS_ANOMALY = -1;
 
     private final AnomalySettings settings;
     private final AnomalyModel model;
@@ -117,8 +119,8 @@ public final class SeriesAnomaly {
             sinceOnset = 0;
             strongest = evidence;
         }
-        if (count > settings.warmUp()) {
-            tail.learn(surprise, evidence >= 0); // the model's own first surprises say nothing about the series
+        if (count > settings.warmUp()) { // the model's own first surprises say nothing about the series
+            tail.learn(surprise, evidence >= LEARN_AS_ANOMALY);
         }
         min = Math.min(min, value);
         max = Math.max(max, value);

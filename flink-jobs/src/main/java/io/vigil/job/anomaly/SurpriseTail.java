@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * How rare a raw surprise is for one series: a streaming peaks-over-threshold model of the upper tail of its own
  * surprises (extreme value theory as in SPOT, Siffer et al. 2017, but with constant memory). Surprises above a
- * moving threshold (mean + 3 usual deviations, exponentially weighted) are peaks; their excesses are fitted with a
+ * moving threshold (mean + 2.5 usual deviations, exponentially weighted) are peaks; their excesses are fitted with a
  * generalised Pareto distribution by the method of moments from exponentially weighted first and second moments,
  * and the share of readings above the threshold is an exponentially weighted rate. The tail probability of a
  * surprise s above the threshold is rate × (1 + ξ (s − t) / σ)^(−1/ξ). A prior of a few heavy-tailed peaks keeps
@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
 final class SurpriseTail {
     static final int BYTES = 8 * 5 + 4 * 2;
     /** The threshold in usual deviations above the mean surprise. */
-    private static final double THRESHOLD_DEVIATIONS = 3;
+    private static final double THRESHOLD_DEVIATIONS = 2.5;
     /** Memory of the surprise's mean, deviation and exceedance rate, in readings. */
     private static final int MEMORY = 5000;
     /** Memory of the excesses' moments, in peaks. */
