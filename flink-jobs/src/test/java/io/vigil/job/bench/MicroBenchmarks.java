@@ -1,11 +1,12 @@
 package io.vigil.job.bench;
 
+import io.vigil.job.anomaly.AnomalyModelBenchmark;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Entry point of {@code bin/bench-micro}: the decoder and detector benchmarks, with JMH's own command-line options
+ * Entry point of {@code bin/bench-micro}: the decoder, detector and anomaly model benchmarks, with JMH's own command-line options
  * (e.g. {@code DecoderBenchmark} to run one class, {@code -p step=threshold} for one detector, {@code -wi 5 -i 10}
  * for longer runs than the short defaults).
  */
@@ -17,7 +18,8 @@ public final class MicroBenchmarks {
         OptionsBuilder options = new OptionsBuilder();
         options.parent(cli);
         if (cli.getIncludes().isEmpty()) {
-            options.include(DecoderBenchmark.class.getSimpleName()).include(DetectorBenchmark.class.getSimpleName());
+            options.include(DecoderBenchmark.class.getSimpleName()).include(DetectorBenchmark.class.getSimpleName())
+                    .include(AnomalyModelBenchmark.class.getSimpleName());
         }
         new Runner(options.build()).run();
     }
