@@ -28,7 +28,7 @@ public final class SeriesAnomaly {
         public static final double ANOMALOUS = 0.5;
     }
 
-    static final int STATE_BYTES = AnomalyModel.STATE_BYTES + 1 + 8 * 3 + 8 * 5 + 4 * 2 + 1 + SurpriseTail.BYTES;
+    static final int STATE_BYTES = AnomalyModel.STATE_BYTES + 1 + 8 * 3 + 8 * 5 + 4 * 2 + 2 + SurpriseTail.BYTES;
     private static final byte VERSION = 1;
     private static final long NEVER = Long.MIN_VALUE;
     private static final long HOUR_MS = 3_600_000L;
@@ -54,8 +54,14 @@ public final class SeriesAnomaly {
     static final long REFRACTORY_MS = 6 * HOUR_MS;
     static final int REFRACTORY_READINGS = 12;
     static final double STRONGER_DECADES = 1;
-    /** A surprise this close to anomalous is learnt as a capped peak: a lasting anomaly must not teach itself. */
+    /**
+     * A surprise this close to anomalous is learnt as a capped peak: at most {@link #FIRST_EXCESSES} mean excesses
+     * above the tail's threshold for the first of a run, {@link #RUN_EXCESSES} for the rest. A lasting anomaly must
+     * not teach the tail that it is normal, while recurring short bursts should become normal after a while.
+     */
     static final double LEARN_AS_ANOMALY = -1;
+    static final double FIRST_EXCESSES = 10;
+    static final double RUN_EXCESSES = 3;
 
     private final AnomalySettings settings;
     private final AnomalyModel model;
@@ -72,6 +78,7 @@ public final class SeriesAnomaly {
     private int count;
     private int sinceOnset;
     private boolean spell;
+    private boolean wasNear;
 
     public SeriesAnomaly(AnomalySettings settings) {
         this(settings, new AnomalyModel(settings));
@@ -119,9 +126,11 @@ public final class SeriesAnomaly {
             sinceOnset = 0;
             strongest = evidence;
         }
+        boolean near = evidence >= LEARN_AS_ANOMALY;
         if (count > settings.warmUp()) { // the model's own first surprises say nothing about the series
-            tail.learn(surprise, evidence >= LEARN_AS_ANOMALY);
+            tail.learn(surprise, !near ? Double.POSITIVE_INFINITY : wasNear ? RUN_EXCESSES : FIRST_EXCESSES);
         }
+        wasNear = near;
         min = Math.min(min, value);
         max = Math.max(max, value);
         lastScore = score;
@@ -140,6 +149,7 @@ public final class SeriesAnomaly {
         count = 0;
         sinceOnset = 1 << 30;
         spell = false;
+        wasNear = false;
     }
 
     private static double clamp(double x, double low, double high) {
@@ -162,7 +172,7 @@ public final class SeriesAnomaly {
         b.put(model.toBytes()).put(VERSION);
         b.putLong(since).putLong(lastTime).putLong(lastOnset);
         b.putDouble(min).putDouble(max).putDouble(strongest).putDouble(lastScore).putDouble(lastEvidence);
-        b.putInt(count).putInt(sinceOnset).put((byte) (spell ? 1 : 0));
+        b.putInt(count).putInt(sinceOnset).put((byte) (spell ? 1 : 0)).put((byte) (wasNear ? 1 : 0));
         tail.write(b);
         return b.array();
     }
@@ -189,6 +199,7 @@ public final class SeriesAnomaly {
         s.count = b.getInt();
         s.sinceOnset = b.getInt();
         s.spell = b.get() == 1;
+        s.wasNear = b.get() == 1;
         s.tail = SurpriseTail.read(b);
         return s;
     }

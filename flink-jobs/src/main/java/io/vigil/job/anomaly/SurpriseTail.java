@@ -26,7 +26,6 @@ final class SurpriseTail {
     private static final int PRIOR_READINGS = 50;
     private static final double PRIOR_RATE = 0.02;
     private static final double MIN_DEVIATION = 0.1;
-    private static final double ANOMALY_EXCESSES = 3;
     private static final double MAX_SHAPE = 0.45;
     private static final double MIN_SHAPE = 0;
 
@@ -66,12 +65,13 @@ final class SurpriseTail {
     }
 
     /**
-     * Learns from a surprise. An anomalous one counts as a large but ordinary peak: alarms must not teach the tail
-     * at once that they are normal, yet a series whose new normal keeps alarming is learnt within some peaks.
+     * Learns from a surprise. A surprise that may be part of an anomaly counts at most as a large but ordinary peak,
+     * {@code capExcesses} mean excesses above the threshold (infinite: uncapped): alarms must not teach the tail at
+     * once that they are normal, yet a series whose new normal keeps alarming is learnt within some peaks.
      */
-    void learn(double s, boolean anomalous) {
+    void learn(double s, double capExcesses) {
         double t = threshold();
-        double x = anomalous ? Math.min(s, t + ANOMALY_EXCESSES * excess) : s;
+        double x = Math.min(s, t + capExcesses * excess);
         readings = Math.min(readings + 1, MEMORY);
         double alpha = 1.0 / readings;
         boolean peak = readings > 1 && x > t;
