@@ -10,7 +10,8 @@ import java.util.Arrays;
  * often a surprise this large would occur by chance: a reading is anomalous when that is less than once per
  * {@link #RARITY_MS} of the series' own readings. A value beyond everything the series has shown so far is strong
  * evidence by itself. Incidents open on the onset of an anomalous spell, then the series stays quiet for a
- * refractory period unless the evidence gets clearly stronger.
+ * refractory period unless the evidence gets clearly stronger; the spell (score held at 0.5) lasts while readings
+ * stay nearly as rare, or stay far from the series' usual value.
  *
  * <p>Per reading, {@link #update} returns an {@link Assessment}: the calibrated {@code score} in [0, 1] (0.5 = the
  * alarm threshold; what dashboards plot) and {@code onset}, true on the one reading where an incident should open.
@@ -28,7 +29,7 @@ public final class SeriesAnomaly {
         public static final double ANOMALOUS = 0.5;
     }
 
-    static final int STATE_BYTES = AnomalyModel.STATE_BYTES + 1 + 8 * 3 + 8 * 5 + 4 * 2 + 2 + SurpriseTail.BYTES;
+    static final int STATE_BYTES = AnomalyModel.STATE_BYTES + 1 + 8 * 4 + 8 * 7 + 4 * 3 + 2 + SurpriseTail.BYTES;
     private static final byte VERSION = 1;
     private static final long NEVER = Long.MIN_VALUE;
     private static final long HOUR_MS = 3_600_000L;
@@ -62,6 +63,15 @@ public final class SeriesAnomaly {
     static final double LEARN_AS_ANOMALY = -1;
     static final double FIRST_EXCESSES = 10;
     static final double RUN_EXCESSES = 3;
+    /**
+     * An anomalous spell also goes on while the value stays more than this many usual deviations from the series'
+     * usual value (exponentially weighted over this many readings, learnt outside spells only), for at least this
+     * many readings and this long: the model's level follows a lasting excursion, the usual value does not.
+     */
+    static final double HOLD_DEVIATIONS = 4;
+    static final int USUAL_READINGS = 200;
+    static final int HOLD_READINGS = 24;
+    static final long HOLD_MS = 6 * HOUR_MS;
 
     private final AnomalySettings settings;
     private final AnomalyModel model;
@@ -77,6 +87,10 @@ public final class SeriesAnomaly {
     private double lastEvidence;
     private int count;
     private int sinceOnset;
+    private int spellReadings;
+    private long spellStart;
+    private double usual;
+    private double usualDeviation;
     private boolean spell;
     private boolean wasNear;
 
@@ -111,7 +125,9 @@ public final class SeriesAnomaly {
         boolean onset = false;
         if (!warm) {
             score = clamp(Assessment.ANOMALOUS + SCORE_PER_DECADE * evidence, 0, 1);
-            boolean anomalous = evidence >= 0 || spell && evidence >= CONTINUE_DECADES;
+            boolean away = Math.abs(value - usual) > HOLD_DEVIATIONS * Math.max(usualDeviation, 1e-12)
+                    && (spellReadings < HOLD_READINGS || time - spellStart < HOLD_MS);
+            boolean anomalous = evidence >= 0 || spell && (evidence >= CONTINUE_DECADES || away);
             if (anomalous) {
                 score = Math.max(score, Assessment.ANOMALOUS);
                 boolean quiet = lastOnset == NEVER
@@ -119,6 +135,11 @@ public final class SeriesAnomaly {
                 onset = !spell && (quiet || evidence >= strongest + STRONGER_DECADES);
                 strongest = Math.max(strongest, evidence);
             }
+            if (anomalous && !spell) {
+                spellStart = time;
+                spellReadings = 0;
+            }
+            spellReadings = anomalous ? spellReadings + 1 : 0;
             spell = anomalous;
         }
         if (onset) {
@@ -131,6 +152,11 @@ public final class SeriesAnomaly {
             tail.learn(surprise, !near ? Double.POSITIVE_INFINITY : wasNear ? RUN_EXCESSES : FIRST_EXCESSES);
         }
         wasNear = near;
+        if (!spell) {
+            double a = count <= 1 ? 1 : Math.max(1.0 / count, 1.0 / USUAL_READINGS);
+            usual += a * (value - usual);
+            usualDeviation += a * (Math.abs(value - usual) - usualDeviation);
+        }
         min = Math.min(min, value);
         max = Math.max(max, value);
         lastScore = score;
@@ -150,6 +176,10 @@ public final class SeriesAnomaly {
         sinceOnset = 1 << 30;
         spell = false;
         wasNear = false;
+        spellReadings = 0;
+        spellStart = time;
+        usual = value;
+        usualDeviation = 0;
     }
 
     private static double clamp(double x, double low, double high) {
@@ -170,9 +200,10 @@ public final class SeriesAnomaly {
     public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(STATE_BYTES);
         b.put(model.toBytes()).put(VERSION);
-        b.putLong(since).putLong(lastTime).putLong(lastOnset);
-        b.putDouble(min).putDouble(max).putDouble(strongest).putDouble(lastScore).putDouble(lastEvidence);
-        b.putInt(count).putInt(sinceOnset).put((byte) (spell ? 1 : 0)).put((byte) (wasNear ? 1 : 0));
+        b.putLong(since).putLong(lastTime).putLong(lastOnset).putLong(spellStart);
+        b.putDouble(min).putDouble(max).putDouble(strongest).putDouble(lastScore).putDouble(lastEvidence)
+                .putDouble(usual).putDouble(usualDeviation);
+        b.putInt(count).putInt(sinceOnset).putInt(spellReadings).put((byte) (spell ? 1 : 0)).put((byte) (wasNear ? 1 : 0));
         tail.write(b);
         return b.array();
     }
@@ -191,13 +222,17 @@ public final class SeriesAnomaly {
         s.since = b.getLong();
         s.lastTime = b.getLong();
         s.lastOnset = b.getLong();
+        s.spellStart = b.getLong();
         s.min = b.getDouble();
         s.max = b.getDouble();
         s.strongest = b.getDouble();
         s.lastScore = b.getDouble();
         s.lastEvidence = b.getDouble();
+        s.usual = b.getDouble();
+        s.usualDeviation = b.getDouble();
         s.count = b.getInt();
         s.sinceOnset = b.getInt();
+        s.spellReadings = b.getInt();
         s.spell = b.get() == 1;
         s.wasNear = b.get() == 1;
         s.tail = SurpriseTail.read(b);

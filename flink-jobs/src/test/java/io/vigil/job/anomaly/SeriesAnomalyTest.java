@@ -47,6 +47,31 @@ class SeriesAnomalyTest {
     }
 
     @Test
+    void aLastingExcursionStaysAnomalousWhileItLastsAndPagesOnce() {
+        SeriesAnomaly s = fresh();
+        Random random = new Random(2);
+        long start = T0 + 4 * 24 * HOUR;
+        for (long t = T0; t < start; t += MINUTE) {
+            s.update(t, normal(random, t));
+        }
+        int onsets = 0;
+        long end = start + 3 * HOUR;
+        for (long t = start; t < end; t += MINUTE) {
+            // the model's level follows the new value within minutes; the excursion is still one
+            SeriesAnomaly.Assessment a = s.update(t, normal(random, t) + 8);
+            assertThat(a.score()).as("%d min into the excursion", (t - start) / MINUTE)
+                    .isGreaterThanOrEqualTo(SeriesAnomaly.Assessment.ANOMALOUS);
+            onsets += a.onset() ? 1 : 0;
+        }
+        assertThat(onsets).isEqualTo(1);
+        SeriesAnomaly.Assessment after = null;
+        for (long t = end; t < end + 2 * HOUR; t += MINUTE) {
+            after = s.update(t, normal(random, t));
+        }
+        assertThat(after.score()).as("back to normal").isLessThan(SeriesAnomaly.Assessment.ANOMALOUS);
+    }
+
+    @Test
     void warmsUpForAFixedNumberOfReadingsAndAMinimumTime() {
         SeriesAnomaly s = fresh();
         // a reading a second: 500 readings are far more than the warm-up count but under the warm-up time
