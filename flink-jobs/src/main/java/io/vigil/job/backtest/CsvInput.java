@@ -216,8 +216,8 @@ public final class CsvInput {
             int value = names.indexOf(VALUE);
             if (ts < 0 || value < 0) {
                 throw new InvalidInputException(name + ":1: the header " + String.join(",", header) + " has no "
-                        + (ts < 0 ? TIMESTAMP : VALUE) + " column; expected timestamp,value or "
-                        + "timestamp,device,metric,value (more columns allowed)");
+                        + (ts < 0 ? TIMESTAMP : VALUE) + " column; expected timestamp,value, "
+                        + "timestamp,device,metric,value or timestamp and one column per sensor");
             }
             return new Columns(ts, value, names.indexOf(DEVICE), names.indexOf(METRIC), names.indexOf("site"),
                     names.indexOf("zone"), names.indexOf("unit"), defaultDevice, defaultMetric, header.length);
