@@ -44,7 +44,8 @@ final class BacktestCommand implements Callable<Integer> {
     Source source;
 
     static final class Source {
-        @Option(names = "--input", paramLabel = "FILE.csv|DIR", description = "A CSV file, or a directory: every *.csv under it.")
+        @Option(names = "--input", paramLabel = "FILE.csv|DIR", description = "A file (long, narrow or wide layout; "
+                + "delimiter comma, semicolon or whitespace), or a directory: every *.csv, *.tsv, *.txt, *.dat under it.")
         Path input;
 
         @ArgGroup(exclusive = false)

@@ -1,12 +1,18 @@
 package io.vigil.app;
 
-import io.vigil.job.anomaly.AnomalyModel;
+import io.vigil.app.anomaly.CorpusEvaluation;
+import io.vigil.app.anomaly.LabelledCorpus;
 import io.vigil.job.anomaly.AnomalySettings;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.Anomaly;
 import io.vigil.sim.anomaly.DetectionEvaluation;
 import io.vigil.sim.anomaly.LabelledSeries;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,7 +25,10 @@ import picocli.CommandLine.Spec;
         description = {"Scores generated sensor series with known anomalies (spikes, level shifts, drifts, variance",
                 "changes, stuck values; seasonal, trending, noisy, irregular, with gaps) with the anomaly model",
                 "and reports precision, recall, F1 and detection delay per anomaly kind, plus false alarms on",
-                "normal-only series. See docs/anomaly.md and docs/benchmarks.md."})
+                "normal-only series. With --corpus, scores a labelled corpus of real series instead (CSV files",
+                "timestamp,value,label, or Tennessee Eastman dNN_te.dat files) and reports labelled windows",
+                "detected, detection delay, false alarms per series-day and per-row precision/recall/F1.",
+                "See docs/anomaly.md and docs/anomaly-evaluation.md."})
 final class EvaluateAnomalyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,9 +57,24 @@ final class EvaluateAnomalyCommand implements Callable<Integer> {
             description = "Alarm readings closer than this are one alarm (default ${DEFAULT-VALUE}).")
     Duration merge;
 
+    @Option(names = "--corpus", paramLabel = "DIR",
+            description = "Labelled corpus folder to score instead of generated series (skipped when absent).")
+    Path corpus;
+
+    @Option(names = "--tail", defaultValue = "3",
+            description = "With --corpus: onsets this many rows after a window's end are not false alarms "
+                    + "(default ${DEFAULT-VALUE}).")
+    int tail;
+
+    @Option(names = "--files", description = "With --corpus: a line of figures per file.")
+    boolean files;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (corpus != null) {
+            return corpus(out);
+        }
         if (series < 1 || days < 5 || perSeries < 1 || level <= 0 || level > 1) {
             spec.commandLine().getErr().println("evaluate-anomaly: need --series >= 1, --days >= 5, "
                     + "--per-series >= 1 and 0 < --level <= 1");
@@ -83,12 +107,70 @@ final class EvaluateAnomalyCommand implements Callable<Integer> {
 
     /** One fresh model per series, fed in time order: exactly what the job's scorer does per key. */
     static double[] scores(LabelledSeries s) {
-        AnomalyModel model = new AnomalyModel(AnomalySettings.defaults());
         double[] out = new double[s.size()];
-        for (int i = 0; i < s.size(); i++) {
-            out[i] = model.update(s.times()[i], s.values()[i]);
-        }
+        assess(s.times(), s.values(), out, new boolean[s.size()]);
         return out;
+    }
+
+    static void assess(long[] times, double[] values, double[] scores, boolean[] onsets) {
+        SeriesAnomaly series = new SeriesAnomaly(AnomalySettings.defaults());
+        for (int i = 0; i < times.length; i++) {
+            SeriesAnomaly.Assessment a = series.update(times[i], values[i]);
+            scores[i] = a.score();
+            onsets[i] = a.onset();
+        }
+    }
+
+    private int corpus(PrintWriter out) throws IOException {
+        if (!Files.isDirectory(corpus)) {
+            spec.commandLine().getErr().println("evaluate-anomaly: skipped, no corpus folder " + corpus
+                    + " (see ../shared/datasets/README.md for the layouts)");
+            return 0;
+        }
+        long started = System.nanoTime();
+        List<LabelledCorpus.LabelledFile> labelled = LabelledCorpus.load(corpus);
+        if (labelled.isEmpty()) {
+            spec.commandLine().getErr().println("evaluate-anomaly: no *.csv or dNN_te.dat files below " + corpus);
+            return 2;
+        }
+        CorpusEvaluation evaluation = new CorpusEvaluation(EvaluateAnomalyCommand::assess, level, tail);
+        List<CorpusEvaluation.Figures> all = new ArrayList<>();
+        List<CorpusEvaluation.Figures> quiet = new ArrayList<>();
+        long readings = 0;
+        String format = "%-48s %6s %7s %8s %6s %10s %10s %16s %9s %6s %6s";
+        out.println(String.format(Locale.ROOT, format, "file", "series", "windows", "detected", "false",
+                "delay p50", "delay p90", "false/series-day", "precision", "recall", "F1"));
+        for (LabelledCorpus.LabelledFile f : labelled) {
+            CorpusEvaluation.Figures figures = evaluation.evaluate(f);
+            readings += (long) f.rows() * f.columns().length;
+            all.add(figures);
+            if (f.anomalyFree()) {
+                quiet.add(figures);
+            }
+            if (files) {
+                out.println(line(format, figures));
+            }
+        }
+        out.println(line(format, CorpusEvaluation.total("all", all)));
+        if (!quiet.isEmpty()) {
+            CorpusEvaluation.Figures q = CorpusEvaluation.total("anomaly-free", quiet);
+            out.println(line(format, q));
+            out.println(String.format(Locale.ROOT, "anomaly-free: %d false alarms in %.1f series-days = %.2f per "
+                    + "series-month", q.falseAlarms(), q.seriesDays(), 30 * q.falseAlarmsPerSeriesDay()));
+        }
+        CorpusEvaluation.Figures t = CorpusEvaluation.total("all", all);
+        out.println(String.format(Locale.ROOT, "windows detected %.1f %%, false alarms %.4f per series-day, "
+                + "per-row F1 %s", 100 * t.windowsDetected(), t.falseAlarmsPerSeriesDay(), ratio(t.f1())));
+        out.println(String.format(Locale.ROOT, "%d readings in %d files scored in %.1f s (level %.2f, tail %d rows)",
+                readings, labelled.size(), (System.nanoTime() - started) / 1e9, level, tail));
+        return 0;
+    }
+
+    private static String line(String format, CorpusEvaluation.Figures f) {
+        return String.format(Locale.ROOT, format, f.name(), f.series(), f.windows(), f.detected(), f.falseAlarms(),
+                minutes(f.delayMs(0.5)), minutes(f.delayMs(0.9)),
+                String.format(Locale.ROOT, "%.4f", f.falseAlarmsPerSeriesDay()), ratio(f.precision()),
+                ratio(f.recall()), ratio(f.f1()));
     }
 
     private static String ratio(double v) {

@@ -48,17 +48,17 @@ class BacktestCommandTest {
 
     @Test
     void unusableInputIsRefusedWithAReason() throws Exception {
-        Path noValue = Files.writeString(dir.resolve("x.csv"), "timestamp,level\n2026-01-05 08:00:00,1\n");
+        Path noTime = Files.writeString(dir.resolve("x.csv"), "time,level\n2026-01-05 08:00:00,1\n");
 
         Run missing = run("backtest", "--input", dir.resolve("nothing").toString(), "--output", dir.resolve("o.csv").toString());
-        Run header = run("backtest", "--input", noValue.toString(), "--output", dir.resolve("o.csv").toString());
+        Run header = run("backtest", "--input", noTime.toString(), "--output", dir.resolve("o.csv").toString());
         Run range = run("backtest", "--influx-url", "http://127.0.0.1:1", "--from", "2026-01-02", "--to", "2026-01-01",
                 "--output", dir.resolve("o.csv").toString());
 
         assertThat(missing.code).isEqualTo(2);
         assertThat(missing.err).contains("nothing: no such file or directory");
         assertThat(header.code).isEqualTo(2);
-        assertThat(header.err).contains("x.csv:1: the header timestamp,level has no value column");
+        assertThat(header.err).contains("x.csv:1: the header time,level has no timestamp column");
         assertThat(range.code).isEqualTo(2);
         assertThat(range.err).contains("--from '2026-01-02' is neither ISO-8601");
     }

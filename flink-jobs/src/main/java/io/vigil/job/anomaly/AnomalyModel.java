@@ -15,8 +15,8 @@ import java.nio.ByteBuffer;
 public final class AnomalyModel {
     static final int HOURS = 24;
     static final int DAYS = 7;
-    static final int STATE_BYTES = 1 + 8 + 8 + 8 * 12 + 4 + 4 + 4 * (HOURS + DAYS);
-    private static final byte VERSION = 1;
+    static final int STATE_BYTES = 1 + 8 + 8 + 8 * 13 + 4 + 4 + 4 * (HOURS + DAYS);
+    private static final byte VERSION = 2;
     private static final long HOUR_MS = 3_600_000L;
     private static final long DAY_MS = 24 * HOUR_MS;
     private static final long NEVER = Long.MIN_VALUE;
@@ -44,6 +44,11 @@ public final class AnomalyModel {
     private static final double STUCK_HIGH = 8;
     private static final double REPEAT_RATE_MIN = 0.01;
     private static final double REPEAT_RATE_ALPHA = 0.01;
+    /** Beyond this (a tail probability of 10^-100) a surprise says nothing more. */
+    private static final double MAX_SURPRISE = 100;
+    /** A pause longer than this many usual intervals (and than the level half-life) is a gap. */
+    private static final double GAP_INTERVALS = 3;
+    private static final double INTERVAL_ALPHA = 0.05;
 
     private final AnomalySettings settings;
     /** Spike, shift, variance, stuck scores and z of the last reading: for tests and tuning, not state. */
@@ -63,8 +68,12 @@ public final class AnomalyModel {
     private double lastValue;
     private double repeatRate = REPEAT_RATE_MIN;
     private double lastScore;
+    /** The last reading's raw surprise ({@link #surprise}): recomputed by every update, so not state. */
+    private double lastSurprise;
     private int seen;
     private int repeats;
+    /** The usual time between readings (EW), so that a series sampled hourly is not in a gap at every reading. */
+    private double interval;
     final float[] daily = new float[HOURS];
     private final float[] weekly = new float[DAYS];
 
@@ -79,10 +88,11 @@ public final class AnomalyModel {
         }
         if (lastTime == NEVER || time - lastTime > settings.forgetAfter().toMillis()) {
             start(time, value);
+            lastSurprise = 0;
             return 0;
         }
         long dt = Math.max(0, time - lastTime);
-        if (dt > settings.levelHalfLife().toMillis()) {
+        if (dt > Math.max(settings.levelHalfLife().toMillis(), GAP_INTERVALS * interval)) {
             restartLevel(time, value, dt);
         }
         double season = season(time);
@@ -109,6 +119,9 @@ public final class AnomalyModel {
         double stuck = ramp(-repeats * Math.log10(Math.max(repeatRate, REPEAT_RATE_MIN)), STUCK_LOW, STUCK_HIGH);
         double score = Math.max(Math.max(Math.max(spike, shift), drift), Math.max(variance, stuck)) * confidence();
         components = new double[] {spike, shift, variance, stuck, z, drift};
+        lastSurprise = surprise(Math.abs(z), shiftRatio * ramp(time - since, 0, DAY_MS),
+                departure * ramp(time - since, DAY_MS, 2 * DAY_MS), ratio,
+                -repeats * Math.log10(Math.max(repeatRate, REPEAT_RATE_MIN)));
 
         learn(time, dt, value, season, forecast, residual, sigma, shifting, repeat);
         lastScore = score;
@@ -149,15 +162,18 @@ public final class AnomalyModel {
         }
         {
             double absRes = Math.abs(residual);
-            double limit = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : SCALE_CLIP * sigma;
+            // after a recognised jump the old noise level says nothing (a series that sat still has none at all)
+            double limit = seen <= settings.warmUp() || shifting ? Double.POSITIVE_INFINITY : SCALE_CLIP * sigma;
             scale += Math.max(alpha(dt, settings.scaleHalfLife().toMillis()), warm) * (Math.min(absRes, limit) - scale);
         }
-        double usualLimit = seen <= settings.warmUp() ? Double.POSITIVE_INFINITY : 2 * SHIFT_LOW * usualRecentMean;
+        double usualLimit = seen <= settings.warmUp() || shifting ? Double.POSITIVE_INFINITY
+                : 2 * SHIFT_LOW * usualRecentMean;
         usualRecentMean += Math.max(alpha(dt, settings.scaleHalfLife().toMillis()), warm)
                 * (Math.min(Math.abs(recentMean), usualLimit) - usualRecentMean);
         fastScale += Math.max(alpha(dt, settings.fastScaleHalfLife().toMillis()), warm)
                 * (Math.min(Math.abs(residual), 3 * CLIP * sigma) - fastScale);
         repeatRate += REPEAT_RATE_ALPHA * ((repeat ? 1 : 0) - repeatRate);
+        interval = interval == 0 ? dt : interval + INTERVAL_ALPHA * (Math.min(dt, 10 * interval) - interval);
         lastValue = value;
         lastTime = time;
     }
@@ -237,6 +253,7 @@ public final class AnomalyModel {
         lastValue = value;
         repeatRate = REPEAT_RATE_MIN;
         repeats = 0;
+        interval = 0;
         seen = 1;
         lastScore = 0;
         java.util.Arrays.fill(daily, 0f);
@@ -287,6 +304,42 @@ public final class AnomalyModel {
         return (Math.log(t) + poly) / Math.log(10);
     }
 
+    /**
+     * The five detectors' statistics on one scale, unclamped: each maps its "unremarkable" end to 4 and its
+     * "certain" end to 7 on the spike detector's −log10 tail probability scale, and their maximum is expressed as
+     * the |z| of a normal variable with that tail probability. Their maximum is continuous, so
+     * its own distribution per series can be learnt ({@link SeriesAnomaly}), which the clamped score cannot.
+     */
+    private static double surprise(double absZ, double shiftRatio, double departure, double ratio, double stuck) {
+        double spike = -log10TwoSidedTail(absZ);
+        double shift = rescale(shiftRatio, SHIFT_LOW, SHIFT_HIGH);
+        double drift = rescale(departure, DRIFT_LOW, DRIFT_HIGH);
+        double variance = rescale(ratio, VARIANCE_LOW, VARIANCE_HIGH);
+        double repeat = rescale(stuck, STUCK_LOW, STUCK_HIGH);
+        double log10Tail = Math.min(MAX_SURPRISE,
+                Math.max(Math.max(Math.max(spike, shift), drift), Math.max(variance, repeat)));
+        // as the |z| of a normal variable with that tail: tails grow linearly on this scale, not quadratically
+        return Math.sqrt(2 * Math.log(10) * Math.max(0, log10Tail));
+    }
+
+    private static double rescale(double x, double low, double high) {
+        return SPIKE_LOW + (SPIKE_HIGH - SPIKE_LOW) * (x - low) / (high - low);
+    }
+
+    /**
+     * The raw surprise of the last reading: the strongest detector's statistic as an equivalent normal |z|
+     * (0 for a reading that (re)started the model). Uncalibrated; {@link SeriesAnomaly} judges it against the
+     * series' own past surprises.
+     */
+    public double surprise() {
+        return lastSurprise;
+    }
+
+    /** The usual time between readings in ms (0 before the second reading). */
+    public double usualInterval() {
+        return interval;
+    }
+
     /** The score of the last reading (0 before any). */
     public double lastScore() {
         return lastScore;
@@ -297,7 +350,8 @@ public final class AnomalyModel {
         ByteBuffer b = ByteBuffer.allocate(STATE_BYTES);
         b.put(VERSION).putLong(lastTime).putLong(since);
         b.putDouble(level).putDouble(slowLevel).putDouble(seasonScale).putDouble(usualDeparture).putDouble(trend).putDouble(scale).putDouble(fastScale).putDouble(recentMean)
-                .putDouble(usualRecentMean).putDouble(lastValue).putDouble(repeatRate).putDouble(lastScore);
+                .putDouble(usualRecentMean).putDouble(lastValue).putDouble(repeatRate).putDouble(lastScore)
+                .putDouble(interval);
         b.putInt(seen).putInt(repeats);
         for (float f : daily) {
             b.putFloat(f);
@@ -334,6 +388,7 @@ public final class AnomalyModel {
         m.lastValue = b.getDouble();
         m.repeatRate = b.getDouble();
         m.lastScore = b.getDouble();
+        m.interval = b.getDouble();
         m.seen = b.getInt();
         m.repeats = b.getInt();
         for (int i = 0; i < HOURS; i++) {

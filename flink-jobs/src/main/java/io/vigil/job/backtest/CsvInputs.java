@@ -11,7 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** {@code --input}: one CSV file, or every {@code *.csv} file under a directory (recursively, in name order). */
+/**
+ * {@code --input}: one file, or every {@code *.csv}, {@code *.tsv}, {@code *.txt} and {@code *.dat} file under a
+ * directory (recursively, in name order); layouts in {@link CsvInput}.
+ */
 public final class CsvInputs {
     private CsvInputs() {}
 
@@ -25,13 +28,14 @@ public final class CsvInputs {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(input)) {
             files = walk.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
+                    .filter(p -> CsvInput.EXTENSIONS.stream()
+                            .anyMatch(p.getFileName().toString().toLowerCase(Locale.ROOT)::endsWith))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + input, e);
         }
         if (files.isEmpty()) {
-            throw new InvalidInputException(input + ": no .csv files in this directory");
+            throw new InvalidInputException(input + ": no .csv, .tsv, .txt or .dat files in this directory");
         }
         List<SeriesFile> read = new ArrayList<>();
         Map<String, String> fileOfDevice = new HashMap<>();

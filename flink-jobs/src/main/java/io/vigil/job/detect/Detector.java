@@ -1,6 +1,7 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Reading;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.Rule;
 
 /**
@@ -15,9 +16,10 @@ public interface Detector {
     /**
      * The detector's opinion of {@code r}, or null for none (not enough readings yet).
      *
-     * @param score the series' calibrated anomaly score of this reading (NaN where the series is not scored)
+     * @param anomaly the series' anomaly assessment of this reading (score and onset); null where the series is not
+     *                scored
      */
-    Signal onReading(Rule rule, Reading r, RuleState state, double score);
+    Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly);
 
     /**
      * The series was silent for {@code silentMs} before the reading about to be judged: drops what the detector

@@ -1,6 +1,7 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Reading;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.Flatline;
 import io.vigil.job.rules.Rule;
 
@@ -15,7 +16,7 @@ public final class FlatlineDetector implements Detector {
     }
 
     @Override
-    public Signal onReading(Rule rule, Reading r, RuleState state, double score) {
+    public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
         Flatline flat = rule.condition(Flatline.class);
         if (flat == null) {
             return null;

@@ -1,6 +1,7 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Reading;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.Direction;
 import io.vigil.job.rules.PredictedCrossing;
 import io.vigil.job.rules.Rule;
@@ -25,7 +26,7 @@ public final class ForecastDetector implements Detector {
     }
 
     @Override
-    public Signal onReading(Rule rule, Reading r, RuleState state, double score) {
+    public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
         PredictedCrossing f = rule.condition(PredictedCrossing.class);
         if (f == null) {
             return null;

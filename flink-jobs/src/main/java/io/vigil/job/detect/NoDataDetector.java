@@ -1,6 +1,7 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Reading;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.NoData;
 import io.vigil.job.rules.Rule;
 
@@ -18,7 +19,7 @@ public final class NoDataDetector implements Detector {
     }
 
     @Override
-    public Signal onReading(Rule rule, Reading r, RuleState state, double score) {
+    public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
         NoData noData = rule.condition(NoData.class);
         if (noData == null || !state.offline) {
             return null;

@@ -1,6 +1,7 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Reading;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.Range;
 import io.vigil.job.rules.Rule;
 
@@ -12,7 +13,7 @@ public final class RangeDetector implements Detector {
     }
 
     @Override
-    public Signal onReading(Rule rule, Reading r, RuleState state, double score) {
+    public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
         Range range = rule.condition(Range.class);
         if (range == null) {
             return null;

@@ -1,6 +1,7 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Reading;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.Direction;
 import io.vigil.job.rules.RateOfChange;
 import io.vigil.job.rules.Rule;
@@ -16,7 +17,7 @@ public final class RateDetector implements Detector {
     }
 
     @Override
-    public Signal onReading(Rule rule, Reading r, RuleState state, double score) {
+    public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
         RateOfChange rate = rule.condition(RateOfChange.class);
         if (rate == null) {
             return null;

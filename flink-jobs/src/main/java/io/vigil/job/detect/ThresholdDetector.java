@@ -1,6 +1,7 @@
 package io.vigil.job.detect;
 
 import io.vigil.common.Reading;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.Direction;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.Threshold;
@@ -17,7 +18,7 @@ public final class ThresholdDetector implements Detector {
     }
 
     @Override
-    public Signal onReading(Rule rule, Reading r, RuleState state, double score) {
+    public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
         Threshold th = rule.threshold();
         if (th == null) {
             return null;

@@ -11,10 +11,10 @@ import java.time.Duration;
  */
 public record Anomaly(double level, Double warn, Duration holdFor, Duration clearFor) implements Condition {
     public static final String KIND = "anomaly";
-    public static final double DEFAULT_LEVEL = 0.95;
-    public static final double DEFAULT_WARN = 0.8;
+    public static final double DEFAULT_LEVEL = 0.5;
+    public static final double DEFAULT_WARN = 0.3;
 
-    /** The defaults: level 0.95, warn 0.8, no hold, clear after 1 minute. */
+    /** The defaults: level 0.5, warn 0.3, no hold, clear after 1 minute. */
     public static Anomaly defaults() {
         return new Anomaly(DEFAULT_LEVEL, DEFAULT_WARN, Duration.ZERO, Duration.ofMinutes(1));
     }

@@ -6,7 +6,7 @@ import io.vigil.common.Topics;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.RulesUpdate;
-import io.vigil.job.anomaly.AnomalyModel;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.anomaly.AnomalySettings;
 import io.vigil.job.detect.AlertMetrics;
@@ -177,15 +177,15 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
         if (s.lastJudged != NONE) {
             forgetIfSilent(s, t, matching);
         }
-        double score = Double.NaN;
+        SeriesAnomaly.Assessment assessed = null;
         if (scoring || watchesForAnomalies(matching)) {
             if (s.model == null) {
-                s.model = new AnomalyModel(anomaly);
+                s.model = new SeriesAnomaly(anomaly);
             }
-            score = s.model.update(t, r.value());
+            assessed = s.model.update(t, r.value());
             if (scoring) {
-                ctx.output(SCORES, new AnomalyScore(r.deviceId(), r.site(), r.zone(), r.metric(), t, r.value(), score,
-                        r.unit(), r.eventNanos()));
+                ctx.output(SCORES, new AnomalyScore(r.deviceId(), r.site(), r.zone(), r.metric(), t, r.value(),
+                        assessed.score(), r.unit(), r.eventNanos()));
             }
         }
         for (Rule rule : matching) {
@@ -196,7 +196,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             signals.clear();
             for (Condition c : rule.conditions()) {
                 Detector d = DETECTORS.get(c.kind());
-                Signal signal = d == null ? null : d.onReading(rule, r, rs, score);
+                Signal signal = d == null ? null : d.onReading(rule, r, rs, assessed);
                 if (signal != null) {
                     signals.add(signal);
                 }

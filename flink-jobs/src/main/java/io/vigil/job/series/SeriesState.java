@@ -1,7 +1,7 @@
 package io.vigil.job.series;
 
 import io.vigil.common.Reading;
-import io.vigil.job.anomaly.AnomalyModel;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.detect.RuleState;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +21,7 @@ public final class SeriesState {
     /** The last judged reading: what a no-data alarm reports (site, zone, unit, last value). */
     public Reading last;
     /** The series' anomaly model, or null while the series is not scored. */
-    public AnomalyModel model;
+    public SeriesAnomaly model;
     /** Per rule id: what that rule keeps about this series. */
     public Map<String, RuleState> rules = new LinkedHashMap<>(4);
     /**

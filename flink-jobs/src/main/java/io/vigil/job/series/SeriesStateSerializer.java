@@ -5,7 +5,7 @@ import static io.vigil.job.state.Compact.writeVarLong;
 
 import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
-import io.vigil.job.anomaly.AnomalyModel;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.anomaly.AnomalySettings;
 import io.vigil.job.detect.IncidentStateSerializer;
 import io.vigil.job.detect.Points;
@@ -169,7 +169,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
             s.last = new Reading(device, site, zone, metric, value, unit, eventTime, receiveTime, protocol);
         }
         if ((flags & HAS_MODEL) != 0) {
-            s.model = AnomalyModel.fromBytes(AnomalySettings.defaults(), readBytes(in));
+            s.model = SeriesAnomaly.fromBytes(AnomalySettings.defaults(), readBytes(in));
         }
         int rules = (int) readVarLong(in);
         for (int i = 0; i < rules; i++) {

@@ -80,14 +80,82 @@ class CsvInputTest {
     }
 
     @Test
-    void aHeaderWithoutValueOrAnEmptyFileIsRefusedAsAWhole() throws IOException {
-        Path noValue = write("novalue.csv", "timestamp,level\n2026-01-05 08:00:00,1\n");
+    void aHeaderWithoutTimestampOrAnEmptyFileIsRefusedAsAWhole() throws IOException {
+        Path noTime = write("notime.csv", "time,level\n2026-01-05 08:00:00,1\n");
+        Path noTimeNoHeader = write("numbers.csv", "1.5 2.5\n1.6 2.4\n");
         Path empty = write("empty.csv", "");
 
-        assertThatThrownBy(() -> CsvInput.read(noValue, "novalue.csv", "m")).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("novalue.csv:1").hasMessageContaining("no value column");
+        assertThatThrownBy(() -> CsvInput.read(noTime, "notime.csv", "m")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("notime.csv:1").hasMessageContaining("no timestamp column");
+        assertThatThrownBy(() -> CsvInput.read(noTimeNoHeader, "numbers.csv", "m"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("numbers.csv:1: no header")
+                .hasMessageContaining("not a time");
         assertThatThrownBy(() -> CsvInput.read(empty, "empty.csv", "m")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("empty.csv: empty");
+    }
+
+    @Test
+    void narrowWithALabelScoresTheValueAndCarriesTheLabel() throws IOException {
+        Path file = write("pump.csv", """
+                timestamp,value,label
+                2026-01-05T08:00:00Z,1.5,0
+                2026-01-05T08:01:00Z,9.5,1
+                """);
+
+        SeriesFile read = CsvInput.read(file, "pump.csv", "flow");
+
+        assertThat(read.header()).containsExactly("timestamp", "value", "label");
+        assertThat(read.readings()).extracting(Reading::deviceId, Reading::metric, Reading::value)
+                .containsExactly(tuple("pump", "flow", 1.5), tuple("pump", "flow", 9.5));
+        assertThat(read.cells().get(1)).containsExactly("2026-01-05T08:01:00Z", "9.5", "1");
+    }
+
+    @Test
+    void narrowWithoutHeaderIsTimestampAndValue() throws IOException {
+        Path file = write("gauge.csv", "2026-01-05T08:00:00Z,4.25\n2026-01-05T08:00:01Z,4.5\n");
+
+        SeriesFile read = CsvInput.read(file, "gauge.csv", "level");
+
+        assertThat(read.problems()).isEmpty();
+        assertThat(read.readings()).extracting(Reading::eventTime, Reading::value)
+                .containsExactly(tuple(T0, 4.25), tuple(T0 + 1000, 4.5));
+    }
+
+    @Test
+    void wideWithSemicolonsBecomesOneReadingPerSensorAndCarriesTheAnomalyColumn() throws IOException {
+        Path file = write("plant.csv", """
+                timestamp;pressure;temperature;anomaly
+                2026-01-05 08:00:00;1.5;20.25;0
+                2026-01-05 08:00:01;;20.5;1
+                2026-01-05 08:00:02;1.75;hot;0
+                """);
+
+        SeriesFile read = CsvInput.read(file, "plant.csv", "ignored");
+
+        assertThat(read.header()).containsExactly("timestamp", "device", "metric", "value", "anomaly");
+        assertThat(read.rows()).as("the empty pressure cell is no reading").isEqualTo(5);
+        assertThat(read.readings()).filteredOn(r -> r != null)
+                .extracting(Reading::deviceId, Reading::metric, Reading::eventTime, Reading::value)
+                .containsExactly(tuple("plant", "pressure", T0, 1.5), tuple("plant", "temperature", T0, 20.25),
+                        tuple("plant", "temperature", T0 + 1000, 20.5), tuple("plant", "pressure", T0 + 2000, 1.75));
+        assertThat(read.cells().get(2)).containsExactly("2026-01-05 08:00:01", "plant", "temperature", "20.5", "1");
+        assertThat(read.problems()).extracting(RowProblem::toString)
+                .containsExactly("plant.csv:4: column 4 (value): 'hot' is not a number");
+    }
+
+    @Test
+    void wideWhitespaceWithoutHeaderNamesSensorsByColumn() throws IOException {
+        Path file = write("te.dat", """
+                2026-01-05T08:00:00Z   0.25   3657.0
+                2026-01-05T08:03:00Z\t0.5\t3658.5
+                """);
+
+        SeriesFile read = CsvInput.read(file, "te.dat", "ignored");
+
+        assertThat(read.readings()).extracting(Reading::deviceId).containsOnly("te");
+        assertThat(read.readings()).extracting(Reading::metric, Reading::eventTime, Reading::value)
+                .containsExactly(tuple("column2", T0, 0.25), tuple("column3", T0, 3657.0),
+                        tuple("column2", T0 + 180_000, 0.5), tuple("column3", T0 + 180_000, 3658.5));
     }
 
     private Path write(String name, String text) throws IOException {

@@ -1,12 +1,14 @@
 package io.vigil.job.bench;
 
+import io.vigil.job.anomaly.AnomalyModelBenchmark;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Entry point of {@code bin/bench-micro}: the decoder and detector benchmarks, with JMH's own command-line options
- * (e.g. {@code DecoderBenchmark} to run one class, {@code -p rules=threshold} for the series evaluator with one detector kind, {@code -wi 5 -i 10}
+ * Entry point of {@code bin/bench-micro}: the decoder, series evaluator and anomaly model benchmarks, with JMH's own
+ * command-line options (e.g. {@code DecoderBenchmark} to run one class, {@code -p rules=threshold} for the series
+ * evaluator with one detector kind, {@code -wi 5 -i 10}
  * for longer runs than the short defaults).
  */
 public final class MicroBenchmarks {
@@ -17,7 +19,9 @@ public final class MicroBenchmarks {
         OptionsBuilder options = new OptionsBuilder();
         options.parent(cli);
         if (cli.getIncludes().isEmpty()) {
-            options.include(DecoderBenchmark.class.getSimpleName()).include(SeriesEvaluatorBenchmark.class.getSimpleName());
+            options.include(DecoderBenchmark.class.getSimpleName())
+                    .include(SeriesEvaluatorBenchmark.class.getSimpleName())
+                    .include(AnomalyModelBenchmark.class.getSimpleName());
         }
         new Runner(options.build()).run();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.Condition;
 import io.vigil.job.rules.Direction;
 import io.vigil.job.rules.Flatline;
@@ -114,7 +115,7 @@ class DetectorsTest {
         RuleState state = new RuleState();
         NoDataDetector d = new NoDataDetector();
         Reading last = in("gauge-1", 0, 3.0);
-        assertThat(d.onReading(rule, last, state, Double.NaN)).isNull();
+        assertThat(d.onReading(rule, last, state, null)).isNull();
         assertThat(NoDataDetector.deadline(rule, state, 0)).isEqualTo(30_000L);
 
         Signal offline = NoDataDetector.silence(rule, state, last, false);
@@ -123,7 +124,7 @@ class DetectorsTest {
         assertThat(NoDataDetector.silence(rule, state, last, true)).as("once per silence").isNull();
         assertThat(NoDataDetector.deadline(rule, state, 0)).as("no deadline while offline").isEqualTo(RuleState.NONE);
 
-        Signal back = d.onReading(rule, in("gauge-1", 40_000, 3.0), state, Double.NaN);
+        Signal back = d.onReading(rule, in("gauge-1", 40_000, 3.0), state, null);
         assertThat(back).extracting(Signal::level, Signal::cleared).containsExactly(Level.NORMAL, true);
     }
 
@@ -161,8 +162,27 @@ class DetectorsTest {
         Reading r = in("gauge-1", 0, 3.0);
         for (Detector d : List.of(new ThresholdDetector(), new RateDetector(), new ForecastDetector(),
                 new NoDataDetector(), new FlatlineDetector(), new AnomalyDetector())) {
-            assertThat(d.onReading(range, r, new RuleState(), 0.99)).as(d.kind()).isNull();
+            assertThat(d.onReading(range, r, new RuleState(), new SeriesAnomaly.Assessment(0.99, true))).as(d.kind()).isNull();
         }
+    }
+
+    @Test
+    void anAnomalyRuleOpensOnAnOnsetOnlyAndHoldsWhileItsIncidentIsOpen() {
+        Rule rule = rule(new io.vigil.job.rules.Anomaly(0.5, 0.3, Duration.ZERO, Duration.ofMinutes(1)));
+        AnomalyDetector d = new AnomalyDetector();
+        RuleState state = new RuleState();
+        Reading r = in("gauge-1", 0, 9.0);
+        assertThat(d.onReading(rule, r, state, new SeriesAnomaly.Assessment(0.9, false)).level())
+                .as("anomalous, but the spell already paged: refractory").isEqualTo(Level.NORMAL);
+        assertThat(d.onReading(rule, r, state, new SeriesAnomaly.Assessment(0.9, true)).level())
+                .as("an onset opens").isEqualTo(Level.ALARM);
+        state.incident = new IncidentState();
+        state.incident.phase = io.vigil.common.Phase.ALARM;
+        assertThat(d.onReading(rule, r, state, new SeriesAnomaly.Assessment(0.6, false)))
+                .as("held while open").extracting(Signal::level, Signal::cleared).containsExactly(Level.ALARM, false);
+        assertThat(d.onReading(rule, r, state, new SeriesAnomaly.Assessment(0.4, false)))
+                .extracting(Signal::level, Signal::cleared).containsExactly(Level.WARN, true);
+        assertThat(d.onReading(rule, r, state, null)).as("a series that is not scored").isNull();
     }
 
     /** One detector of one rule fed readings of one series in order, as the series evaluator does. */
@@ -182,7 +202,7 @@ class DetectorsTest {
             if (last != RuleState.NONE) {
                 detector.forgetIfSilent(rule, state, t - last);
             }
-            Signal s = detector.onReading(rule, in("gauge-1", t, value), state, Double.NaN);
+            Signal s = detector.onReading(rule, in("gauge-1", t, value), state, null);
             if (s != null) {
                 out.add(s);
             }

@@ -233,7 +233,7 @@ class RulesLoaderTest {
                 "an anomaly score is in (0, 1], got \"1.5\"");
         assertInvalid(bad.replace("WARN", "0.5").replace("level", "lvl"), 4, "rules[0].anomaly.lvl",
                 "unknown field; expected one of [clear_for, for, level, warn]");
-        assertThat(RulesLoader.parse(bad.replace(", warn: WARN", "").replace("0.9", "0.5"), "r").rule("odd")
+        assertThat(RulesLoader.parse(bad.replace(", warn: WARN", "").replace("0.9", "0.3"), "r").rule("odd")
                 .condition(Anomaly.class).warn()).as("the default warn only below the level").isNull();
     }
 

@@ -7,7 +7,7 @@ import io.vigil.common.Phase;
 import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
 import io.vigil.common.incident.Acknowledgement;
-import io.vigil.job.anomaly.AnomalyModel;
+import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.anomaly.AnomalySettings;
 import io.vigil.job.detect.Chain;
@@ -133,7 +133,7 @@ class SeriesEvaluatorTest {
     @Test
     void everyReadingIsScoredOnceInSeriesOrderAndAnAnomalyRuleJudgesThatSameScore() throws Exception {
         Rule odd = new Rule("odd", "water_level", Glob.ANY, Glob.ANY,
-                List.of(new Anomaly(0.95, 0.5, Duration.ZERO, Duration.ofMinutes(1))), "warning", "{rule}", "{value}",
+                List.of(new Anomaly(0.5, 0.3, Duration.ZERO, Duration.ofMinutes(1))), "warning", "{rule}", "{value}",
                 null, null);
         Chain h = new Chain(new SeriesEvaluator(RuleSet.of(odd), true, AnomalySettings.defaults(),
                 IncidentLifecycle.DEFAULT_FORGET_AFTER));
@@ -143,16 +143,16 @@ class SeriesEvaluatorTest {
         }
         List<AnomalyScore> scores = h.evaluator.getSideOutput(SeriesEvaluator.SCORES).stream()
                 .map(StreamRecord::getValue).toList();
-        AnomalyModel alone = new AnomalyModel(AnomalySettings.defaults());
+        SeriesAnomaly alone = new SeriesAnomaly(AnomalySettings.defaults());
         assertThat(scores).hasSize(readings.size());
         for (int i = 0; i < readings.size(); i++) {
             assertThat(scores.get(i).score()).isEqualTo(alone.update(readings.get(i).eventTime(),
-                    readings.get(i).value()));
+                    readings.get(i).value()).score());
         }
         assertThat(scores.get(0)).isEqualTo(new AnomalyScore("gauge-1", "delta", "river-north", "water_level", T0,
                 readings.get(0).value(), 0.0, "m"));
         double spike = scores.get(scores.size() - 1).score();
-        assertThat(spike).as("the spike").isGreaterThanOrEqualTo(0.95);
+        assertThat(spike).as("the spike").isGreaterThanOrEqualTo(SeriesAnomaly.Assessment.ANOMALOUS);
         Alert last = h.extractOutputValues().get(h.extractOutputValues().size() - 1);
         assertThat(last).extracting(Alert::ruleId, Alert::phase, Alert::value).containsExactly("odd", Phase.ALARM, 9.0);
 
