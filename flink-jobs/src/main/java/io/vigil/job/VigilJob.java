@@ -7,6 +7,8 @@ import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
 import io.vigil.common.incident.RulesUpdate;
 import io.vigil.job.anomaly.AnomalyScore;
+import io.vigil.job.anomaly.AnomalySettings;
+import io.vigil.job.detect.IncidentLifecycle;
 import io.vigil.job.rfid.RfidRules;
 import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.RuleSet;
@@ -70,6 +72,21 @@ public final class VigilJob {
                                           Source<ControlMessage, ?, ?> control, Sink<Reading> seriesSink,
                                           Sink<AnomalyScore> scoreSink, List<Sink<Alert>> alertSinks,
                                           List<Sink<AuditEvent>> auditSinks, RuleSet rules) {
+        return build(env, readings, watermarks, control, seriesSink, scoreSink, alertSinks, auditSinks, rules,
+                SeriesEvaluator.SETTLE);
+    }
+
+    /**
+     * The pipeline with the series evaluator's settling window set: how long, in processing time, a reading waits for
+     * readings of its series that reached Kafka out of order (it is judged earlier once event time passes it). A
+     * replay sets it beyond its own run time, so only event time ends the wait and the result does not depend on
+     * the machine's speed.
+     */
+    public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<Reading, ?, ?> readings,
+                                          WatermarkStrategy<Reading> watermarks,
+                                          Source<ControlMessage, ?, ?> control, Sink<Reading> seriesSink,
+                                          Sink<AnomalyScore> scoreSink, List<Sink<Alert>> alertSinks,
+                                          List<Sink<AuditEvent>> auditSinks, RuleSet rules, Duration settle) {
         // Every stream element is an immutable record, so chained operators may share one instance. Without this
         // Flink deep-copies each element (by reflection) for every chained consumer.
         env.getConfig().enableObjectReuse();
@@ -96,7 +113,8 @@ public final class VigilJob {
 
         SingleOutputStreamOperator<Alert> alerts = input.keyBy(SeriesInput::seriesKey)
                 .connect(liveRules)
-                .process(new SeriesEvaluator(rules, scoreSink != null)).name("series-evaluator").uid("series-evaluator");
+                .process(new SeriesEvaluator(rules, scoreSink != null, AnomalySettings.defaults(),
+                        IncidentLifecycle.DEFAULT_FORGET_AFTER, settle)).name("series-evaluator").uid("series-evaluator");
         for (int i = 0; i < alertSinks.size(); i++) {
             alerts.sinkTo(alertSinks.get(i)).name("alerts-" + i).uid("alert-sink-" + i);
         }

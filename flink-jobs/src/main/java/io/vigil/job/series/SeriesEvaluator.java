@@ -78,6 +78,12 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
     public static final OutputTag<AuditEvent> AUDIT = IncidentLifecycle.AUDIT;
     public static final OutputTag<AnomalyScore> SCORES = new OutputTag<>("anomaly-scores",
             TypeInformation.of(AnomalyScore.class));
+    /**
+     * The job's settling window: a device's readings leave its MQTT session in order, but the gateway takes them from
+     * several connections of one shared subscription, in parallel, so a burst can reach Kafka a few milliseconds out
+     * of order. Judged on arrival, the earlier reading of such a pair would be late and never judged.
+     */
+    public static final Duration SETTLE = Duration.ofMillis(100);
     static final ValueStateDescriptor<SeriesState> STATE = new ValueStateDescriptor<>("series",
             SeriesStateSerializer.INSTANCE);
     private static final long NONE = SeriesState.NONE;
@@ -89,6 +95,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
     private final boolean scoring;
     private final AnomalySettings anomaly;
     private final long forgetAfterMs;
+    private final long settleMs;
 
     private transient ValueState<SeriesState> series;
     private transient Counter late;
@@ -110,15 +117,27 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
      *                {@code anomaly} rule watches are scored
      */
     public SeriesEvaluator(RuleSet rules, boolean scoring) {
-        this(rules, scoring, AnomalySettings.defaults(), IncidentLifecycle.DEFAULT_FORGET_AFTER);
+        this(rules, scoring, AnomalySettings.defaults(), IncidentLifecycle.DEFAULT_FORGET_AFTER, SETTLE);
     }
 
-    /** @param forgetAfter how long the state of a silent series is kept under its rules (at least) */
+    /** Judges each reading at once, without a settling window (unit tests that feed readings in order). */
     public SeriesEvaluator(RuleSet rules, boolean scoring, AnomalySettings anomaly, Duration forgetAfter) {
+        this(rules, scoring, anomaly, forgetAfter, Duration.ZERO);
+    }
+
+    /**
+     * @param forgetAfter how long the state of a silent series is kept under its rules (at least)
+     * @param settle      how long a reading waits, in processing time, for readings of its series that the gateway
+     *                    handled in parallel and sent to Kafka out of order; it is judged at once when event time
+     *                    has passed it. Zero: judged on arrival
+     */
+    public SeriesEvaluator(RuleSet rules, boolean scoring, AnomalySettings anomaly, Duration forgetAfter,
+                           Duration settle) {
         this.rules = new LiveRules(rules);
         this.scoring = scoring;
         this.anomaly = anomaly;
         this.forgetAfterMs = forgetAfter.toMillis();
+        this.settleMs = settle.toMillis();
     }
 
     @Override
@@ -171,8 +190,46 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             late.inc();
             return;
         }
+        if (settleMs > 0) {
+            s.settle(r);
+            if (s.settleAt == NONE) {
+                s.settleAt = ctx.timerService().currentProcessingTime() + settleMs;
+            }
+            arm(s, ctx.timerService());
+            series.update(s);
+            return;
+        }
+        judge(s, r, ctx, ctx.timerService());
+        keepOrClear(s, ctx.timerService());
+    }
+
+    /** Judges the settled readings in their order. */
+    private void judgeSettled(SeriesState s, ReadOnlyContext ctx, TimerService timers) throws Exception {
+        for (Reading r : s.drainSettled()) {
+            if (r.eventTime() < s.lastJudged) {
+                late.inc();
+            } else {
+                judge(s, r, ctx, timers);
+            }
+        }
+        s.settleAt = NONE;
+    }
+
+    /** Stores the series' state and arms its timers, or clears both when nothing is left to remember. */
+    private void keepOrClear(SeriesState s, TimerService timers) throws Exception {
+        if (s.empty()) {
+            // nothing to remember (no model, every rule quiet): no state, no timer
+            deleteTimers(s, timers);
+            series.clear();
+            return;
+        }
+        arm(s, timers);
+        series.update(s);
+    }
+
+    private void judge(SeriesState s, Reading r, ReadOnlyContext ctx, TimerService timers) throws Exception {
         long t = r.eventTime();
-        long now = ctx.timerService().currentProcessingTime();
+        long now = timers.currentProcessingTime();
         List<Rule> matching = inForce.matching(r);
         if (s.lastJudged != NONE) {
             forgetIfSilent(s, t, matching);
@@ -213,16 +270,9 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
         s.lastJudged = t;
         s.lastArrival = now;
         s.last = r;
-        s.behind = behind(s, ctx.timerService().currentWatermark());
-        if (s.empty()) {
-            // nothing to remember (no model, every rule quiet): no state, no timer
-            deleteTimers(s, ctx.timerService());
-            series.clear();
-            return;
-        }
-        arm(s, ctx.timerService());
-        series.update(s);
+        s.behind = behind(s, r);
     }
+
 
     private void onAcknowledgement(Acknowledgement ack, ReadOnlyContext ctx) throws Exception {
         SeriesState s = series.value();
@@ -253,6 +303,9 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
                 return;
             }
             s.eventTimer = NONE;
+            if (s.settling() && s.firstSettling() <= ts) {
+                judgeSettled(s, ctx, ctx.timerService()); // event time has passed them: nothing earlier can come
+            }
             // end of input (a bounded replay) is not silence
             if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
                 noticeSilence(s, ts, s.lastJudged, false, ctx.timerService().currentProcessingTime());
@@ -263,18 +316,15 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
                 return;
             }
             s.processingTimer = NONE;
+            if (s.settling() && s.settleAt <= ts) {
+                judgeSettled(s, ctx, ctx.timerService());
+            }
             for (Map.Entry<String, RuleState> e : s.rules.entrySet()) {
                 machine.escalate(e.getValue().incident, inForce.rule(e.getKey()), ts);
             }
             noticeSilence(s, ts, s.lastArrival, true, ts);
         }
-        if (s.empty()) {
-            deleteTimers(s, ctx.timerService());
-            series.clear();
-        } else {
-            arm(s, ctx.timerService());
-            series.update(s);
-        }
+        keepOrClear(s, ctx.timerService());
         flushAudit(ctx);
     }
 
@@ -443,6 +493,10 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
                 processing = Math.min(processing, rs.incident.escalationTimer);
             }
         }
+        if (s.settling()) {
+            event = Math.min(event, s.firstSettling());
+            processing = Math.min(processing, s.settleAt);
+        }
         if (event == Long.MAX_VALUE && s.eventTimer != NONE) {
             timers.deleteEventTimeTimer(s.eventTimer); // nothing left to wait for
             s.eventTimer = NONE;
@@ -468,15 +522,19 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
     }
 
     /**
-     * Whether the series' reading just judged was already a no-data timeout behind the job's event time: its clock
-     * is behind the others'. It is not silent (it just spoke), so only the wall clock watches it for silence;
-     * otherwise it would flap offline and back with every reading.
+     * Whether the reading just judged was already a no-data timeout old when the gateway received it: the device's
+     * clock is behind (or it uploads what it buffered). It is not silent — it just spoke — so only the wall clock
+     * watches it for silence; on event time it would flap offline and back with every reading. Judged by the
+     * reading's own two times, not by when the job got to it, so a Kafka backlog changes nothing.
      */
-    private boolean behind(SeriesState s, long watermark) {
+    private boolean behind(SeriesState s, Reading r) {
+        if (r.receiveTime() <= 0) {
+            return false;
+        }
         for (String ruleId : s.rules.keySet()) {
             Rule rule = inForce.rule(ruleId);
             NoData noData = rule == null ? null : rule.condition(NoData.class);
-            if (noData != null && s.lastJudged + noData.timeoutMs() <= watermark && watermark != Long.MAX_VALUE) {
+            if (noData != null && r.receiveTime() - r.eventTime() >= noData.timeoutMs()) {
                 return true;
             }
         }

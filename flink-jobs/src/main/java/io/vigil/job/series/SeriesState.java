@@ -3,7 +3,9 @@ package io.vigil.job.series;
 import io.vigil.common.Reading;
 import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.detect.RuleState;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,8 +27,8 @@ public final class SeriesState {
     /** Per rule id: what that rule keeps about this series. */
     public Map<String, RuleState> rules = new LinkedHashMap<>(4);
     /**
-     * True when the last reading arrived already a no-data timeout behind the job's event time: the device's clock
-     * is behind the others', it is not silent, and only the wall clock watches it for silence.
+     * True when the last reading was already a no-data timeout old when the gateway received it: the device's clock
+     * is behind (or it uploads what it buffered); it is not silent, and only the wall clock watches it for silence.
      */
     public boolean behind;
     /** The one event-time timer armed for this series, or NONE. */
@@ -34,7 +36,36 @@ public final class SeriesState {
     /** The one processing-time timer armed for this series, or NONE. */
     public long processingTimer = NONE;
 
+    /** Readings waiting for their settling window to end, in event-time order (ties in arrival order). */
+    public List<Reading> settling = new ArrayList<>(0);
+    /** Processing time the settling window ends, or NONE. */
+    public long settleAt = NONE;
+
     public boolean empty() {
-        return model == null && rules.isEmpty();
+        return model == null && rules.isEmpty() && settling.isEmpty();
+    }
+
+    boolean settling() {
+        return !settling.isEmpty();
+    }
+
+    long firstSettling() {
+        return settling.get(0).eventTime();
+    }
+
+    /** Adds a reading to the settling window, after every one not later than it. */
+    void settle(Reading r) {
+        int at = settling.size();
+        while (at > 0 && settling.get(at - 1).eventTime() > r.eventTime()) {
+            at--;
+        }
+        settling.add(at, r);
+    }
+
+    /** The settling readings in order; the window is empty afterwards. */
+    List<Reading> drainSettled() {
+        List<Reading> out = settling;
+        settling = new ArrayList<>(0);
+        return out;
     }
 }

@@ -40,6 +40,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
     private static final int HAS_EVENT_TIMER = 1 << 2;
     private static final int HAS_PROCESSING_TIMER = 1 << 3;
     private static final int BEHIND = 1 << 4;
+    private static final int SETTLING = 1 << 5;
 
     private static final int R_INCIDENT = 1;
     private static final int R_RATE = 1 << 1;
@@ -86,7 +87,7 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         out.writeByte(VERSION);
         int flags = (s.last != null ? HAS_LAST : 0) | (s.model != null ? HAS_MODEL : 0)
                 | (s.eventTimer != NONE ? HAS_EVENT_TIMER : 0) | (s.processingTimer != NONE ? HAS_PROCESSING_TIMER : 0)
-                | (s.behind ? BEHIND : 0);
+                | (s.behind ? BEHIND : 0) | (!s.settling.isEmpty() ? SETTLING : 0);
         out.writeByte(flags);
         out.writeLong(s.lastJudged);
         writeVarLong(out, s.lastArrival - s.lastJudged);
@@ -113,6 +114,13 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
             byte[] model = s.model.toBytes();
             writeVarLong(out, model.length);
             out.write(model);
+        }
+        if (!s.settling.isEmpty()) {
+            out.writeLong(s.settleAt);
+            writeVarLong(out, s.settling.size());
+            for (Reading r : s.settling) {
+                writeReading(r, strings, out);
+            }
         }
         writeVarLong(out, s.rules.size());
         for (Map.Entry<String, RuleState> e : s.rules.entrySet()) {
@@ -171,6 +179,13 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
         if ((flags & HAS_MODEL) != 0) {
             s.model = SeriesAnomaly.fromBytes(AnomalySettings.defaults(), readBytes(in));
         }
+        if ((flags & SETTLING) != 0) {
+            s.settleAt = in.readLong();
+            int n = (int) readVarLong(in);
+            for (int i = 0; i < n; i++) {
+                s.settling.add(readReading(strings, in));
+            }
+        }
         int rules = (int) readVarLong(in);
         for (int i = 0; i < rules; i++) {
             String ruleId = strings.read();
@@ -191,6 +206,39 @@ public final class SeriesStateSerializer extends TypeSerializerSingleton<SeriesS
             s.rules.put(ruleId, r);
         }
         return s;
+    }
+
+    /** A reading waiting to be judged: all of it, since it is judged (and stored in alerts) later. */
+    private static void writeReading(Reading r, StringsOut strings, DataOutputView out) throws IOException {
+        strings.write(r.deviceId());
+        strings.write(r.site());
+        strings.write(r.zone());
+        strings.write(r.metric());
+        strings.write(r.unit());
+        out.writeDouble(r.value());
+        out.writeLong(r.eventTime());
+        writeVarLong(out, r.receiveTime() - r.eventTime());
+        out.writeByte(r.protocol().ordinal());
+        writeVarLong(out, r.eventNanos());
+        out.writeBoolean(r.seq() != null);
+        if (r.seq() != null) {
+            out.writeLong(r.seq());
+        }
+    }
+
+    private static Reading readReading(StringsIn strings, DataInputView in) throws IOException {
+        String device = strings.read();
+        String site = strings.read();
+        String zone = strings.read();
+        String metric = strings.read();
+        String unit = strings.read();
+        double value = in.readDouble();
+        long eventTime = in.readLong();
+        long receiveTime = eventTime + readVarLong(in);
+        Protocol protocol = PROTOCOLS[in.readByte()];
+        int nanos = (int) readVarLong(in);
+        Long seq = in.readBoolean() ? in.readLong() : null;
+        return new Reading(device, site, zone, metric, value, unit, eventTime, receiveTime, protocol, seq, nanos);
     }
 
     private static void writeBytes(DataOutputView out, byte[] bytes) throws IOException {

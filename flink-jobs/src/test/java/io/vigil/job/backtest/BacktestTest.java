@@ -44,7 +44,7 @@ class BacktestTest {
         Path in = dir.resolve("in");
         StringBuilder g1 = new StringBuilder("timestamp,value\n");
         for (int s = 0; s <= 60; s++) {
-            int second = s == 21 ? 22 : s == 22 ? 21 : s; // two rows out of order: 21 s comes after 22 s
+            int second = s == 21 ? 22 : s == 22 ? 21 : s; // two rows out of order, within the 5 s allowed
             g1.append(T0.plusSeconds(second)).append(',').append(second >= 10 && second <= 30 ? 4.2 : 3.0).append('\n');
         }
         write(in.resolve("north/gauge-1.csv"), g1.toString());
@@ -90,11 +90,8 @@ class BacktestTest {
         assertThat(g1Out).hasSize(62);
         assertThat(g1Out.subList(1, 62)).extracting(r -> r[0]).containsExactlyElementsOf(
                 Files.readAllLines(in.resolve("north/gauge-1.csv")).subList(1, 62).stream().map(l -> l.split(",")[0]).toList());
-        assertThat(g1Out.get(1 + 22)).as("21 s after 22 s is late in its series: kept in place, not judged")
-                .startsWith(T0.plusSeconds(21).toString(), "4.2", "");
-        List<String[]> judged = new ArrayList<>(g1Out.subList(1, 62));
-        judged.remove(22);
-        assertThat(judged).extracting(r -> Double.parseDouble(r[2])).allMatch(s -> s >= 0 && s <= 1);
+        assertThat(g1Out.subList(1, 62)).as("the two rows out of order are put back in order while they settle")
+                .extracting(r -> Double.parseDouble(r[2])).allMatch(s -> s >= 0 && s <= 1);
         assertThat(withoutScore(g1Out.get(1 + 9))).containsExactly(T0.plusSeconds(9).toString(), "3.0", "NORMAL", "", "NORMAL", "", "NORMAL", "");
         assertThat(withoutScore(g1Out.get(1 + 10))).containsExactly(T0.plusSeconds(10).toString(), "4.2", "PRE_WARNING", RIVER, "NORMAL", "", "NORMAL", "");
         assertThat(g1Out.get(1 + 20)[3]).isEqualTo("ALARM");

@@ -211,7 +211,8 @@ class RulesReloadTest {
     static KeyedBroadcastOperatorTestHarness<String, SeriesInput, RulesUpdate, Alert> evaluator(
             String yaml, int subtask, OperatorSubtaskState restored) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new SeriesEvaluator(rules(yaml), false), List.of(LiveRules.STATE)), SeriesInput::seriesKey,
+                new SeriesEvaluator(rules(yaml), false, io.vigil.job.anomaly.AnomalySettings.defaults(),
+                        IncidentLifecycle.DEFAULT_FORGET_AFTER), List.of(LiveRules.STATE)), SeriesInput::seriesKey,
                 Types.STRING, 128, 2, subtask);
         h.setup();
         if (restored != null) {

@@ -96,7 +96,9 @@ class SeriesEvaluatorTest {
         h.processWatermark(T0); // the fleet's time
         for (int i = 0; i < 5; i++) {
             long behind = T0 - 10 * MIN + i * 1000L; // ten minutes behind everyone else
-            h.processElement(reading("gauge-1", behind, i == 4 ? 4.5 : 3.0), behind);
+            Reading r = reading("gauge-1", behind, i == 4 ? 4.5 : 3.0);
+            h.processElement(new Reading(r.deviceId(), r.site(), r.zone(), r.metric(), r.value(), r.unit(), behind,
+                    T0 + i * 1000L, r.protocol()), behind); // received now, by the gateway's clock
             h.processWatermark(T0 + i * 1000L);
         }
         assertThat(h.extractOutputValues()).as("its own breach is seen; no offline alarm while it speaks")
@@ -189,7 +191,8 @@ class SeriesEvaluatorTest {
         h.processElement(reading("gauge-1", 1000, 4.5), 1000);
         var snapshot = h.evaluator.snapshot(1, 2000);
 
-        Chain harness = Chain.restored(new SeriesEvaluator(new RuleSet(List.of(LEVEL, OFFLINE, RISE)), false), snapshot);
+        Chain harness = Chain.restored(new SeriesEvaluator(new RuleSet(List.of(LEVEL, OFFLINE, RISE)), false,
+                AnomalySettings.defaults(), IncidentLifecycle.DEFAULT_FORGET_AFTER), snapshot);
         harness.processElement(reading("gauge-1", 2000, 3.0), 2000);
         assertThat(harness.extractOutputValues()).as("the open ALARM of level recovers in the restored operator")
                 .extracting(Alert::ruleId, Alert::phase)
@@ -200,6 +203,39 @@ class SeriesEvaluatorTest {
         harness.processWatermark(2000 + 30_000);
         assertThat(harness.extractOutputValues()).extracting(Alert::ruleId, Alert::phase)
                 .contains(tuple("offline", Phase.ALARM));
+    }
+
+    @Test
+    void readingsTheGatewaySentOutOfOrderWithinTheSettlingWindowAreJudgedInTheirOrder() throws Exception {
+        Chain h = new Chain(new SeriesEvaluator(RuleSet.of(LEVEL), false, AnomalySettings.defaults(),
+                IncidentLifecycle.DEFAULT_FORGET_AFTER, Duration.ofMillis(100)));
+        h.setProcessingTime(0);
+        h.processElement(reading("gauge-1", 2000, 3.0), 2000); // handled first by another gateway connection
+        h.processElement(reading("gauge-1", 1000, 4.5), 1000);
+        assertThat(h.extractOutputValues()).as("waiting for the window to end").isEmpty();
+        assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+
+        var restored = Chain.restored(new SeriesEvaluator(RuleSet.of(LEVEL), false, AnomalySettings.defaults(),
+                IncidentLifecycle.DEFAULT_FORGET_AFTER, Duration.ofMillis(100)), h.evaluator.snapshot(1, 50));
+        for (Chain c : List.of(h, restored)) {
+            c.setProcessingTime(100);
+            assertThat(c.extractOutputValues()).as("judged in event-time order, not arrival order")
+                    .extracting(Alert::phase, Alert::eventTime).containsExactly(tuple(Phase.ALARM, 1000L),
+                            tuple(Phase.RECOVERING, 2000L), tuple(Phase.CLOSED, 2000L));
+            assertThat(c.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void aSettlingReadingIsJudgedAsSoonAsEventTimeHasPassedIt() throws Exception {
+        Chain h = new Chain(new SeriesEvaluator(RuleSet.of(LEVEL), false, AnomalySettings.defaults(),
+                IncidentLifecycle.DEFAULT_FORGET_AFTER, Duration.ofMillis(100)));
+        h.setProcessingTime(0);
+        h.processElement(reading("gauge-1", 1000, 4.5), 1000);
+        h.processWatermark(999);
+        assertThat(h.extractOutputValues()).isEmpty();
+        h.processWatermark(1000); // a replay, or the end of input: the watermark, not the wall clock, ends the wait
+        assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.ALARM);
     }
 
     static List<Reading> gauge(int n) {
