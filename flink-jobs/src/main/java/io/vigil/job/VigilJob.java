@@ -37,6 +37,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * incident-lifecycle}, {@code anomaly-scorer}) are not restored into this one: see docs/deploy.md.
  */
 public final class VigilJob {
+    /**
+     * The settling window of a replay (backtest, evaluations): beyond any run, so only event time ends a reading's
+     * wait and the result does not depend on the machine's speed.
+     */
+    public static final Duration REPLAY_SETTLE = Duration.ofDays(365);
+
     /** The uid of the readings source's operator. */
     public static final String READINGS_SOURCE = "readings-source";
 

@@ -38,7 +38,8 @@ public final class EvaluationJob {
         TypeInformation<Reading> type = TypeInformation.of(Reading.class);
         DataGeneratorSource<Reading> source = new DataGeneratorSource<>(new RunReadings(runs), count, type);
         try (InMemorySink<Alert> sink = new InMemorySink<>()) {
-            VigilJob.build(env, source, followEachReading(), new DiscardingSink<>(), List.<Sink<Alert>>of(sink), rules);
+            VigilJob.build(env, source, followEachReading(), null, new DiscardingSink<>(), null,
+                    List.<Sink<Alert>>of(sink), List.of(), rules, VigilJob.REPLAY_SETTLE);
             InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);
             env.execute("vigil-evaluate");
             return sink.values();

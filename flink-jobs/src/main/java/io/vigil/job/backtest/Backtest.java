@@ -68,9 +68,6 @@ public final class Backtest {
                 Duration.ofNanos(System.nanoTime() - started), byRow(inputs, replay, scores));
     }
 
-    /** The settling window of a replay: beyond any run, so only event time ends a reading's wait (deterministic). */
-    static final Duration EVENT_TIME_ONLY = Duration.ofDays(365);
-
     /** The replay job, not yet started. */
     static StreamExecutionEnvironment job(Handoff handoff, BacktestSettings settings, Sink<AnomalyScore> scoreSink,
                                           Sink<Alert> alertSink) {
@@ -78,7 +75,7 @@ public final class Backtest {
         env.setParallelism(settings.parallelism());
         VigilJob.build(env, new ReplaySource(handoff), ReplayWatermarks.of(settings.maxOutOfOrderness()), null,
                 new DiscardingSink<>(), scoreSink, List.of(alertSink), List.of(),
-                withoutWallClock(settings.rules()), EVENT_TIME_ONLY);
+                withoutWallClock(settings.rules()), VigilJob.REPLAY_SETTLE);
         InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);
         return env;
     }
