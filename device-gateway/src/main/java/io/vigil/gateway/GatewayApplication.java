@@ -81,7 +81,7 @@ public final class GatewayApplication implements AutoCloseable {
             List<IngestResource> resources = new ArrayList<>();
             if (rfid != null) {
                 TagReadIngest tags = new TagReadIngest(ingest, site, new TagPseudonyms(rfid.pseudonymKey()),
-                        rfid.tagReadsTopic());
+                        rfid.tagReadsTopic(), config.security());
                 routes.add(tags.mqttRoute());
                 resources.add(tags.coapResource());
             }

@@ -143,9 +143,10 @@ class RfidGatewayTest {
     @Test
     void coapZebraBodyOfConcatenatedEventsIsStored() throws Exception {
         String body = """
-                {"type":"SIMPLE","timestamp":"2025-11-28T03:20:00.123+0000","data":{"idHex":"%s","antenna":1,"peakRssi":-39,"reads":2}}
-                {"type":"SIMPLE","timestamp":"2025-11-28T03:20:00.456+0000","data":{"idHex":"%s"}}"""
-                .formatted(ZEBRA_PERSON.toLowerCase(), ZEBRA_PERSON);
+                {"type":"SIMPLE","timestamp":"%s","data":{"idHex":"%s","antenna":1,"peakRssi":-39,"reads":2}}
+                {"type":"SIMPLE","timestamp":"%s","data":{"idHex":"%s"}}"""
+                .formatted(java.time.Instant.now().minusMillis(333), ZEBRA_PERSON.toLowerCase(),
+                        java.time.Instant.now(), ZEBRA_PERSON);
         CoapResponse response = Devices.post(coap, gateway.coapPort(), "/tagreads/zebra-1",
                 body.getBytes(StandardCharsets.UTF_8), 50);
         assertThat(response.getCode()).isEqualTo(ResponseCode.CHANGED);
@@ -173,6 +174,23 @@ class RfidGatewayTest {
     }
 
     @Test
+    void aReadFromAReaderWhoseClockRunsAheadIsRefusedAndTheOthersOfThePayloadGoOn() throws Exception {
+        String body = """
+                {"type":"SIMPLE","timestamp":"%s","data":{"idHex":"%s"}}
+                {"type":"SIMPLE","timestamp":"%s","data":{"idHex":"%s"}}"""
+                .formatted(java.time.Instant.now(), ZEBRA_PERSON,
+                        java.time.Instant.now().plus(java.time.Duration.ofMinutes(10)), ZEBRA_PERSON);
+        Devices.publish(reader, "vigil/tagreads/zebra-ahead", body, "application/json");
+
+        await().atMost(WAIT).until(() -> !tagReads("zebra-ahead").isEmpty() && !deadLetters("zebra-ahead").isEmpty());
+        assertThat(tagReads("zebra-ahead")).hasSize(1);
+        assertThat(deadLetters("zebra-ahead")).singleElement().satisfies(d -> {
+            assertThat(d.reason()).isEqualTo(RejectReason.INVALID_TIME);
+            assertThat(d.detail()).contains("ahead of the gateway clock");
+        });
+    }
+
+    @Test
     void refusedTagPayloadsAreDeadLetteredWithoutTheirBytes() throws Exception {
         Devices.publish(reader, "vigil/tagreads/gate-bad", "{\"tag\":\"" + PERSON + "\",\"antenna\":0}", null);
         CoapResponse response = Devices.post(coap, gateway.coapPort(), "/tagreads/coap-bad",
@@ -189,8 +207,9 @@ class RfidGatewayTest {
     @Test
     void impinjStatusEventsAreAcceptedWithoutDeadLetters() throws Exception {
         Devices.publish(reader, "vigil/tagreads/impinj-1", """
-                {"timestamp":"2025-11-28T03:20:00Z","eventType":"antennaConnected","antennaConnectedEvent":{"antennaPort":1}}
-                {"timestamp":"2025-11-28T03:20:01Z","eventType":"tagInventory","tagInventoryEvent":{"epcHex":"A55E","antennaPort":2,"peakRssiCdbm":-6500}}""",
+                {"timestamp":"%s","eventType":"antennaConnected","antennaConnectedEvent":{"antennaPort":1}}
+                {"timestamp":"%s","eventType":"tagInventory","tagInventoryEvent":{"epcHex":"A55E","antennaPort":2,"peakRssiCdbm":-6500}}"""
+                .formatted(java.time.Instant.now().minusSeconds(1), java.time.Instant.now()),
                 "application/json");
         await().atMost(WAIT).until(() -> !tagReads("impinj-1").isEmpty());
         assertThat(tagReads("impinj-1").get(0).rssiDbm()).isEqualTo(-65.0);
