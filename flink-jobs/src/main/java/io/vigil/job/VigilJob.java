@@ -100,7 +100,7 @@ public final class VigilJob {
         in.sinkTo(seriesSink).name("series").uid("series-sink");
 
         // chained to the source (same parallelism, no exchange): each series' readings reach their key in the order
-        // the source read them, which is what judging on arrival relies on
+        // the source read them, which is what judging each series in order relies on
         DataStream<SeriesInput> input = in.map(SeriesInput::of).name("to-series").uid("to-series");
         DataStream<RulesUpdate> updates;
         if (control == null) {

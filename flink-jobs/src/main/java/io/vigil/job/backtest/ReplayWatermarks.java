@@ -12,7 +12,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * maximum out-of-orderness, minus 1 ms), emitted after every reading instead of every 200 ms of wall time. Live,
  * readings trickle in over hours, so a periodic watermark is always current; a replay runs a day in a second, and
  * a watermark that lagged 200 ms of wall time would make no-data deadlines depend on machine speed. (Readings
- * themselves do not wait for it: each is judged on arrival in its series' order, live and replayed.) Idleness does
+ * themselves do not wait for it: each is judged in its series' order, live and replayed.) Idleness does
  * not apply: a replay has one split that never waits for data.
  */
 final class ReplayWatermarks {

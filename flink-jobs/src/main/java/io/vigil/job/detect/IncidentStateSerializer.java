@@ -7,9 +7,9 @@ import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.incident.IncidentReport;
 import io.vigil.job.state.Compact.StringsIn;
+import io.vigil.job.state.CompactSerializer;
 import io.vigil.job.state.Compact.StringsOut;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -17,10 +17,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -32,7 +29,7 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Format version 1; states written by the earlier POJO serializer cannot be restored (see docs/benchmarks.md).
  */
-public final class IncidentStateSerializer extends TypeSerializerSingleton<IncidentState> {
+public final class IncidentStateSerializer extends CompactSerializer<IncidentState> {
     public static final IncidentStateSerializer INSTANCE = new IncidentStateSerializer();
     private static final long serialVersionUID = 1L;
     private static final byte VERSION = 1;
@@ -49,35 +46,8 @@ public final class IncidentStateSerializer extends TypeSerializerSingleton<Incid
     private IncidentStateSerializer() {}
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
     public IncidentState createInstance() {
         return new IncidentState();
-    }
-
-    /** A deep copy (the heap backend copies a state a running snapshot still reads before it is changed). */
-    @Override
-    public IncidentState copy(IncidentState from) {
-        try {
-            DataOutputSerializer out = new DataOutputSerializer(256);
-            serialize(from, out);
-            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public IncidentState copy(IncidentState from, IncidentState reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -300,16 +270,6 @@ public final class IncidentStateSerializer extends TypeSerializerSingleton<Incid
     /** The id the lifecycle gives a series incident ({@link IncidentState#incidentId}), so it need not be stored. */
     private static String derivedId(String ruleId, String subject, String metric, long startedAt) {
         return Signal.seriesKey(ruleId, subject, metric) + ":" + startedAt;
-    }
-
-    @Override
-    public IncidentState deserialize(IncidentState reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

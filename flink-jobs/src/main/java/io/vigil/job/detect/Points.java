@@ -14,7 +14,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * differences from the previous point, values as 8-byte doubles. A MapState of boxed Long → Double costs about
  * 17 bytes a point in checkpoints and several times that on the heap; this costs about 11 and decodes in one pass.
  */
-public final class Points {
+final class Points {
     private long[] times;
     private double[] values;
     private int size;
@@ -25,7 +25,7 @@ public final class Points {
     }
 
     /** The points {@link #encode} wrote; null (no state yet) is an empty window. */
-    public static Points decode(byte[] bytes) {
+    static Points decode(byte[] bytes) {
         if (bytes == null) {
             return new Points(4);
         }
@@ -46,7 +46,7 @@ public final class Points {
         }
     }
 
-    public byte[] encode() {
+    byte[] encode() {
         try {
             DataOutputSerializer out = new DataOutputSerializer(2 + 11 * size);
             writeVarLong(out, size);
@@ -62,7 +62,7 @@ public final class Points {
         }
     }
 
-    public int size() {
+    int size() {
         return size;
     }
 

@@ -1,5 +1,12 @@
 package io.vigil.job.detect;
 
+import static io.vigil.job.state.Compact.readVarLong;
+import static io.vigil.job.state.Compact.writeVarLong;
+
+import java.io.IOException;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
 /**
  * What one rule keeps about one series: the incident and each detector's memory. Detectors without memory
  * (threshold, range, anomaly: the model belongs to the series) leave their fields at the defaults.
@@ -24,31 +31,60 @@ public final class RuleState {
         return incident == null && rate == null && forecast == null && flatSince == NONE && !offline;
     }
 
-    public Points rate() {
-        return rate;
+    private static final int INCIDENT = 1;
+    private static final int RATE = 1 << 1;
+    private static final int FORECAST = 1 << 2;
+    private static final int FLAT = 1 << 3;
+    private static final int OFFLINE = 1 << 4;
+
+    /** Writes this state compactly: absent parts cost one flag bit, times are differences from {@code base}. */
+    public void writeTo(DataOutputView out, long base) throws IOException {
+        out.writeByte((incident != null ? INCIDENT : 0) | (rate != null ? RATE : 0) | (forecast != null ? FORECAST : 0)
+                | (flatSince != NONE ? FLAT : 0) | (offline ? OFFLINE : 0));
+        if (incident != null) {
+            IncidentStateSerializer.INSTANCE.serialize(incident, out);
+        }
+        if (rate != null) {
+            writeBytes(out, rate.encode());
+        }
+        if (forecast != null) {
+            writeBytes(out, forecast.encode());
+        }
+        if (flatSince != NONE) {
+            out.writeDouble(flatValue);
+            writeVarLong(out, flatSince - base);
+        }
     }
 
-    public Points forecast() {
-        return forecast;
+    /** Reads what {@link #writeTo} wrote with the same {@code base}. */
+    public static RuleState readFrom(DataInputView in, long base) throws IOException {
+        RuleState r = new RuleState();
+        int flags = in.readByte();
+        if ((flags & INCIDENT) != 0) {
+            r.incident = IncidentStateSerializer.INSTANCE.deserialize(in);
+        }
+        if ((flags & RATE) != 0) {
+            r.rate = Points.decode(readBytes(in));
+        }
+        if ((flags & FORECAST) != 0) {
+            r.forecast = Points.decode(readBytes(in));
+        }
+        if ((flags & FLAT) != 0) {
+            r.flatValue = in.readDouble();
+            r.flatSince = base + readVarLong(in);
+        }
+        r.offline = (flags & OFFLINE) != 0;
+        return r;
     }
 
-    public double flatValue() {
-        return flatValue;
+    private static void writeBytes(DataOutputView out, byte[] bytes) throws IOException {
+        writeVarLong(out, bytes.length);
+        out.write(bytes);
     }
 
-    public long flatSince() {
-        return flatSince;
-    }
-
-    public boolean offline() {
-        return offline;
-    }
-
-    public void restore(Points rate, Points forecast, double flatValue, long flatSince, boolean offline) {
-        this.rate = rate;
-        this.forecast = forecast;
-        this.flatValue = flatValue;
-        this.flatSince = flatSince;
-        this.offline = offline;
+    private static byte[] readBytes(DataInputView in) throws IOException {
+        byte[] bytes = new byte[(int) readVarLong(in)];
+        in.readFully(bytes);
+        return bytes;
     }
 }

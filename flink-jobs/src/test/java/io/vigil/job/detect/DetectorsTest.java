@@ -40,7 +40,7 @@ class DetectorsTest {
         Signal last = f.out.get(f.out.size() - 1);
         assertThat(last.level()).isEqualTo(Level.WARN);
         assertThat(last.eta()).isBetween(100_000L - 10, 100_000L + 10);
-        Points window = f.state.forecast();
+        Points window = f.state.forecast;
         boolean newestIn = false;
         for (int i = 0; i < window.size(); i++) {
             assertThat(window.time(i)).isGreaterThan(59_990L - 20_000L);
@@ -57,7 +57,7 @@ class DetectorsTest {
                 Duration.ofMinutes(10), 5));
         f.feed(15_000, new double[40]); // one reading every 15 s for 10 min
 
-        assertThat(f.state.forecast().size())
+        assertThat(f.state.forecast.size())
                 .as("readings 15 s apart are further apart than 10 min / 60 = 10 s: all are kept").isEqualTo(40);
     }
 
@@ -70,7 +70,7 @@ class DetectorsTest {
         assertThat(f.out).extracting(Signal::level)
                 .containsExactly(Level.NORMAL, Level.NORMAL, Level.NORMAL, Level.WARN, Level.WARN);
         assertThat(f.out.get(3).cleared()).as("a warning-only rate holds no ALARM open").isTrue();
-        assertThat(f.state.rate().size()).as("the window holds the last 10 min").isEqualTo(3);
+        assertThat(f.state.rate.size()).as("the window holds the last 10 min").isEqualTo(3);
     }
 
     @Test
@@ -79,7 +79,7 @@ class DetectorsTest {
         f.reading(0, 1.0);
         f.reading(11 * MIN, 2.0);
         assertThat(f.out).extracting(Signal::level).containsExactly(Level.NORMAL, Level.NORMAL);
-        assertThat(f.state.rate().size()).isEqualTo(1);
+        assertThat(f.state.rate.size()).isEqualTo(1);
     }
 
     @Test
@@ -143,7 +143,7 @@ class DetectorsTest {
         f.reading(0, 2.0);
         f.reading(7 * MIN, 2.0); // the same value, but after a silence: not proof of a stuck sensor
         assertThat(f.out).extracting(Signal::level).containsExactly(Level.NORMAL, Level.NORMAL);
-        assertThat(f.state.flatSince()).isEqualTo(7 * MIN);
+        assertThat(f.state.flatSince).isEqualTo(7 * MIN);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.SiteWarning;
+import io.vigil.job.series.SeriesHarness;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -55,6 +56,6 @@ class GroupSignalTest {
                         tuple(Phase.CLOSED, 0.0, "Missing:", 9000L));
         assertThat(alerts).extracting(Alert::incidentId).containsOnly("muster:site:people:1000");
         assertThat(alerts.get(3).report().devices()).containsExactly("p-a", "p-b", "p-c");
-        assertThat(Chain.keyedStateEntries(h)).as("nothing kept after CLOSED").isZero();
+        assertThat(SeriesHarness.keyedStateEntries(h)).as("nothing kept after CLOSED").isZero();
     }
 }

@@ -16,6 +16,7 @@ import io.vigil.job.rules.PredictedCrossing;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.Threshold;
+import io.vigil.job.series.SeriesHarness;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ class IncidentLifecycleTest {
 
     @Test
     void theForecastPreWarnsWithAnEtaTheThresholdAlarmsAndTheReportTellsTheStory() throws Exception {
-        Chain h = chain();
+        SeriesHarness h = chain();
         feed(h, RISE_AND_FALL);
 
         List<Alert> alerts = h.extractOutputValues();
@@ -70,7 +71,7 @@ class IncidentLifecycleTest {
 
     @Test
     void anUnacknowledgedAlarmEscalatesEveryIntervalUntilAcknowledged() throws Exception {
-        Chain h = chain();
+        SeriesHarness h = chain();
         h.setProcessingTime(0);
         feed(h, 3.0, 3.1, 3.2, 3.3, 3.4, 3.5, 3.6, 3.7, 3.8, 3.9, 4.1, 4.2, 4.3);
         assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.PRE_WARNING, Phase.ALARM);
@@ -112,7 +113,7 @@ class IncidentLifecycleTest {
         Rule offline = new Rule("device-offline", "water_level", Glob.ANY, Glob.ANY, new NoData(Duration.ofSeconds(10), 2),
                 "major", "{device} offline", "no reading from {device}");
         RuleSet rules = RuleSet.of(offline);
-        Chain h = new Chain(rules);
+        SeriesHarness h = new SeriesHarness(rules);
         h.setProcessingTime(0);
         h.processElement(in("device-offline", 0, 3.0), 0);
         h.processWatermark(0);
@@ -128,15 +129,15 @@ class IncidentLifecycleTest {
                 tuple(Phase.CLOSED, "device-offline:gauge-1:water_level:20000"));
     }
 
-    static Chain chain() throws Exception {
-        return new Chain(RULES);
+    static SeriesHarness chain() throws Exception {
+        return new SeriesHarness(RULES);
     }
 
-    static void feed(Chain h, double... values) throws Exception {
+    static void feed(SeriesHarness h, double... values) throws Exception {
         feed(h, 0, values);
     }
 
-    static void feed(Chain h, int fromSecond, double... values) throws Exception {
+    static void feed(SeriesHarness h, int fromSecond, double... values) throws Exception {
         for (int i = 0; i < values.length; i++) {
             long t = (fromSecond + i) * 1000L;
             h.processElement(in(RULE, t, values[i]), t);

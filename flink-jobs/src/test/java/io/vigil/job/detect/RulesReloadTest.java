@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import io.vigil.job.series.SeriesEvaluator;
+import io.vigil.job.series.SeriesHarness;
 import io.vigil.job.series.SeriesInput;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -66,7 +67,7 @@ class RulesReloadTest {
 
     @Test
     void anIncidentOfAnUnchangedRuleStaysOpenWithItsIdWhileOtherRulesAreAddedAndChanged() throws Exception {
-        Chain h = chain(ORIGINAL);
+        SeriesHarness h = chain(ORIGINAL);
         feed(h, 0, 4.5, "level-high", "level-extreme");
         assertThat(h.extractOutputValues()).extracting(Alert::incidentId, Alert::phase)
                 .containsExactly(tuple(HIGH, Phase.ALARM));
@@ -100,7 +101,7 @@ class RulesReloadTest {
 
     @Test
     void anOpenIncidentOfARemovedRuleIsClosedWithItsReportAndItsStateGoes() throws Exception {
-        Chain h = new Chain(rules(ORIGINAL));
+        SeriesHarness h = new SeriesHarness(rules(ORIGINAL));
         h.setProcessingTime(0);
         feed(h, 0, 4.5, "level-high");
         feed(h, 1000, 4.6, "level-high");
@@ -126,7 +127,7 @@ class RulesReloadTest {
 
     @Test
     void aChangedRuleKeepsItsIncidentAndJudgesItsNextReadingByTheNewLevels() throws Exception {
-        Chain h = chain(ORIGINAL);
+        SeriesHarness h = chain(ORIGINAL);
         feed(h, 0, 4.5, "level-high");
         h.pushRules(update(ORIGINAL.replace("{above: 4.0, clear: 3.5}", "{above: 5.0, clear: 4.8}")));
         feed(h, 1000, 4.5, "level-high");
@@ -146,7 +147,7 @@ class RulesReloadTest {
                     threshold: {above: 4.0}
                 """;
         RuleSet rules = rules(offline);
-        Chain h = new Chain(rules);
+        SeriesHarness h = new SeriesHarness(rules);
         h.processElement(reading(0, 3.0), 0);
         h.processWatermark(10_000); // the other devices' time has moved on
         assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.ALARM);
@@ -198,8 +199,8 @@ class RulesReloadTest {
         assertThat(after.extractOutputValues()).extracting(Alert::ruleId).containsExactly("level-extreme");
     }
 
-    static Chain chain(String yaml) throws Exception {
-        return new Chain(rules(yaml));
+    static SeriesHarness chain(String yaml) throws Exception {
+        return new SeriesHarness(rules(yaml));
     }
 
     static KeyedBroadcastOperatorTestHarness<String, SeriesInput, RulesUpdate, Alert> evaluator(String yaml,
@@ -247,7 +248,7 @@ class RulesReloadTest {
     }
 
     /** One reading of gauge-1 at {@code t}, judged by every rule in force that watches it (named for intent). */
-    static void feed(Chain h, long t, double value, String... rulesWatching) throws Exception {
+    static void feed(SeriesHarness h, long t, double value, String... rulesWatching) throws Exception {
         h.processElement(reading(t, value), t);
         h.processWatermark(t);
     }

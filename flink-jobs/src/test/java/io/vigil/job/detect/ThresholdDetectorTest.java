@@ -11,6 +11,7 @@ import io.vigil.job.rules.Glob;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.Threshold;
+import io.vigil.job.series.SeriesHarness;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -160,7 +161,7 @@ class ThresholdDetectorTest {
 
     @Test
     void silentSeriesIsForgotten() throws Exception {
-        var h = new Chain(RuleSet.of(RIVER), Duration.ofMinutes(1));
+        var h = new SeriesHarness(RuleSet.of(RIVER), Duration.ofMinutes(1));
         feedSorted(h, RULE, 4.5, 4.5, 4.5, 4.5, 4.5, 4.5);
         assertThat(h.extractOutputValues()).extracting(Alert::phase).containsExactly(Phase.PRE_WARNING, Phase.ALARM);
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
@@ -182,12 +183,12 @@ class ThresholdDetectorTest {
                 .containsExactly(tuple("gauge-1", Phase.PRE_WARNING));
     }
 
-    static Chain harness(Rule rule) throws Exception {
-        return new Chain(RuleSet.of(rule));
+    static SeriesHarness harness(Rule rule) throws Exception {
+        return new SeriesHarness(RuleSet.of(rule));
     }
 
     /** One reading per second from t = 0, each followed by a watermark at its time, then end of input. */
-    static void feedSorted(Chain h, String ruleId,
+    static void feedSorted(SeriesHarness h, String ruleId,
                            double... values) throws Exception {
         for (int i = 0; i < values.length; i++) {
             h.processElement(in(ruleId, i * 1000L, values[i]), i * 1000L);

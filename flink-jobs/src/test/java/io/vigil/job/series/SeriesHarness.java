@@ -1,14 +1,13 @@
-package io.vigil.job.detect;
+package io.vigil.job.series;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.RulesUpdate;
+import io.vigil.job.detect.IncidentLifecycle;
 import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.RuleSet;
-import io.vigil.job.series.SeriesEvaluator;
-import io.vigil.job.series.SeriesInput;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -26,36 +25,36 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
  * readings and acknowledgements on the keyed input, rules documents on the broadcast input, which never holds
  * event time back.
  */
-public final class Chain {
+public final class SeriesHarness {
     public final KeyedBroadcastOperatorTestHarness<String, SeriesInput, RulesUpdate, Alert> evaluator;
 
-    public Chain(RuleSet rules) throws Exception {
+    public SeriesHarness(RuleSet rules) throws Exception {
         this(rules, IncidentLifecycle.DEFAULT_FORGET_AFTER);
     }
 
-    public Chain(RuleSet rules, Duration forgetAfter) throws Exception {
+    public SeriesHarness(RuleSet rules, Duration forgetAfter) throws Exception {
         this(new SeriesEvaluator(rules, false, io.vigil.job.anomaly.AnomalySettings.defaults(), forgetAfter));
     }
 
-    public Chain(SeriesEvaluator evaluator) throws Exception {
+    public SeriesHarness(SeriesEvaluator evaluator) throws Exception {
         this(ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(evaluator, SeriesInput::seriesKey,
                 Types.STRING, LiveRules.STATE));
     }
 
-    private Chain(KeyedBroadcastOperatorTestHarness<String, SeriesInput, RulesUpdate, Alert> harness) throws Exception {
+    private SeriesHarness(KeyedBroadcastOperatorTestHarness<String, SeriesInput, RulesUpdate, Alert> harness) throws Exception {
         this.evaluator = harness;
         // as in the job: the control stream never holds event time back
         this.evaluator.processBroadcastWatermark(Long.MAX_VALUE);
     }
 
     /** A new evaluator restored from a snapshot of another one, as after a restart. */
-    public static Chain restored(SeriesEvaluator evaluator, OperatorSubtaskState snapshot) throws Exception {
+    public static SeriesHarness restored(SeriesEvaluator evaluator, OperatorSubtaskState snapshot) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(evaluator,
                 List.of(LiveRules.STATE)), SeriesInput::seriesKey, Types.STRING, 1, 1, 0);
         h.setup();
         h.initializeState(snapshot);
         h.open();
-        return new Chain(h);
+        return new SeriesHarness(h);
     }
 
     public void processElement(Reading r, long ts) throws Exception {
