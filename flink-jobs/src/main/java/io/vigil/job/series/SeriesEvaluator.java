@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * series' readings, scores each once with the series' anomaly model, runs every matching rule's detectors
  * (plain Java, {@link Detector}) and drives each rule's incident through the {@link IncidentMachine}.
  *
- * <p><b>Order.</b> A reading is judged on arrival, in the series' own order: readings of one device arrive in order
- * (MQTT QoS 1, one Kafka partition per device), so there is nothing to wait for, and no other device's clock can
- * hold a series back or move it on. A reading older than the series' last judged one is late: stored (the series
+ * <p><b>Order.</b> A reading is judged in its series' own order, after a short settling window ({@link #SETTLE}) that
+ * puts back in order what the gateway's parallel connections sent to Kafka out of order; it waits for nothing
+ * else, so no other device's clock can hold a series back or move it on. A reading older than the series' last judged one is late: stored (the series
  * sink is upstream), counted in {@code lateReadings}, not judged — judging it would rewrite history. The same input
  * in the same per-series order gives the same alerts live and replayed.
  *
@@ -80,8 +80,9 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             TypeInformation.of(AnomalyScore.class));
     /**
      * The job's settling window: a device's readings leave its MQTT session in order, but the gateway takes them from
-     * several connections of one shared subscription, in parallel, so a burst can reach Kafka a few milliseconds out
-     * of order. Judged on arrival, the earlier reading of such a pair would be late and never judged.
+     * several connections of one shared subscription, in parallel, so a burst can reach Kafka out of order
+     * (EndToEndTest's quick publishes did). Judged on arrival, the earlier reading of such a pair would be late and
+     * never judged. 100 ms is a chosen bound, not a measured spread: a reordering wider than it still loses a reading.
      */
     public static final Duration SETTLE = Duration.ofMillis(100);
     static final ValueStateDescriptor<SeriesState> STATE = new ValueStateDescriptor<>("series",
@@ -186,7 +187,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
         SeriesState s = series.value();
         if (s == null) {
             s = new SeriesState();
-        } else if (r.eventTime() < s.lastJudged) {
+        } else if (r.eventTime() < s.lastJudged()) {
             late.inc();
             return;
         }
@@ -203,16 +204,18 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
         keepOrClear(s, ctx.timerService());
     }
 
-    /** Judges the settled readings in their order. */
-    private void judgeSettled(SeriesState s, ReadOnlyContext ctx, TimerService timers) throws Exception {
-        for (Reading r : s.drainSettled()) {
-            if (r.eventTime() < s.lastJudged) {
+    /** Judges the settled readings up to event time {@code upTo} in their order; later ones keep settling. */
+    private void judgeSettled(SeriesState s, long upTo, ReadOnlyContext ctx, TimerService timers) throws Exception {
+        for (Reading r : s.drainSettled(upTo)) {
+            if (r.eventTime() < s.lastJudged()) {
                 late.inc();
             } else {
                 judge(s, r, ctx, timers);
             }
         }
-        s.settleAt = NONE;
+        if (!s.settling()) {
+            s.settleAt = NONE;
+        }
     }
 
     /** Stores the series' state and arms its timers, or clears both when nothing is left to remember. */
@@ -231,7 +234,11 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
         long t = r.eventTime();
         long now = timers.currentProcessingTime();
         List<Rule> matching = inForce.matching(r);
-        if (s.lastJudged != NONE) {
+        if (s.lastJudged() != NONE) {
+            // A gap in the series' own readings is a silence, whether or not event time got there first: when this
+            // series runs ahead of the watermark (a backlog read faster on its partition) the timer would come too
+            // late, so the gap raises it — the same ALARM at the same event time, once, then this reading clears it
+            noticeSilence(s, t - 1, s.lastJudged(), false, now);
             forgetIfSilent(s, t, matching);
         }
         SeriesAnomaly.Assessment assessed = null;
@@ -267,10 +274,8 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
                 s.rules.put(rule.id(), rs);
             }
         }
-        s.lastJudged = t;
         s.lastArrival = now;
         s.last = r;
-        s.behind = behind(s, r);
     }
 
 
@@ -304,11 +309,13 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             }
             s.eventTimer = NONE;
             if (s.settling() && s.firstSettling() <= ts) {
-                judgeSettled(s, ctx, ctx.timerService()); // event time has passed them: nothing earlier can come
+                // event time has passed them: nothing earlier can come. Later ones wait for their own time, so a
+                // silence due before them is noticed first, however far ahead of the watermark the series has run
+                judgeSettled(s, ts, ctx, ctx.timerService());
             }
             // end of input (a bounded replay) is not silence
             if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
-                noticeSilence(s, ts, s.lastJudged, false, ctx.timerService().currentProcessingTime());
+                noticeSilence(s, ts, s.lastJudged(), false, ctx.timerService().currentProcessingTime());
             }
             forgetAt(s, ts, ctx.getCurrentKey());
         } else {
@@ -317,7 +324,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             }
             s.processingTimer = NONE;
             if (s.settling() && s.settleAt <= ts) {
-                judgeSettled(s, ctx, ctx.timerService());
+                judgeSettled(s, Long.MAX_VALUE, ctx, ctx.timerService());
             }
             for (Map.Entry<String, RuleState> e : s.rules.entrySet()) {
                 machine.escalate(e.getValue().incident, inForce.rule(e.getKey()), ts);
@@ -416,7 +423,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
 
     /** Before judging a reading at {@code t}: drops what a silence that long would have cleared. */
     private void forgetIfSilent(SeriesState s, long t, List<Rule> matching) {
-        long silent = t - s.lastJudged;
+        long silent = t - s.lastJudged();
         if (s.model != null && silent > anomaly.forgetAfter().toMillis()) {
             s.model = null;
         }
@@ -438,7 +445,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
 
     /** The event timer fired at {@code ts}: forgets what has been silent long enough. */
     private void forgetAt(SeriesState s, long ts, String key) {
-        long silent = ts - s.lastJudged;
+        long silent = ts - s.lastJudged();
         if (s.model != null && silent >= anomaly.forgetAfter().toMillis()) {
             s.model = null;
         }
@@ -450,7 +457,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
                 if (incident != null) {
                     forgotten.inc();
                     LOG.debug("forgetting {} of {} in phase {}: silent since {}", e.getKey(), key, incident.phase,
-                            s.lastJudged);
+                            s.lastJudged());
                 }
                 it.remove();
             }
@@ -472,21 +479,22 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
     private void arm(SeriesState s, TimerService timers) {
         long event = Long.MAX_VALUE;
         long processing = Long.MAX_VALUE;
+        boolean behind = behind(s);
         if (s.model != null) {
-            event = s.lastJudged + anomaly.forgetAfter().toMillis();
+            event = s.lastJudged() + anomaly.forgetAfter().toMillis();
         }
         for (Map.Entry<String, RuleState> e : s.rules.entrySet()) {
             Rule rule = inForce.rule(e.getKey());
             RuleState rs = e.getValue();
-            event = Math.min(event, rule == null ? s.lastJudged : s.lastJudged + forgetAfter(rule));
+            event = Math.min(event, rule == null ? s.lastJudged() : s.lastJudged() + forgetAfter(rule));
             if (rule != null) {
-                long silence = NoDataDetector.deadline(rule, rs, s.lastJudged);
+                long silence = NoDataDetector.deadline(rule, rs, s.lastJudged());
                 if (silence != NONE) {
                     // at the end of input nothing is silent
-                    if (!s.behind && timers.currentWatermark() != Long.MAX_VALUE) {
+                    if (!behind && timers.currentWatermark() != Long.MAX_VALUE) {
                         event = Math.min(event, silence);
                     }
-                    processing = Math.min(processing, s.lastArrival + (silence - s.lastJudged));
+                    processing = Math.min(processing, s.lastArrival + (silence - s.lastJudged()));
                 }
             }
             if (rs.incident != null && rs.incident.escalationTimer != IncidentState.NONE) {
@@ -527,8 +535,9 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
      * watches it for silence; on event time it would flap offline and back with every reading. Judged by the
      * reading's own two times, not by when the job got to it, so a Kafka backlog changes nothing.
      */
-    private boolean behind(SeriesState s, Reading r) {
-        if (r.receiveTime() <= 0) {
+    private boolean behind(SeriesState s) {
+        Reading r = s.last;
+        if (r == null || r.receiveTime() <= 0) {
             return false;
         }
         for (String ruleId : s.rules.keySet()) {

@@ -16,8 +16,6 @@ import java.util.Map;
 public final class SeriesState {
     public static final long NONE = Long.MIN_VALUE;
 
-    /** Event time of the last judged reading; a reading older than this is late (stored, counted, not judged). */
-    public long lastJudged = NONE;
     /** Processing time at which the last judged reading was judged: the no-data wall-clock fallback counts from it. */
     public long lastArrival = NONE;
     /** The last judged reading: what a no-data alarm reports (site, zone, unit, last value). */
@@ -26,11 +24,6 @@ public final class SeriesState {
     public SeriesAnomaly model;
     /** Per rule id: what that rule keeps about this series. */
     public Map<String, RuleState> rules = new LinkedHashMap<>(4);
-    /**
-     * True when the last reading was already a no-data timeout old when the gateway received it: the device's clock
-     * is behind (or it uploads what it buffered); it is not silent, and only the wall clock watches it for silence.
-     */
-    public boolean behind;
     /** The one event-time timer armed for this series, or NONE. */
     public long eventTimer = NONE;
     /** The one processing-time timer armed for this series, or NONE. */
@@ -40,6 +33,11 @@ public final class SeriesState {
     public List<Reading> settling = new ArrayList<>(0);
     /** Processing time the settling window ends, or NONE. */
     public long settleAt = NONE;
+
+    /** Event time of the last judged reading; a reading older than this is late (stored, counted, not judged). */
+    public long lastJudged() {
+        return last == null ? NONE : last.eventTime();
+    }
 
     public boolean empty() {
         return model == null && rules.isEmpty() && settling.isEmpty();
@@ -62,10 +60,19 @@ public final class SeriesState {
         settling.add(at, r);
     }
 
-    /** The settling readings in order; the window is empty afterwards. */
-    List<Reading> drainSettled() {
-        List<Reading> out = settling;
-        settling = new ArrayList<>(0);
+    /** The settling readings up to event time {@code upTo}, in order; later ones stay in the window. */
+    List<Reading> drainSettled(long upTo) {
+        int n = 0;
+        while (n < settling.size() && settling.get(n).eventTime() <= upTo) {
+            n++;
+        }
+        if (n == settling.size()) {
+            List<Reading> out = settling;
+            settling = new ArrayList<>(0);
+            return out;
+        }
+        List<Reading> out = new ArrayList<>(settling.subList(0, n));
+        settling.subList(0, n).clear();
         return out;
     }
 }

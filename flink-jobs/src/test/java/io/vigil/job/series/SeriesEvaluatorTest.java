@@ -10,7 +10,7 @@ import io.vigil.common.incident.Acknowledgement;
 import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.anomaly.AnomalySettings;
-import io.vigil.job.detect.Chain;
+
 import io.vigil.job.detect.IncidentLifecycle;
 import io.vigil.job.rules.Anomaly;
 import io.vigil.job.rules.Condition;
@@ -38,7 +38,7 @@ class SeriesEvaluatorTest {
 
     @Test
     void oneStateEntryAndOneTimerPerSeriesWhateverTheNumberOfRules() throws Exception {
-        Chain h = new Chain(new RuleSet(List.of(LEVEL, OFFLINE, RISE)));
+        SeriesHarness h = new SeriesHarness(new RuleSet(List.of(LEVEL, OFFLINE, RISE)));
         for (int i = 0; i < 10; i++) {
             h.processElement(reading("gauge-1", i * 1000L, 3.0), i * 1000L);
             h.processElement(reading("gauge-2", i * 1000L, 3.0), i * 1000L);
@@ -51,7 +51,7 @@ class SeriesEvaluatorTest {
 
     @Test
     void noDataRaisesOfflineOnEventTimeAndClearsWithTheNextReadingAsOneIncident() throws Exception {
-        Chain h = new Chain(RuleSet.of(OFFLINE));
+        SeriesHarness h = new SeriesHarness(RuleSet.of(OFFLINE));
         h.processElement(reading("gauge-1", 0, 3.0), 0);
         h.processWatermark(29_999);
         assertThat(h.extractOutputValues()).isEmpty();
@@ -70,7 +70,7 @@ class SeriesEvaluatorTest {
 
     @Test
     void noDataFallsBackToProcessingTimeWhenTheWholeSiteIsSilent() throws Exception {
-        Chain h = new Chain(RuleSet.of(OFFLINE));
+        SeriesHarness h = new SeriesHarness(RuleSet.of(OFFLINE));
         h.setProcessingTime(1_000);
         h.processElement(reading("gauge-1", 0, 3.0), 0);
         h.processWatermark(0);
@@ -82,8 +82,52 @@ class SeriesEvaluatorTest {
     }
 
     @Test
+    void aGapInTheSeriesIsASilenceEvenWhenTheSeriesRunsAheadOfEventTime() throws Exception {
+        // a backlog read faster on this device's partition: its readings after the gap arrive before the watermark
+        // reaches the silence; judged on arrival, the gap alone must raise the same ALARM the timer would have
+        SeriesHarness h = new SeriesHarness(RuleSet.of(OFFLINE));
+        h.processElement(reading("gauge-1", 0, 3.0), 0);
+        h.processElement(reading("gauge-1", 60_000, 3.0), 60_000);
+        assertThat(h.extractOutputValues()).extracting(Alert::phase, Alert::eventTime, Alert::incidentId)
+                .containsExactly(tuple(Phase.ALARM, 30_000L, "offline:gauge-1:water_level:30000"),
+                        tuple(Phase.RECOVERING, 60_000L, "offline:gauge-1:water_level:30000"),
+                        tuple(Phase.CLOSED, 60_000L, "offline:gauge-1:water_level:30000"));
+        h.processWatermark(60_000);
+        assertThat(h.extractOutputValues()).as("the timer finds it already told").hasSize(3);
+    }
+
+    @Test
+    void aReadingExactlyOneTimeoutAfterTheLastIsNoSilence() throws Exception {
+        SeriesHarness h = new SeriesHarness(RuleSet.of(OFFLINE));
+        h.processElement(reading("gauge-1", 0, 3.0), 0);
+        h.processElement(reading("gauge-1", 30_000, 3.0), 30_000);
+        h.processWatermark(30_000);
+        assertThat(h.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void aReplayJudgesSettledReadingsOnlyUpToEventTimeSoASilenceBeforeThemIsNoticedFirst() throws Exception {
+        SeriesHarness h = new SeriesHarness(new SeriesEvaluator(RuleSet.of(OFFLINE), false, AnomalySettings.defaults(),
+                IncidentLifecycle.DEFAULT_FORGET_AFTER, Duration.ofDays(365)));
+        h.setProcessingTime(0);
+        h.processElement(reading("gauge-1", 0, 3.0), 0);
+        // the series' readings after its silence arrive while the operator's watermark still lags behind
+        h.processElement(reading("gauge-1", 60_000, 3.0), 60_000);
+        h.processElement(reading("gauge-1", 61_000, 3.0), 61_000);
+        h.processWatermark(0);
+        assertThat(h.extractOutputValues()).as("nothing is told before event time reaches it").isEmpty();
+        h.processWatermark(30_000);
+        assertThat(h.extractOutputValues()).extracting(Alert::phase, Alert::eventTime)
+                .containsExactly(tuple(Phase.ALARM, 30_000L));
+        h.processWatermark(61_000);
+        assertThat(h.extractOutputValues()).extracting(Alert::phase, Alert::eventTime).containsExactly(
+                tuple(Phase.ALARM, 30_000L), tuple(Phase.RECOVERING, 60_000L), tuple(Phase.CLOSED, 60_000L));
+        assertThat(h.numEventTimeTimers()).as("the next silence's deadline").isEqualTo(1);
+    }
+
+    @Test
     void endOfInputIsNotSilence() throws Exception {
-        Chain h = new Chain(RuleSet.of(OFFLINE));
+        SeriesHarness h = new SeriesHarness(RuleSet.of(OFFLINE));
         h.processElement(reading("gauge-1", 0, 3.0), 0);
         h.processWatermark(Long.MAX_VALUE);
         assertThat(h.extractOutputValues()).isEmpty();
@@ -92,7 +136,7 @@ class SeriesEvaluatorTest {
 
     @Test
     void aDeviceWhoseClockIsBehindIsJudgedAndDoesNotFlapOffline() throws Exception {
-        Chain h = new Chain(new RuleSet(List.of(LEVEL, OFFLINE)));
+        SeriesHarness h = new SeriesHarness(new RuleSet(List.of(LEVEL, OFFLINE)));
         h.processWatermark(T0); // the fleet's time
         for (int i = 0; i < 5; i++) {
             long behind = T0 - 10 * MIN + i * 1000L; // ten minutes behind everyone else
@@ -107,7 +151,7 @@ class SeriesEvaluatorTest {
 
     @Test
     void aSilentSeriesIsForgottenOneForgetTimeAfterItsLastReadingWithOneTimerThatMovesLazily() throws Exception {
-        Chain h = new Chain(RuleSet.of(LEVEL), Duration.ofMinutes(10));
+        SeriesHarness h = new SeriesHarness(RuleSet.of(LEVEL), Duration.ofMinutes(10));
         for (int i = 0; i <= 30; i++) {
             h.processElement(reading("gauge-1", i * MIN, 4.5), i * MIN); // an ALARM stays open
             h.processWatermark(i * MIN);
@@ -122,7 +166,7 @@ class SeriesEvaluatorTest {
 
     @Test
     void aQuietSeriesUnderStatelessRulesKeepsNothing() throws Exception {
-        Chain h = new Chain(RuleSet.of(LEVEL));
+        SeriesHarness h = new SeriesHarness(RuleSet.of(LEVEL));
         h.processElement(reading("gauge-1", 0, 3.0), 0);
         h.processElement(reading("gauge-1", 1000, 4.5), 1000);
         h.processElement(reading("gauge-1", 2000, 3.0), 2000);
@@ -137,7 +181,7 @@ class SeriesEvaluatorTest {
         Rule odd = new Rule("odd", "water_level", Glob.ANY, Glob.ANY,
                 List.of(new Anomaly(0.5, 0.3, Duration.ZERO, Duration.ofMinutes(1))), "warning", "{rule}", "{value}",
                 null, null);
-        Chain h = new Chain(new SeriesEvaluator(RuleSet.of(odd), true, AnomalySettings.defaults(),
+        SeriesHarness h = new SeriesHarness(new SeriesEvaluator(RuleSet.of(odd), true, AnomalySettings.defaults(),
                 IncidentLifecycle.DEFAULT_FORGET_AFTER));
         List<Reading> readings = gauge(200);
         for (Reading r : readings) {
@@ -168,7 +212,7 @@ class SeriesEvaluatorTest {
         Rule escalating = new Rule("level", "water_level", Glob.ANY, Glob.ANY, List.<Condition>of(
                 new Threshold(Direction.ABOVE, 4.0, null, 3.8, Duration.ZERO, Duration.ZERO)), "critical", "{rule}",
                 "{value}", null, Duration.ofMinutes(5));
-        Chain h = new Chain(RuleSet.of(escalating));
+        SeriesHarness h = new SeriesHarness(RuleSet.of(escalating));
         h.setProcessingTime(0);
         h.processElement(reading("plant:gauge-7", 0, 4.5), 0);
         String id = h.extractOutputValues().get(0).incidentId();
@@ -185,13 +229,13 @@ class SeriesEvaluatorTest {
 
     @Test
     void theStateSurvivesACheckpointAndARestoreIntoANewOperator() throws Exception {
-        Chain h = new Chain(new RuleSet(List.of(LEVEL, OFFLINE, RISE)));
+        SeriesHarness h = new SeriesHarness(new RuleSet(List.of(LEVEL, OFFLINE, RISE)));
         h.setProcessingTime(0);
         h.processElement(reading("gauge-1", 0, 3.0), 0);
         h.processElement(reading("gauge-1", 1000, 4.5), 1000);
         var snapshot = h.evaluator.snapshot(1, 2000);
 
-        Chain harness = Chain.restored(new SeriesEvaluator(new RuleSet(List.of(LEVEL, OFFLINE, RISE)), false,
+        SeriesHarness harness = SeriesHarness.restored(new SeriesEvaluator(new RuleSet(List.of(LEVEL, OFFLINE, RISE)), false,
                 AnomalySettings.defaults(), IncidentLifecycle.DEFAULT_FORGET_AFTER), snapshot);
         harness.processElement(reading("gauge-1", 2000, 3.0), 2000);
         assertThat(harness.extractOutputValues()).as("the open ALARM of level recovers in the restored operator")
@@ -207,7 +251,7 @@ class SeriesEvaluatorTest {
 
     @Test
     void readingsTheGatewaySentOutOfOrderWithinTheSettlingWindowAreJudgedInTheirOrder() throws Exception {
-        Chain h = new Chain(new SeriesEvaluator(RuleSet.of(LEVEL), false, AnomalySettings.defaults(),
+        SeriesHarness h = new SeriesHarness(new SeriesEvaluator(RuleSet.of(LEVEL), false, AnomalySettings.defaults(),
                 IncidentLifecycle.DEFAULT_FORGET_AFTER, Duration.ofMillis(100)));
         h.setProcessingTime(0);
         h.processElement(reading("gauge-1", 2000, 3.0), 2000); // handled first by another gateway connection
@@ -215,9 +259,9 @@ class SeriesEvaluatorTest {
         assertThat(h.extractOutputValues()).as("waiting for the window to end").isEmpty();
         assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
 
-        var restored = Chain.restored(new SeriesEvaluator(RuleSet.of(LEVEL), false, AnomalySettings.defaults(),
+        var restored = SeriesHarness.restored(new SeriesEvaluator(RuleSet.of(LEVEL), false, AnomalySettings.defaults(),
                 IncidentLifecycle.DEFAULT_FORGET_AFTER, Duration.ofMillis(100)), h.evaluator.snapshot(1, 50));
-        for (Chain c : List.of(h, restored)) {
+        for (SeriesHarness c : List.of(h, restored)) {
             c.setProcessingTime(100);
             assertThat(c.extractOutputValues()).as("judged in event-time order, not arrival order")
                     .extracting(Alert::phase, Alert::eventTime).containsExactly(tuple(Phase.ALARM, 1000L),
@@ -228,7 +272,7 @@ class SeriesEvaluatorTest {
 
     @Test
     void aSettlingReadingIsJudgedAsSoonAsEventTimeHasPassedIt() throws Exception {
-        Chain h = new Chain(new SeriesEvaluator(RuleSet.of(LEVEL), false, AnomalySettings.defaults(),
+        SeriesHarness h = new SeriesHarness(new SeriesEvaluator(RuleSet.of(LEVEL), false, AnomalySettings.defaults(),
                 IncidentLifecycle.DEFAULT_FORGET_AFTER, Duration.ofMillis(100)));
         h.setProcessingTime(0);
         h.processElement(reading("gauge-1", 1000, 4.5), 1000);
