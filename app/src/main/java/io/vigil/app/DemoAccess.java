@@ -46,7 +46,8 @@ public final class DemoAccess {
     public final Path gatewayPasswordFile;
     public final Path jobPasswordFile;
     final DeviceCredentials handDevice;
-    final String officerPassword;
+    /** The duty officer's broker password (reads alerts, publishes acknowledgements). */
+    public final String officerPassword;
     private final List<ServiceAccount> services;
 
     private DemoAccess(Path registryFile, List<Path> brokerFiles, Path credentialsFile, Path gatewayPasswordFile,

@@ -23,10 +23,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows {@code vigil.alerts} during a phase as a subscriber would (read_committed), noting when each transition
- * became visible, then finds the reading behind each one on {@code vigil.readings} to learn its receive time.
+ * became visible, then finds the reading behind each one, and behind each alert an {@link MqttAlertTail} saw, on
+ * {@code vigil.readings} to learn its receive time.
  */
 final class AlertTail implements AutoCloseable {
     private record Seen(Alert alert, long appendedAt, long visibleAt) {}
+    private record OnMqtt(Alert alert, long arrivedAt) {}
 
     private final String bootstrap;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -64,14 +66,28 @@ final class AlertTail implements AutoCloseable {
     }
 
     /**
-     * Latencies of the transitions seen so far whose event time lies in {@code [fromMillis, toMillis]}, looking up
-     * each causing reading between {@code readingsFrom} and the current end of vigil.readings.
+     * Latencies of the transitions seen so far, on vigil.alerts and among {@code onMqtt}, whose event time lies in
+     * {@code [fromMillis, toMillis]}, looking up each causing reading between {@code readingsFrom} and the current
+     * end of vigil.readings.
      */
-    AlertLatency latency(long fromMillis, long toMillis, Map<TopicPartition, Long> readingsFrom) {
+    AlertLatency latency(long fromMillis, long toMillis, Map<TopicPartition, Long> readingsFrom,
+                         List<MqttAlertTail.Arrival> onMqtt) {
         List<Seen> inPhase = seen.stream()
                 .filter(s -> s.alert().eventTime() >= fromMillis && s.alert().eventTime() <= toMillis).toList();
+        List<OnMqtt> mqttInPhase = new ArrayList<>();
+        for (MqttAlertTail.Arrival a : onMqtt) {
+            try {
+                Alert alert = alerts.fromBytes(a.payload());
+                if (alert.eventTime() >= fromMillis && alert.eventTime() <= toMillis) {
+                    mqttInPhase.add(new OnMqtt(alert, a.arrivedAt()));
+                }
+            } catch (Exception e) {
+                malformed++;
+            }
+        }
         Set<String> devices = new HashSet<>();
         inPhase.forEach(s -> devices.add(s.alert().subject()));
+        mqttInPhase.forEach(s -> devices.add(s.alert().subject()));
         Map<String, Long> receiveTimes = receiveTimes(devices, readingsFrom);
         List<Long> appended = new ArrayList<>();
         List<Long> visible = new ArrayList<>();
@@ -87,8 +103,16 @@ final class AlertTail implements AutoCloseable {
             }
             visible.add(s.visibleAt() - received);
         }
+        List<Long> arrived = new ArrayList<>();
+        for (OnMqtt m : mqttInPhase) {
+            Long received = receiveTimes.get(m.alert().subject() + "@" + m.alert().eventTime());
+            if (received != null) {
+                arrived.add(m.arrivedAt() - received);
+            }
+        }
         return new AlertLatency(inPhase.size(), matched, AlertLatency.Percentiles.of(appended),
-                AlertLatency.Percentiles.of(visible));
+                AlertLatency.Percentiles.of(visible), mqttInPhase.size(), arrived.size(),
+                AlertLatency.Percentiles.of(arrived));
     }
 
     /** deviceId@eventTime → receiveTime of the readings of {@code devices} from {@code from} to the end. */

@@ -154,8 +154,11 @@ public final class E2eBench {
                     }
                 }
                 if (config.latencyRate() > 0) {
-                    try (AlertTail tail = new AlertTail(stack.kafka.bootstrapServers())) {
-                        Phases.Timed timed = new Phases.Timed(tail);
+                    // the duty officer's login: the ACL lets it read vigil/alerts/#, as a console or siren would
+                    try (AlertTail tail = new AlertTail(stack.kafka.bootstrapServers());
+                         MqttAlertTail onMqtt = new MqttAlertTail(stack.mosquitto.url(), DemoAccess.OFFICER_USER,
+                                 access.officerPassword)) {
+                        Phases.Timed timed = new Phases.Timed(tail, onMqtt);
                         phases.add(run.phase("latency", config.latencyRate(), config.latencyFor(), timed));
                         latency = timed.latency();
                     }
@@ -219,13 +222,15 @@ public final class E2eBench {
 
     /** Runs phases against a started pipeline. */
     static final class Phases {
-        /** The alert tail of a latency phase, polled while the phase runs. */
+        /** The alert tails of a latency phase: Kafka's polled while the phase runs, MQTT's called back. */
         static final class Timed {
             private final AlertTail tail;
+            private final MqttAlertTail onMqtt;
             private AlertLatency latency;
 
-            Timed(AlertTail tail) {
+            Timed(AlertTail tail, MqttAlertTail onMqtt) {
                 this.tail = tail;
+                this.onMqtt = onMqtt;
             }
 
             AlertLatency latency() {
@@ -313,7 +318,11 @@ public final class E2eBench {
                 while (System.nanoTime() < settleEnd) {
                     timed.tail.poll(Duration.ofMillis(200));
                 }
-                timed.latency = timed.tail.latency(fromMillis, toMillis, readingsFrom);
+                timed.latency = timed.tail.latency(fromMillis, toMillis, readingsFrom, timed.onMqtt.arrivals());
+                if (timed.onMqtt.lost() != null) {
+                    out.println("bench: " + name + " phase: the MQTT alert subscriber lost its connection, alerts on"
+                            + " MQTT may be missing: " + timed.onMqtt.lost());
+                }
             }
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             List<ProcessLoad> load = load(before, usage(), seconds);

@@ -44,16 +44,26 @@ public final class E2eReportTable {
                 report.highestSustainedRate()));
         AlertLatency l = report.latency();
         if (l != null) {
-            s.append(String.format(Locale.ROOT, "alert latency at %.0f readings/s, gateway receive time → vigil.alerts"
-                    + " (%d transitions, %d matched to their reading):%n", report.latencyRate(), l.alerts(), l.matched()));
-            s.append(String.format(Locale.ROOT, "  appended (LogAppendTime, inside the open transaction): p50 %d ms,"
-                    + " p99 %d ms, max %d ms%n", l.appended().p50(), l.appended().p99(), l.appended().max()));
-            s.append(String.format(Locale.ROOT, "  visible (read_committed consumer arrival, after the checkpoint):"
-                    + " p50 %d ms, p99 %d ms, max %d ms%n", l.visible().p50(), l.visible().p99(), l.visible().max()));
+            s.append(String.format(Locale.ROOT, "alert latency at %.0f readings/s, gateway receive time of the reading"
+                    + " behind each incident transition → the alert on each channel:%n", report.latencyRate()));
+            s.append(String.format(Locale.ROOT, "  on MQTT vigil/alerts/# (what duty officers get; arrival at a"
+                    + " subscriber; %d alerts, %d matched to their reading): %s%n", l.mqttAlerts(), l.mqttMatched(),
+                    figures(l.onMqtt())));
+            s.append(String.format(Locale.ROOT, "  Kafka vigil.alerts (%d transitions, %d matched to their reading):%n",
+                    l.alerts(), l.matched()));
+            s.append(String.format(Locale.ROOT, "    appended (LogAppendTime, inside the open transaction): %s%n",
+                    figures(l.appended())));
+            s.append(String.format(Locale.ROOT, "    visible (read_committed consumer arrival, after the checkpoint):"
+                    + " %s%n", figures(l.visible())));
         }
         s.append("load average after each phase: ").append(report.loadAverage()).append(System.lineSeparator());
         s.append("data, logs").append(" and flight recordings (if any): ").append(report.workDir())
                 .append(System.lineSeparator());
         return s.toString();
+    }
+
+    private static String figures(AlertLatency.Percentiles p) {
+        return p.max() < 0 ? "no samples"
+                : String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, max %d ms", p.p50(), p.p99(), p.max());
     }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine;
 
 /**
  * {@code vigil bench e2e} end to end on the real servers at a small bounded load: every phase's counts must agree
- * (acknowledged = in Kafka = in InfluxDB, nothing lost, no dead letters) and the report must carry every field.
+ * (acknowledged = in Kafka = in InfluxDB, nothing lost, no dead letters) and the report must carry every field,
+ * alert latencies on MQTT and on Kafka each with samples.
  * The figures themselves are not checked: they depend on the machine.
  */
 class BenchE2eCommandTest {
@@ -60,5 +61,11 @@ class BenchE2eCommandTest {
         assertThat(Integer.parseInt(latency.group(2))).as("alerts timed from their reading").isPositive();
         assertThat(report).containsPattern("appended \\(LogAppendTime.*p50 \\d+ ms, p99 \\d+ ms, max \\d+ ms")
                 .containsPattern("visible \\(read_committed.*p50 \\d+ ms, p99 \\d+ ms, max \\d+ ms");
+        Matcher onMqtt = Pattern.compile("on MQTT vigil/alerts/# \\(.*; (\\d+) alerts, (\\d+) matched to their"
+                + " reading\\): p50 (\\d+) ms, p99 (\\d+) ms, max (\\d+) ms").matcher(report);
+        assertThat(onMqtt.find()).as("alert latency on MQTT in %s", report).isTrue();
+        assertThat(Integer.parseInt(onMqtt.group(2))).as("MQTT alerts timed from their reading").isPositive();
+        assertThat(Long.parseLong(onMqtt.group(4))).as("MQTT p99 ≥ p50")
+                .isGreaterThanOrEqualTo(Long.parseLong(onMqtt.group(3)));
     }
 }
