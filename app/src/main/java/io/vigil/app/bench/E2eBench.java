@@ -108,75 +108,84 @@ public final class E2eBench {
         Thread stopChildren = new Thread(() -> children.forEach(ChildJvm::close), "bench-stop");
         Runtime.getRuntime().addShutdownHook(stopChildren);
         try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), true, true, true, true)) {
-            stack.mosquitto.withAccess(access.passwordFile, access.aclFile);
-            stack.start();
-            stack.kafka.createTopics(config.partitions(), Topics.READINGS);
-            stack.kafka.createTopics(1, Topics.DEADLETTER, Topics.CONTROL, Topics.AUDIT);
-            createAlertsTopic(stack);
-            stack.influx.createDatabase(DATABASE);
-            int coapsPort = FreePorts.udp();
-            Path logs = dir.resolve("logs");
-            children.add(ChildJvm.start("job", "1536m", jfr("job"), logs, out, "job: running", jobArgs(stack, access)));
-            ChildJvm gateway = ChildJvm.start("gateway", "768m", jfr("gateway"), logs, out, "gateway: ",
-                    gatewayArgs(stack, access, coapsPort));
-            children.add(gateway);
-            for (ChildJvm c : children) {
-                if (!c.awaitReady(START_PATIENCE)) {
-                    throw new IllegalStateException(c.name() + " did not start; see " + logs.resolve(c.name() + ".log"));
+            try {
+                return run(stack, access, children);
+            } finally {
+                // clients before servers (the stack closes after this): the gateway flushes into Kafka, the job
+                // writes its flight recording on exit
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    children.get(i).close();
                 }
             }
-            Map<String, Long> pids = new LinkedHashMap<>();
-            pids.put("gateway", gateway.pid());
-            pids.put("job", children.get(0).pid());
-            pids.put("mosquitto", stack.mosquitto.pid());
-            pids.put("kafka", stack.kafka.pid());
-            pids.put("influxd", stack.influx.pid());
-            pids.put("bench", ProcessHandle.current().pid());
-            SimulatorConfig fleet = SimulatorConfig.defaults().withMqttUrl(stack.mosquitto.url())
-                    .withCoapUri("coaps://127.0.0.1:" + coapsPort)
-                    .withDevices(config.devices()).withCoapShare(config.coapShare())
-                    .withDeviceIdPrefix(DEVICE_PREFIX).withTimeScale(config.timeScale());
-
-            List<PhaseResult> phases = new ArrayList<>();
-            AlertLatency latency = null;
-            String loadAverage;
-            try (PipelineCounts counts = new PipelineCounts(stack, DATABASE)) {
-                Phases run = new Phases(counts, pids, children, fleet, access.credentialsFile, config.publishers(),
-                        dir.resolve("logs"), config.maxStoreLag(), out);
-                if (config.warmUpRate() > 0) {
-                    phases.add(run.phase("warm-up", config.warmUpRate(), config.warmUp(), null));
-                }
-                for (double rate : config.stepRates()) {
-                    PhaseResult step = run.phase("step", rate, config.stepFor(), null);
-                    phases.add(step);
-                    if (!step.sustained(config.maxStoreLag().toMillis())) {
-                        break;
-                    }
-                }
-                if (config.latencyRate() > 0) {
-                    // the duty officer's login: the ACL lets it read vigil/alerts/#, as a console or siren would
-                    try (AlertTail tail = new AlertTail(stack.kafka.bootstrapServers());
-                         MqttAlertTail onMqtt = new MqttAlertTail(stack.mosquitto.url(), DemoAccess.OFFICER_USER,
-                                 access.officerPassword)) {
-                        Phases.Timed timed = new Phases.Timed(tail, onMqtt);
-                        phases.add(run.phase("latency", config.latencyRate(), config.latencyFor(), timed));
-                        latency = timed.latency();
-                    }
-                }
-                loadAverage = run.loadAverages();
-            }
-            return new Report(phases, latency, config.latencyRate(), config.maxStoreLag().toMillis(), loadAverage, dir);
         } finally {
-            // clients before servers: the gateway flushes into Kafka, the job writes its flight recording on exit
-            for (int i = children.size() - 1; i >= 0; i--) {
-                children.get(i).close();
-            }
             try {
                 Runtime.getRuntime().removeShutdownHook(stopChildren);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running already
             }
         }
+    }
+
+    private Report run(LocalStack stack, DemoAccess access, List<ChildJvm> children) throws Exception {
+        Path dir = config.workDir();
+        stack.mosquitto.withAccess(access.passwordFile, access.aclFile);
+        stack.start();
+        stack.kafka.createTopics(config.partitions(), Topics.READINGS);
+        stack.kafka.createTopics(1, Topics.DEADLETTER, Topics.CONTROL, Topics.AUDIT);
+        createAlertsTopic(stack);
+        stack.influx.createDatabase(DATABASE);
+        int coapsPort = FreePorts.udp();
+        Path logs = dir.resolve("logs");
+        children.add(ChildJvm.start("job", "1536m", jfr("job"), logs, out, "job: running", jobArgs(stack, access)));
+        ChildJvm gateway = ChildJvm.start("gateway", "768m", jfr("gateway"), logs, out, "gateway: ",
+                gatewayArgs(stack, access, coapsPort));
+        children.add(gateway);
+        for (ChildJvm c : children) {
+            if (!c.awaitReady(START_PATIENCE)) {
+                throw new IllegalStateException(c.name() + " did not start; see " + logs.resolve(c.name() + ".log"));
+            }
+        }
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("gateway", gateway.pid());
+        pids.put("job", children.get(0).pid());
+        pids.put("mosquitto", stack.mosquitto.pid());
+        pids.put("kafka", stack.kafka.pid());
+        pids.put("influxd", stack.influx.pid());
+        pids.put("bench", ProcessHandle.current().pid());
+        SimulatorConfig fleet = SimulatorConfig.defaults().withMqttUrl(stack.mosquitto.url())
+                .withCoapUri("coaps://127.0.0.1:" + coapsPort)
+                .withDevices(config.devices()).withCoapShare(config.coapShare())
+                .withDeviceIdPrefix(DEVICE_PREFIX).withTimeScale(config.timeScale());
+
+        List<PhaseResult> phases = new ArrayList<>();
+        AlertLatency latency = null;
+        String loadAverage;
+        try (PipelineCounts counts = new PipelineCounts(stack, DATABASE)) {
+            Phases run = new Phases(counts, pids, children, fleet, access.credentialsFile, config.publishers(),
+                    dir.resolve("logs"), config.maxStoreLag(), out);
+            if (config.warmUpRate() > 0) {
+                phases.add(run.phase("warm-up", config.warmUpRate(), config.warmUp(), null));
+            }
+            for (double rate : config.stepRates()) {
+                PhaseResult step = run.phase("step", rate, config.stepFor(), null);
+                phases.add(step);
+                if (!step.sustained(config.maxStoreLag().toMillis())) {
+                    break;
+                }
+            }
+            if (config.latencyRate() > 0) {
+                // the duty officer's login: the ACL lets it read vigil/alerts/#, as a console or siren would
+                try (AlertTail tail = new AlertTail(stack.kafka.bootstrapServers());
+                     MqttAlertTail onMqtt = new MqttAlertTail(stack.mosquitto.url(), DemoAccess.OFFICER_USER,
+                             access.officerPassword)) {
+                    Phases.Timed timed = new Phases.Timed(tail, onMqtt);
+                    phases.add(run.phase("latency", config.latencyRate(), config.latencyFor(), timed));
+                    latency = timed.latency();
+                }
+            }
+            loadAverage = run.loadAverages();
+        }
+        return new Report(phases, latency, config.latencyRate(), config.maxStoreLag().toMillis(), loadAverage, dir);
     }
 
     /** vigil.alerts with LogAppendTime, so each alert record carries the moment the broker appended it. */
