@@ -201,7 +201,7 @@ public final class Ingest {
                 inFlight++;
             } else if (verdict.rejection() == null) {
                 claimed.add(reading);
-                records.add(readings.toBytes(stamped(in, i, verdict.reading())));
+                records.add(readings.toBytes(result.untimed(i) ? stamped(in, i, verdict.reading()) : verdict.reading()));
                 settled.add(new Settlement() {
                     @Override
                     public void stored() {
@@ -229,12 +229,11 @@ public final class Ingest {
 
     /**
      * A reading the decoder gave the receive time (it had no time of its own) is stored at a time unique to its
-     * series, the same on every attempt of this arrival; see {@link StoreClock}.
+     * series, the same on every attempt of this arrival; see {@link StoreClock}. A reading with its own time is
+     * stored under that time, even when it equals the receive millisecond: stamped, a redelivery after a gateway
+     * crash (received in another millisecond) would be stored a second time.
      */
     private Reading stamped(Inbound in, int index, Reading r) {
-        if (r.eventTime() != r.receiveTime()) {
-            return r;
-        }
         return r.storedAt(in.storeTimes().of(index, () -> storeClock.next(r.seriesKey(), r.receiveTime())));
     }
 

@@ -165,7 +165,8 @@ class IngestTest {
     void readingsWithoutTimeOfOneSeriesGetDistinctStoreTimesThatARetryKeeps() throws Exception {
         // the decoder stamps the receive time (2_000) on readings without a time of their own
         Reading stamped = new Reading("dev-1", null, null, "temp", 1, "Cel", 2_000L, 2_000L, Protocol.MQTT);
-        Ingest ingest = ingestDecodingTo(DecodeResult.of(List.of(stamped, stamped, stamped)));
+        Ingest ingest = ingestDecodingTo(new DecodeResult(List.of(stamped, stamped, stamped), List.of(),
+                java.util.Set.of(0, 1, 2)));
         Inbound in = inbound(PAYLOAD);
 
         CompletableFuture<IngestOutcome> first = ingest.ingest(in);
@@ -293,6 +294,22 @@ class IngestTest {
         assertThat(reading.metric()).isEqualTo("level");
         assertThat(reading.value()).isEqualTo(1.27);
         assertThat(reading.receiveTime()).isEqualTo(5_000L);
+    }
+
+    @Test
+    void aReadingWhoseOwnTimeIsTheReceiveMillisecondIsStoredUnderItsOwnTimeOnEveryDelivery() throws Exception {
+        // the device's stamp equals the gateway's receive millisecond by chance; a redelivery after a gateway crash
+        // arrives in another millisecond, and must still land on the same point
+        Ingest ingest = new Ingest(kafka, Payloads::decode, metrics, config);
+        byte[] json = "{\"metric\":\"level\",\"value\":1.27,\"time\":5000}".getBytes(StandardCharsets.UTF_8);
+        for (long receivedAt : new long[] {5_000L, 9_000L}) {
+            CompletableFuture<IngestOutcome> stored = ingest.ingest(
+                    new Inbound(Protocol.MQTT, "vigil/readings/gauge-7", "gauge-7", null, json, receivedAt));
+            kafka.completeNext();
+            stored.get();
+        }
+        assertThat(kafka.history()).hasSize(2).allSatisfy(r -> assertThat(
+                JsonSerde.readings().fromBytes(r.value()).storeTimeNanos()).isEqualTo(5_000L * 1_000_000));
     }
 
     @Test

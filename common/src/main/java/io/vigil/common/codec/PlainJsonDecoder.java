@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Vigil's plain JSON reading ({@value Payloads#JSON}): one object, or an array of objects, each
@@ -30,14 +32,19 @@ public final class PlainJsonDecoder implements ReadingDecoder {
         }
         List<Reading> readings = new ArrayList<>(parsed.records().size());
         List<Rejection> rejections = new ArrayList<>(0);
+        Set<Integer> untimed = new HashSet<>(0);
         for (Fields fields : parsed.records()) {
             try {
-                readings.add(toReading(fields, context));
+                Reading r = toReading(fields, context);
+                if (!present(fields.time)) {
+                    untimed.add(readings.size());
+                }
+                readings.add(r);
             } catch (RecordRefused refused) {
                 rejections.add(refused.toRejection(fields.index, parsed.inArray()));
             }
         }
-        return new DecodeResult(readings, rejections);
+        return new DecodeResult(readings, rejections, untimed);
     }
 
     private static Reading toReading(Fields f, DecodeContext context) throws RecordRefused {

@@ -4,7 +4,9 @@ import io.vigil.common.RejectReason;
 import io.vigil.common.Reading;
 import io.vigil.common.Rejection;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns a SenML pack, in the neutral record model, into readings: carries base fields forward (RFC 8428 §4: a
@@ -31,14 +33,19 @@ final class SenmlResolver {
         SenmlResolver resolver = new SenmlResolver(context);
         List<Reading> readings = new ArrayList<>(pack.size());
         List<Rejection> rejections = new ArrayList<>(0);
+        Set<Integer> untimed = new HashSet<>(0);
         for (SenmlRecord record : pack) {
             try {
-                readings.add(resolver.resolve(record));
+                Reading r = resolver.resolve(record);
+                if (resolver.untimed(record)) {
+                    untimed.add(readings.size());
+                }
+                readings.add(r);
             } catch (RecordRefused refused) {
                 rejections.add(refused.toRejection(record.index, true));
             }
         }
-        return new DecodeResult(readings, rejections);
+        return new DecodeResult(readings, rejections, untimed);
     }
 
     private Reading resolve(SenmlRecord record) throws RecordRefused {
@@ -119,6 +126,11 @@ final class SenmlResolver {
     private String unit(SenmlRecord record) throws RecordRefused {
         WireValue unit = record.has(SenmlLabel.UNIT) ? record.get(SenmlLabel.UNIT) : baseUnit.current();
         return unit == null || unit.text().isEmpty() ? null : unit.text();
+    }
+
+    /** No base time and no time of its own: the record was given the receive time (after base fields were taken). */
+    private boolean untimed(SenmlRecord record) throws RecordRefused {
+        return baseTime.current() == null && record.get(SenmlLabel.TIME) == null;
     }
 
     private long eventTime(SenmlRecord record) throws RecordRefused {

@@ -54,6 +54,15 @@ class PlainJsonDecoderTest {
     }
 
     @Test
+    void saysWhichReadingsHadNoTimeEvenWhenAnOwnTimeEqualsTheReceiveTime() {
+        DecodeResult result = decode("[{\"metric\":\"a\",\"value\":1},{\"metric\":\"b\",\"value\":2,\"time\":" + NOW
+                + "},{\"metric\":\"c\",\"value\":3}]");
+
+        assertThat(result.readings()).extracting(Reading::eventTime).containsOnly(NOW);
+        assertThat(result.untimed()).containsExactlyInAnyOrder(0, 2);
+    }
+
+    @Test
     void treatsNullAndEmptyOptionalFieldsAsAbsent() {
         Reading reading = decode("""
                 {"metric":"level","value":3,"unit":"","site":null,"zone":"","time":null,"device":null,"seq":null}""")

@@ -36,6 +36,15 @@ class SenmlJsonDecoderTest {
     }
 
     @Test
+    void saysWhichRecordsHadNoTimeOfTheirOwnOrFromABaseTime() {
+        DecodeResult result = decode("[{\"n\":\"a\",\"v\":1},{\"n\":\"b\",\"v\":2,\"t\":" + NOW / 1000
+                + "},{\"bt\":" + NOW / 1000 + ",\"n\":\"c\",\"v\":3},{\"n\":\"d\",\"v\":4}]");
+
+        assertThat(result.readings()).hasSize(4);
+        assertThat(result.untimed()).as("a base time, once set, times every later record").containsExactly(0);
+    }
+
+    @Test
     void resolvesTheRfcExampleWithBaseFieldsAndRelativeOffsets() {
         // RFC 8428 §5.1.2: voltage and current at 2010-06-08T18:01:16.001Z, current also for the 5 seconds before.
         DecodeContext urnDevice = new DecodeContext("urn:dev:ow:10e2073a01080063", Protocol.COAP, NOW);
