@@ -119,15 +119,16 @@ public final class VigilJob {
             DataStream<ControlMessage> messages = env.fromSource(control, EventTime.wallClockInput(), "control")
                     .uid("control-source");
             // the RFID pipeline's lifecycle acknowledges its own incidents (RfidJob); here they would count as ignored
-            DataStream<Acknowledgement> acks = messages.flatMap(new Acknowledgements()).name("acknowledgements")
-                    .uid("acknowledgements")
-                    .filter(ack -> !RfidRules.owns(ack.incidentId())).name("readings-acks").uid("readings-acks");
-            input = input.union(acks.filter(ack -> !MemberChange.isGroupIncident(ack.incidentId()))
-                    .name("series-acks").uid("series-acks")
-                    .flatMap(new AckRoutes()).name("ack-routes").uid("ack-routes"));
-            groupAcks = acks.filter(ack -> MemberChange.isGroupIncident(ack.incidentId())).name("group-acks")
-                    .uid("group-acks").map(IncidentInput::of).name("group-ack-inputs").uid("group-ack-inputs");
             updates = messages.flatMap(new RulesUpdates()).name("rules-updates").uid("rules-updates");
+            // which operator holds an acknowledged incident depends on its rule, and rules are pushed at run time
+            SingleOutputStreamOperator<Acknowledgement> acks = messages.flatMap(new Acknowledgements())
+                    .name("acknowledgements").uid("acknowledgements")
+                    .filter(ack -> !RfidRules.owns(ack.incidentId())).name("readings-acks").uid("readings-acks")
+                    .connect(updates.broadcast(LiveRules.STATE)).process(new AckSplit(rules))
+                    .name("ack-split").uid("ack-split");
+            input = input.union(acks.flatMap(new AckRoutes()).name("ack-routes").uid("ack-routes"));
+            groupAcks = acks.getSideOutput(AckSplit.GROUP).map(IncidentInput::of).name("group-acks")
+                    .uid("group-acks");
         }
         BroadcastStream<RulesUpdate> liveRules = updates.broadcast(LiveRules.STATE);
 

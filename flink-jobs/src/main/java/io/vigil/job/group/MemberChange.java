@@ -13,8 +13,8 @@ import io.vigil.job.rules.Rule;
  * series' own judgement. It carries the rule's parameters as they were when the series was judged, so the group
  * watch needs no rules of its own.
  *
- * @param group    the group's name and its incidents' subject: {@code zone/<site>/<zone>} or {@code site/<site>}.
- *                 A device id cannot hold a '/', so no device's incident can have the same subject
+ * @param group    the group's name and its incidents' subject: {@code <site>:<zone>}, or {@code <site>} for a
+ *                 site's group
  * @param zone     the zone, or {@code *} for a site's group
  * @param metric   the rule's metric ({@code *} for any)
  * @param member   the series, {@code device/metric}
@@ -43,13 +43,9 @@ public record MemberChange(String ruleId, String group, String site, String zone
         }
         state.groupAnomalous = anomalous;
         boolean zone = g.by() == GroupAnomaly.By.ZONE;
-        return new MemberChange(rule.id(), zone ? "zone/" + r.site() + "/" + r.zone() : "site/" + r.site(),
+        return new MemberChange(rule.id(), zone ? r.site() + ":" + r.zone() : r.site(),
                 r.site(), zone ? r.zone() : "*", rule.metric(), r.seriesKey(), anomalous, r.eventTime(),
                 g.atLeast(), g.within().toMillis(), g.clearFor().toMillis());
     }
 
-    /** Whether an incident id is a group's ({@code rule:group:metric:start}, the group holding a '/'). */
-    public static boolean isGroupIncident(String incidentId) {
-        return incidentId != null && incidentId.indexOf('/') >= 0;
-    }
 }

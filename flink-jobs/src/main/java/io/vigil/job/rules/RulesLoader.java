@@ -44,7 +44,7 @@ public final class RulesLoader {
     static final String DEFAULT_SEVERITY = "critical";
     static final String DEFAULT_SUMMARY = "{rule}: {metric} at {device} in {zone}";
     static final String DEFAULT_DESCRIPTION = "{device} reads {value} {unit}, limit {limit} {unit}";
-    /** A group incident's subject is the group ({@code zone/site/zone}); {value} is how many series count. */
+    /** A group incident's subject is the group ({@code site:zone}, or {@code site}); {value} is how many series count. */
     static final String DEFAULT_GROUP_SUMMARY = "{rule}: {value} series anomalous together in {device}";
     static final String DEFAULT_GROUP_DESCRIPTION = "anomalous within the window: {members} (at least {limit})";
 

@@ -74,7 +74,7 @@ class GroupAnomalyJobTest {
         InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);
         env.execute("vigil-group-anomaly-test");
 
-        String group = "zone/plant/boiler-room";
+        String group = "plant:boiler-room";
         String incident = "plant-unusual:" + group + ":temperature:" + (T0 + (QUIET + 6) * MIN);
         assertThat(alerts.values()).as("one group incident: the pump house's lone jump says nothing")
                 .extracting(Alert::incidentId, Alert::phase, Alert::subject, Alert::zone).containsExactly(

@@ -21,7 +21,7 @@ class GroupMembersTest {
     }
 
     static MemberChange change(String device, boolean anomalous, long t, long clearForMs) {
-        return new MemberChange("boiler", "zone/plant/boiler-room", "plant", "boiler-room", "*",
+        return new MemberChange("boiler", "plant:boiler-room", "plant", "boiler-room", "*",
                 device + "/temperature", anomalous, t, 3, WITHIN, clearForMs);
     }
 
@@ -36,7 +36,7 @@ class GroupMembersTest {
         assertThat(signals).extracting(Signal::level, Signal::eventTime, Signal::value, Signal::members)
                 .containsExactly(tuple(Level.ALARM, 9 * MIN, 3.0,
                         List.of("t-1/temperature", "t-2/temperature", "t-3/temperature")));
-        assertThat(signals.get(0).deviceId()).isEqualTo("zone/plant/boiler-room");
+        assertThat(signals.get(0).deviceId()).isEqualTo("plant:boiler-room");
         assertThat(signals.get(0).limit()).isEqualTo(3.0);
 
         // t-1's window ends at 11 min: fewer than three count, the group is cleared

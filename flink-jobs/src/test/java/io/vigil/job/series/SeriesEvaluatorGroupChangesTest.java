@@ -46,7 +46,7 @@ class SeriesEvaluatorGroupChangesTest {
         assertThat(anomalousReadings).as("the excursion is anomalous for several readings").isGreaterThan(2);
         assertThat(changes).extracting(MemberChange::anomalous).containsExactly(true, false);
         MemberChange onset = changes.get(0);
-        assertThat(onset).isEqualTo(new MemberChange("plant", "zone/delta/river-north", "delta", "river-north",
+        assertThat(onset).isEqualTo(new MemberChange("plant", "delta:river-north", "delta", "river-north",
                 "water_level", "gauge-1/water_level", true, t + SeriesEvaluatorTest.MIN, 3, 600_000, 0));
         assertThat(changes.get(1).eventTime()).isGreaterThan(onset.eventTime());
         assertThat(h.extractOutputValues()).as("the group's incident is not the series'").isEmpty();
