@@ -8,7 +8,10 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.vigil.job.detect.Level;
 import io.vigil.job.detect.Signal;
 import io.vigil.job.series.SeriesHarness;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -75,5 +78,27 @@ class GroupAnomalyWatchTest {
         assertThat(h.extractOutputValues()).extracting(Signal::level, Signal::eventTime)
                 .containsExactly(tuple(Level.ALARM, 10 * MIN));
         assertThat(h.numEventTimeTimers()).as("the members' forget time").isEqualTo(1);
+    }
+
+    @Test
+    void whatWaitsAndWhoCountsSurviveACheckpointAndARestoreIntoANewOperator() throws Exception {
+        send(change("t-1", true, 0));
+        send(change("t-2", true, MIN));
+        h.processWatermark(new Watermark(MIN));
+        send(change("t-3", true, 2 * MIN)); // still waiting for the watermark
+        OperatorSubtaskState snapshot = h.snapshot(1, 1);
+        h.close();
+
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new GroupAnomalyWatch()),
+                MemberChange::groupKey, Types.STRING);
+        restored.setup();
+        restored.initializeState(snapshot);
+        restored.open();
+        assertThat(restored.numEventTimeTimers()).as("the one timer is restored").isEqualTo(1);
+        restored.processWatermark(new Watermark(2 * MIN));
+        assertThat(restored.extractOutputValues()).extracting(Signal::level, Signal::eventTime, Signal::members)
+                .containsExactly(tuple(Level.ALARM, 2 * MIN,
+                        List.of("t-1/temperature", "t-2/temperature", "t-3/temperature")));
+        restored.close();
     }
 }
