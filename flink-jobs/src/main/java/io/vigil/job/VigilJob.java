@@ -118,9 +118,9 @@ public final class VigilJob {
         } else {
             DataStream<ControlMessage> messages = env.fromSource(control, EventTime.wallClockInput(), "control")
                     .uid("control-source");
-            // the RFID pipeline's lifecycle acknowledges its own incidents (RfidJob); here they would count as ignored
             updates = messages.flatMap(new RulesUpdates()).name("rules-updates").uid("rules-updates");
-            // which operator holds an acknowledged incident depends on its rule, and rules are pushed at run time
+            // the RFID pipeline's lifecycle acknowledges its own incidents (RfidJob); here they would count as ignored.
+            // Which operator holds one of the others depends on its rule, and rules are pushed at run time: ack-split
             SingleOutputStreamOperator<Acknowledgement> acks = messages.flatMap(new Acknowledgements())
                     .name("acknowledgements").uid("acknowledgements")
                     .filter(ack -> !RfidRules.owns(ack.incidentId())).name("readings-acks").uid("readings-acks")
