@@ -8,7 +8,10 @@ import io.vigil.common.incident.ControlMessage;
 import io.vigil.common.incident.RulesUpdate;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.anomaly.AnomalySettings;
+import io.vigil.job.detect.IncidentInput;
 import io.vigil.job.detect.IncidentLifecycle;
+import io.vigil.job.group.GroupAnomalyWatch;
+import io.vigil.job.group.MemberChange;
 import io.vigil.job.rfid.RfidRules;
 import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.RuleSet;
@@ -31,6 +34,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * their incidents) → alerts → every alert sink; audit and anomaly scores as its side outputs. Rules documents on
  * the control stream are broadcast to the evaluator, which replaces its rules in place. One network hop and one
  * serialisation per reading between the source and an alert.
+ *
+ * <p>Groups ({@code group_anomaly} rules): the evaluator's changes of a series' anomalous state (only the changes)
+ * → keyed by group → {@link GroupAnomalyWatch} (counts the group's anomalous series in event-time order) → signals
+ * → an {@link IncidentLifecycle} of their own (the group incidents, their acknowledgements and rules documents) →
+ * the same alert sinks, unioned with the series' alerts.
  *
  * <p>Operator uids are fixed: a restart restores state into the same operators even after the job is rebuilt.
  * Checkpoints of the earlier shape (one operator per detector kind, uids {@code *-detector}, {@code
@@ -103,17 +111,24 @@ public final class VigilJob {
         // the source read them, which is what judging each series in order relies on
         DataStream<SeriesInput> input = in.map(SeriesInput::of).name("to-series").uid("to-series");
         DataStream<RulesUpdate> updates;
+        DataStream<IncidentInput> groupAcks = null;
         if (control == null) {
             updates = in.flatMap(new Nothing<Reading, RulesUpdate>()).returns(RulesUpdate.class)
                     .name("no-rules-updates").uid("no-rules-updates");
         } else {
             DataStream<ControlMessage> messages = env.fromSource(control, EventTime.wallClockInput(), "control")
                     .uid("control-source");
-            // the RFID pipeline's lifecycle acknowledges its own incidents (RfidJob); here they would count as ignored
-            input = input.union(messages.flatMap(new Acknowledgements()).name("acknowledgements").uid("acknowledgements")
-                    .filter(ack -> !RfidRules.owns(ack.incidentId())).name("readings-acks").uid("readings-acks")
-                    .flatMap(new AckRoutes()).name("ack-routes").uid("ack-routes"));
             updates = messages.flatMap(new RulesUpdates()).name("rules-updates").uid("rules-updates");
+            // the RFID pipeline's lifecycle acknowledges its own incidents (RfidJob); here they would count as ignored.
+            // Which operator holds one of the others depends on its rule, and rules are pushed at run time: ack-split
+            SingleOutputStreamOperator<Acknowledgement> acks = messages.flatMap(new Acknowledgements())
+                    .name("acknowledgements").uid("acknowledgements")
+                    .filter(ack -> !RfidRules.owns(ack.incidentId())).name("readings-acks").uid("readings-acks")
+                    .connect(updates.broadcast(LiveRules.STATE)).process(new AckSplit(rules))
+                    .name("ack-split").uid("ack-split");
+            input = input.union(acks.flatMap(new AckRoutes()).name("ack-routes").uid("ack-routes"));
+            groupAcks = acks.getSideOutput(AckSplit.GROUP).map(IncidentInput::of).name("group-acks")
+                    .uid("group-acks");
         }
         BroadcastStream<RulesUpdate> liveRules = updates.broadcast(LiveRules.STATE);
 
@@ -121,10 +136,24 @@ public final class VigilJob {
                 .connect(liveRules)
                 .process(new SeriesEvaluator(rules, scoreSink != null, AnomalySettings.defaults(),
                         IncidentLifecycle.DEFAULT_FORGET_AFTER, settle)).name("series-evaluator").uid("series-evaluator");
-        for (int i = 0; i < alertSinks.size(); i++) {
-            alerts.sinkTo(alertSinks.get(i)).name("alerts-" + i).uid("alert-sink-" + i);
+        // rules documents may add a group rule at any time, so the group operators are always there; without one
+        // they get nothing. The watch's key is its group incident's key in the lifecycle (rule:group:metric)
+        DataStream<IncidentInput> groupSignals = alerts.getSideOutput(SeriesEvaluator.GROUP_CHANGES)
+                .keyBy(MemberChange::groupKey)
+                .process(new GroupAnomalyWatch()).name("group-anomaly-watch").uid("group-anomaly-watch")
+                .map(IncidentInput::of).name("group-signals").uid("group-signals");
+        if (groupAcks != null) {
+            groupSignals = groupSignals.union(groupAcks);
         }
-        DataStream<AuditEvent> audit = alerts.getSideOutput(SeriesEvaluator.AUDIT);
+        SingleOutputStreamOperator<Alert> groupAlerts = groupSignals.keyBy(IncidentInput::seriesKey)
+                .connect(liveRules)
+                .process(new IncidentLifecycle(rules)).name("group-incidents").uid("group-incidents");
+        DataStream<Alert> allAlerts = alerts.union(groupAlerts);
+        for (int i = 0; i < alertSinks.size(); i++) {
+            allAlerts.sinkTo(alertSinks.get(i)).name("alerts-" + i).uid("alert-sink-" + i);
+        }
+        DataStream<AuditEvent> audit = alerts.getSideOutput(SeriesEvaluator.AUDIT)
+                .union(groupAlerts.getSideOutput(IncidentLifecycle.AUDIT));
         for (int i = 0; i < auditSinks.size(); i++) {
             audit.sinkTo(auditSinks.get(i)).name("audit-" + i).uid("audit-sink-" + i);
         }
@@ -132,7 +161,7 @@ public final class VigilJob {
             alerts.getSideOutput(SeriesEvaluator.SCORES).sinkTo(scoreSink).name("anomaly-scores")
                     .uid("anomaly-score-sink");
         }
-        return alerts;
+        return allAlerts;
     }
 
     /** An empty stream that follows its input's watermarks, where the job has nothing to feed an input. */

@@ -25,10 +25,16 @@ public final class RuleState {
     long flatSince = NONE;
     /** {@link NoDataDetector}: the series is offline under this rule (an ALARM was signalled). */
     boolean offline;
+    /**
+     * {@code group_anomaly}: the series is anomalous as its group counts it (from an onset while the score holds);
+     * the evaluator tells the group only when this changes.
+     */
+    public boolean groupAnomalous;
 
     /** True if nothing is worth keeping. */
     public boolean empty() {
-        return incident == null && rate == null && forecast == null && flatSince == NONE && !offline;
+        return incident == null && rate == null && forecast == null && flatSince == NONE && !offline
+                && !groupAnomalous;
     }
 
     private static final int INCIDENT = 1;
@@ -36,11 +42,12 @@ public final class RuleState {
     private static final int FORECAST = 1 << 2;
     private static final int FLAT = 1 << 3;
     private static final int OFFLINE = 1 << 4;
+    private static final int GROUP_ANOMALOUS = 1 << 5;
 
     /** Writes this state compactly: absent parts cost one flag bit, times are differences from {@code base}. */
     public void writeTo(DataOutputView out, long base) throws IOException {
         out.writeByte((incident != null ? INCIDENT : 0) | (rate != null ? RATE : 0) | (forecast != null ? FORECAST : 0)
-                | (flatSince != NONE ? FLAT : 0) | (offline ? OFFLINE : 0));
+                | (flatSince != NONE ? FLAT : 0) | (offline ? OFFLINE : 0) | (groupAnomalous ? GROUP_ANOMALOUS : 0));
         if (incident != null) {
             IncidentStateSerializer.INSTANCE.serialize(incident, out);
         }
@@ -74,6 +81,7 @@ public final class RuleState {
             r.flatSince = base + readVarLong(in);
         }
         r.offline = (flags & OFFLINE) != 0;
+        r.groupAnomalous = (flags & GROUP_ANOMALOUS) != 0;
         return r;
     }
 

@@ -7,7 +7,8 @@ import java.io.Serializable;
  * operator; a rule combines one or more kinds and the incident lifecycle merges their signals.
  */
 public sealed interface Condition extends Serializable
-        permits Threshold, RateOfChange, PredictedCrossing, NoData, Flatline, Range, Anomaly, SiteWarning {
+        permits Threshold, RateOfChange, PredictedCrossing, NoData, Flatline, Range, Anomaly, GroupAnomaly,
+        SiteWarning {
     /** The YAML block name of this kind, e.g. {@code threshold}; also the detector name in signals. */
     String kind();
 }

@@ -83,6 +83,10 @@ public record Rule(
         if (a != null) {
             return a.clearFor();
         }
+        GroupAnomaly g = condition(GroupAnomaly.class);
+        if (g != null) {
+            return g.clearFor();
+        }
         SiteWarning w = condition(SiteWarning.class);
         return w == null ? Duration.ZERO : w.clearFor();
     }

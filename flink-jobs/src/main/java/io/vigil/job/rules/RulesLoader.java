@@ -30,9 +30,9 @@ public final class RulesLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> RULE_FIELDS = Set.of("id", "metric", "devices", "zones", "severity", "summary",
             "description", "department", "escalate_after", Threshold.KIND, RateOfChange.KIND, PredictedCrossing.KIND,
-            NoData.KIND, Flatline.KIND, Range.KIND, Anomaly.KIND);
+            NoData.KIND, Flatline.KIND, Range.KIND, Anomaly.KIND, GroupAnomaly.KIND);
     private static final List<String> KINDS = List.of(Threshold.KIND, RateOfChange.KIND, PredictedCrossing.KIND,
-            NoData.KIND, Flatline.KIND, Range.KIND, Anomaly.KIND);
+            NoData.KIND, Flatline.KIND, Range.KIND, Anomaly.KIND, GroupAnomaly.KIND);
     private static final Set<String> THRESHOLD_FIELDS = Set.of("above", "below", "warn", "clear", "for", "clear_for");
     private static final Set<String> RATE_FIELDS = Set.of("rise", "fall", "within", "raises");
     private static final Set<String> FORECAST_FIELDS = Set.of("above", "below", "horizon", "window", "min_readings");
@@ -40,9 +40,13 @@ public final class RulesLoader {
     private static final Set<String> FLATLINE_FIELDS = Set.of("epsilon", "for");
     private static final Set<String> RANGE_FIELDS = Set.of("min", "max");
     private static final Set<String> ANOMALY_FIELDS = Set.of("level", "warn", "for", "clear_for");
+    private static final Set<String> GROUP_ANOMALY_FIELDS = Set.of("by", "at_least", "within", "clear_for");
     static final String DEFAULT_SEVERITY = "critical";
     static final String DEFAULT_SUMMARY = "{rule}: {metric} at {device} in {zone}";
     static final String DEFAULT_DESCRIPTION = "{device} reads {value} {unit}, limit {limit} {unit}";
+    /** A group incident's subject is the group ({@code site:zone}, or {@code site}); {value} is how many series count. */
+    static final String DEFAULT_GROUP_SUMMARY = "{rule}: {value} series anomalous together in {device}";
+    static final String DEFAULT_GROUP_DESCRIPTION = "anomalous within the window: {members} (at least {limit})";
 
     private final String file;
 
@@ -131,6 +135,13 @@ public final class RulesLoader {
         if (conditions.isEmpty()) {
             throw fail(node, join(node.path, Threshold.KIND), "missing detector: give at least one of " + KINDS);
         }
+        boolean group = node.fields.containsKey(GroupAnomaly.KIND);
+        if (group && conditions.size() > 1) {
+            // its incident is the group's, the others' are each series': one rule id cannot name both kinds
+            YamlNode g = node.fields.get(GroupAnomaly.KIND);
+            throw fail(g, g.path, "a group_anomaly rule watches a whole group: give it a rule of its own, without "
+                    + "other detectors");
+        }
         YamlNode escalate = node.fields.get("escalate_after");
         Duration escalateAfter = escalate == null ? null : duration(node, "escalate_after");
         if (escalateAfter != null && escalateAfter.isZero()) {
@@ -138,8 +149,8 @@ public final class RulesLoader {
         }
         return new Rule(id, metric, devices, zones, conditions,
                 optionalText(node, "severity").orElse(DEFAULT_SEVERITY),
-                optionalText(node, "summary").orElse(DEFAULT_SUMMARY),
-                optionalText(node, "description").orElse(DEFAULT_DESCRIPTION),
+                optionalText(node, "summary").orElse(group ? DEFAULT_GROUP_SUMMARY : DEFAULT_SUMMARY),
+                optionalText(node, "description").orElse(group ? DEFAULT_GROUP_DESCRIPTION : DEFAULT_DESCRIPTION),
                 optionalText(node, "department").orElse(null), escalateAfter);
     }
 
@@ -151,6 +162,7 @@ public final class RulesLoader {
             case NoData.KIND -> noData(node);
             case Flatline.KIND -> flatline(node);
             case Anomaly.KIND -> anomaly(node);
+            case GroupAnomaly.KIND -> groupAnomaly(node);
             default -> range(node);
         };
     }
@@ -228,6 +240,30 @@ public final class RulesLoader {
         }
         Duration clearFor = node.fields.containsKey("clear_for") ? duration(node, "clear_for") : defaults.clearFor();
         return new Anomaly(level, warn, duration(node, "for"), clearFor);
+    }
+
+    /** {@code at_least} is required; a group is a zone unless {@code by: site}; {@code within} is 10m unless given. */
+    private GroupAnomaly groupAnomaly(YamlNode node) {
+        expect(node, YamlNode.Kind.MAP, "a mapping with at_least and optionally by, within, clear_for");
+        rejectUnknown(node, GROUP_ANOMALY_FIELDS);
+        GroupAnomaly.By by = GroupAnomaly.By.ZONE;
+        YamlNode byNode = node.fields.get("by");
+        if (byNode != null) {
+            String b = text(byNode);
+            if (!b.equals("zone") && !b.equals("site")) {
+                throw fail(byNode, byNode.path, "expected zone or site, got " + byNode.describe());
+            }
+            by = b.equals("site") ? GroupAnomaly.By.SITE : GroupAnomaly.By.ZONE;
+        }
+        YamlNode atLeastNode = required(node, "at_least");
+        double atLeast = number(atLeastNode);
+        if (atLeast < 1 || atLeast != Math.rint(atLeast) || atLeast > 10_000) {
+            throw fail(atLeastNode, atLeastNode.path, "expected a whole number of series of at least 1, got "
+                    + atLeastNode.describe());
+        }
+        Duration within = node.fields.containsKey("within") ? positiveDuration(node, "within")
+                : GroupAnomaly.DEFAULT_WITHIN;
+        return new GroupAnomaly(by, (int) atLeast, within, duration(node, "clear_for"));
     }
 
     private double score(YamlNode node) {

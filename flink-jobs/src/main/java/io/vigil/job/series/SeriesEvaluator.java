@@ -23,8 +23,10 @@ import io.vigil.job.detect.RateDetector;
 import io.vigil.job.detect.RuleState;
 import io.vigil.job.detect.Signal;
 import io.vigil.job.detect.ThresholdDetector;
+import io.vigil.job.group.MemberChange;
 import io.vigil.job.rules.Anomaly;
 import io.vigil.job.rules.Condition;
+import io.vigil.job.rules.GroupAnomaly;
 import io.vigil.job.rules.InvalidRulesException;
 import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.NoData;
@@ -70,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Inputs.</b> The keyed input carries readings and duty officers' acknowledgements (routed to the series of
  * their incident); the broadcast input carries pushed rules documents ({@link LiveRules}): a valid one is put in
  * force and audited RULES_CHANGED, an invalid one RULES_REJECTED; open incidents of removed rules are CLOSED.
- * Outputs: alerts; {@link #AUDIT} and {@link #SCORES} as side outputs.
+ * Outputs: alerts; {@link #AUDIT}, {@link #SCORES} and {@link #GROUP_CHANGES} as side outputs.
  */
 public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String, SeriesInput, RulesUpdate, Alert> {
     private static final long serialVersionUID = 1L;
@@ -78,6 +80,9 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
     public static final OutputTag<AuditEvent> AUDIT = IncidentLifecycle.AUDIT;
     public static final OutputTag<AnomalyScore> SCORES = new OutputTag<>("anomaly-scores",
             TypeInformation.of(AnomalyScore.class));
+    /** For {@code group_anomaly} rules: a series turned anomalous or stopped, only when that changes. */
+    public static final OutputTag<MemberChange> GROUP_CHANGES = new OutputTag<>("group-anomaly-changes",
+            TypeInformation.of(MemberChange.class));
     /**
      * The job's settling window: a device's readings leave its MQTT session in order, but the gateway takes them from
      * several connections of one shared subscription, in parallel, so a burst can reach Kafka out of order
@@ -268,6 +273,11 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             if (!signals.isEmpty()) {
                 rs.incident = machine.apply(rule, inForce, rs.incident, signals, t, now);
             }
+            GroupAnomaly group = rule.condition(GroupAnomaly.class);
+            MemberChange change = group == null ? null : MemberChange.of(rule, group, r, rs, assessed);
+            if (change != null) {
+                ctx.output(GROUP_CHANGES, change);
+            }
             if (rs.empty() && NoDataDetector.deadline(rule, rs, t) == NONE) {
                 s.rules.remove(rule.id());
             } else {
@@ -414,7 +424,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
 
     private static boolean watchesForAnomalies(List<Rule> matching) {
         for (Rule rule : matching) {
-            if (rule.has(Anomaly.KIND)) {
+            if (rule.has(Anomaly.KIND) || rule.has(GroupAnomaly.KIND)) {
                 return true;
             }
         }

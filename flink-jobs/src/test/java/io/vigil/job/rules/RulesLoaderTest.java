@@ -53,7 +53,7 @@ class RulesLoaderTest {
             assertThat(RulesLoader.parse(yaml.group(1), "docs/rules.md").size()).isPositive();
             blocks++;
         }
-        assertThat(blocks).isEqualTo(3);
+        assertThat(blocks).isEqualTo(4);
     }
 
     @Test
@@ -206,7 +206,8 @@ class RulesLoaderTest {
     @Test
     void aRuleNeedsADetector() {
         assertInvalid("rules:\n  - id: x\n    metric: m\n", 2, "rules[0].threshold",
-                "missing detector: give at least one of [threshold, rate, forecast, no_data, flatline, range, anomaly]");
+                "missing detector: give at least one of [threshold, rate, forecast, no_data, flatline, range, anomaly, "
+                        + "group_anomaly]");
     }
 
     @Test
@@ -235,6 +236,51 @@ class RulesLoaderTest {
                 "unknown field; expected one of [clear_for, for, level, warn]");
         assertThat(RulesLoader.parse(bad.replace(", warn: WARN", "").replace("0.9", "0.3"), "r").rule("odd")
                 .condition(Anomaly.class).warn()).as("the default warn only below the level").isNull();
+    }
+
+    @Test
+    void readsGroupAnomalyRulesWithDefaults() {
+        RuleSet rules = RulesLoader.parse("""
+                rules:
+                  - id: boiler-room
+                    metric: "*"
+                    zones: "boiler-*"
+                    group_anomaly: {by: zone, at_least: 3, within: 5m, clear_for: 1m}
+                  - id: whole-site
+                    metric: temperature
+                    group_anomaly: {by: site, at_least: 2}
+                  - id: any-zone
+                    metric: flow
+                    group_anomaly: {at_least: 4}
+                """, "rules.yaml");
+        assertThat(rules.rule("boiler-room").conditions()).containsExactly(
+                new GroupAnomaly(GroupAnomaly.By.ZONE, 3, Duration.ofMinutes(5), Duration.ofMinutes(1)));
+        assertThat(rules.rule("boiler-room").clearFor()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(rules.rule("whole-site").conditions()).containsExactly(
+                new GroupAnomaly(GroupAnomaly.By.SITE, 2, GroupAnomaly.DEFAULT_WITHIN, Duration.ZERO));
+        assertThat(rules.rule("any-zone").condition(GroupAnomaly.class).by()).isEqualTo(GroupAnomaly.By.ZONE);
+        assertThat(rules.rule("any-zone").summary()).isEqualTo(RulesLoader.DEFAULT_GROUP_SUMMARY);
+        assertThat(rules.rule("any-zone").description()).contains("{members}");
+    }
+
+    @Test
+    void aBadGroupAnomalyBlockNamesFileLineAndField() {
+        String bad = "rules:\n  - id: plant\n    metric: m\n    group_anomaly: {BLOCK}\n";
+        assertInvalid(bad.replace("BLOCK", "by: zone"), 4, "rules[0].group_anomaly.at_least",
+                "missing required field");
+        assertInvalid(bad.replace("BLOCK", "by: plant, at_least: 3"), 4, "rules[0].group_anomaly.by",
+                "expected zone or site, got \"plant\"");
+        assertInvalid(bad.replace("BLOCK", "at_least: 2.5"), 4, "rules[0].group_anomaly.at_least",
+                "expected a whole number of series of at least 1, got \"2.5\"");
+        assertInvalid(bad.replace("BLOCK", "at_least: 0"), 4, "rules[0].group_anomaly.at_least",
+                "expected a whole number of series of at least 1, got \"0\"");
+        assertInvalid(bad.replace("BLOCK", "at_least: 3, within: 0s"), 4, "rules[0].group_anomaly.within",
+                "must be longer than 0");
+        assertInvalid(bad.replace("BLOCK", "at_least: 3, of: 5"), 4, "rules[0].group_anomaly.of",
+                "unknown field; expected one of [at_least, by, clear_for, within]");
+        assertInvalid("rules:\n  - id: plant\n    metric: m\n    anomaly: {}\n    group_anomaly: {at_least: 2}\n", 5,
+                "rules[0].group_anomaly", "a group_anomaly rule watches a whole group: give it a rule of its own, "
+                        + "without other detectors");
     }
 
     @Test
