@@ -57,8 +57,9 @@ final class GatewayCommand implements Callable<Integer> {
                     : RfidGatewayConfig.of(site, PseudonymKeyFile.read(pseudonymKeyFile));
             gateway = GatewayApplication.start(config, rfid);
         } catch (IllegalArgumentException badOption) {
-            // e.g. a plain subscription with several --subscribers: say which option, not a stack trace
-            System.err.println("gateway: " + badOption.getMessage());
+            // e.g. a plain subscription with several --subscribers: say which option, not a stack trace. Not
+            // "gateway: ", which a parent (the demo, ChildJvm) takes for the ready line.
+            System.err.println("vigil gateway: " + badOption.getMessage());
             return 2;
         }
         System.out.printf("gateway: MQTT %s (%s subscription x%d), CoAP %s, acknowledgements"
