@@ -16,11 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +95,7 @@ class BrokerRestartTest {
     void readingsTheRestartedBrokerAcknowledgesBeforeTheGatewayIsBackAreAllStored() throws Exception {
         try (LocalStack stack = LocalStack.onFreePorts(dir, true, false, true, false).start();
              TcpCable cable = new TcpCable(stack.mosquitto.port())) {
-            stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+            stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.CONTROL, Topics.AUDIT);
             try (GatewayApplication gateway = GatewayApplication.start(GatewayConfig.defaults()
                     .withInstanceId("window")
                     .withMqttUrl(cable.url())
@@ -110,6 +114,8 @@ class BrokerRestartTest {
                 stack.mosquitto.start();
                 devices.reconnect();
                 devices.publish(WINDOW_READINGS);
+                // an officer's acknowledgement takes the same subscriber path: it gets the same guarantee
+                devices.acknowledgeIncident("flood-1");
                 await().atMost(Duration.ofMillis(MAX_RETRY_MS + 5_000)).pollInSameThread()
                         .until(() -> cable.refused() > 0);
                 assertThat(cable.carrying()).as("the gateway was away while the broker acknowledged them").isFalse();
@@ -125,7 +131,17 @@ class BrokerRestartTest {
                         });
                 assertThat(stored(kafka)).as("each acknowledged reading stored once").hasSize(devices.acknowledged());
                 assertThat(gateway.metrics().acceptedReadings()).isEqualTo(devices.acknowledged());
+                await().atMost(Duration.ofSeconds(10)).pollInSameThread()
+                        .untilAsserted(() -> assertThat(records(stack, Topics.CONTROL))
+                                .as("the acknowledgement published in the window, on vigil.control").isEqualTo(1));
             }
+        }
+    }
+
+    private static long records(LocalStack stack, String topic) throws Exception {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (Admin admin = stack.kafka.admin()) {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
         }
     }
 
@@ -168,6 +184,10 @@ class BrokerRestartTest {
 
         int acknowledged() {
             return acknowledged;
+        }
+
+        void acknowledgeIncident(String incidentId) throws Exception {
+            Devices.publish(client, Topics.MQTT_ACK_PREFIX + incidentId, "{\"by\":\"Officer Li\"}", null);
         }
 
         /** As devices do after losing their broker: a new connection. */
