@@ -27,11 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One subscriber connection, subscribed to every {@link MqttRoute} in the gateway's {@link SubscriptionMode}; each
- * message goes to the
- * {@link MessageHandler} of the route whose prefix its topic has. A QoS 1 message is acknowledged to the broker only
- * after the handler's attempt completed, i.e. Kafka acknowledged all its records; until then the broker keeps it in
- * this connection's session and redelivers it after a reconnect or a gateway restart. While Kafka fails, the attempt
- * is retried here with backoff, so delivery is at least once.
+ * message goes to the {@link MessageHandler} of the route whose prefix its topic has. A QoS 1 message is acknowledged
+ * to the broker only after the handler's attempt completed, i.e. Kafka acknowledged all its records; until then the
+ * broker keeps it in this connection's session and redelivers it after a reconnect or a gateway restart. While Kafka
+ * fails, the attempt is retried here with backoff, so delivery is at least once.
  */
 final class MqttSubscriber implements MqttCallback {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriber.class);
