@@ -147,12 +147,14 @@ final class MqttSubscriber implements MqttCallback {
     /**
      * A session resumed under the same client id may still hold the other mode's subscriptions (the gateway ran
      * in that mode before and the broker did not restart since); with both, the broker would deliver each message
-     * twice to this connection. Dropping a subscription the session does not have is harmless.
+     * twice to this connection. Dropping a subscription the session does not have is harmless. Waits (bounded) for
+     * the broker's answer, so that messages published once the gateway has started arrive once; like the SUBACK
+     * above, the answer may wait behind a backlog, so a late one only delays start-up and is not an error.
      */
     private void dropOtherModesFilters() {
         String[] others = routes.stream().map(r -> r.filter(mode.other())).toArray(String[]::new);
         try {
-            client.unsubscribe(others, null, new MqttActionListener() {
+            IMqttToken dropped = client.unsubscribe(others, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     LOG.debug("{}: dropped any {} subscriptions of the resumed session", clientId, mode.other());
@@ -164,8 +166,10 @@ final class MqttSubscriber implements MqttCallback {
                             + " twice until its next start", clientId, mode.other(), List.of(others), e);
                 }
             }, new MqttProperties());
+            dropped.waitForCompletion(OPERATION_TIMEOUT_MS);
         } catch (MqttException | RuntimeException e) {
-            LOG.warn("{}: could not drop the {} subscriptions of the resumed session", clientId, mode.other(), e);
+            LOG.warn("{}: no answer yet to dropping any {} subscriptions of the resumed session ({}); if it had"
+                    + " some, messages may arrive twice until the broker answers", clientId, mode.other(), e.toString());
         }
     }
 
