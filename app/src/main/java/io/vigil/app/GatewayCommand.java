@@ -3,6 +3,7 @@ package io.vigil.app;
 import io.vigil.gateway.GatewayApplication;
 import io.vigil.gateway.GatewayConfig;
 import io.vigil.gateway.GatewaySecurity;
+import io.vigil.gateway.mqtt.SubscriptionMode;
 import io.vigil.gateway.rfid.RfidGatewayConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -11,12 +12,17 @@ import picocli.CommandLine.Option;
 
 /** Options left out keep {@link GatewayConfig#defaults()}: defaults live there only. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = {"Runs the device gateway: MQTT (shared subscription $share/vigil/vigil/readings/+) and CoAP",
-                "(POST /readings/{device}) to Kafka vigil.readings, rejects to vigil.deadletter; acknowledgements",
+        description = {"Runs the device gateway: MQTT (vigil/readings/+, or $share/vigil/vigil/readings/+ with",
+                "--subscription shared) and CoAP (POST /readings/{device}) to Kafka vigil.readings, rejects to",
+                "vigil.deadletter; acknowledgements",
                 "(HTTP POST /incidents/{id}/ack, MQTT vigil/ack/{id}) to vigil.control and vigil.audit. Runs until stopped."})
 final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--mqtt-url", description = "MQTT broker (default tcp://127.0.0.1:1883).") String mqttUrl;
-    @Option(names = "--subscribers", description = "Subscriber connections in the shared subscription (default 2).") Integer subscribers;
+    @Option(names = "--subscription", paramLabel = "plain|shared", description = "plain (default): one gateway per broker,"
+            + " one connection, nothing lost when the broker restarts. shared: several connections (--subscribers)"
+            + " and gateway instances share the load, but readings published between a broker restart and the"
+            + " gateway's return are lost (Mosquitto 2.0 does not restore shared subscriptions).") String subscription;
+    @Option(names = "--subscribers", description = "Subscriber connections (default 1; more only with --subscription shared).") Integer subscribers;
     @Option(names = "--instance", description = "Gateway instance id; keeps MQTT sessions across restarts (default 1)."
             + " Give gateways that share a subscription distinct numbers 0..999: they also keep their store times apart.")
     String instance;
@@ -39,8 +45,44 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        GatewayConfig config;
+        RfidGatewayConfig rfid;
+        GatewayApplication gateway;
+        try {
+            config = config();
+            if (site != null && pseudonymKeyFile == null) {
+                throw new IllegalArgumentException("--site needs --pseudonym-key-file: person tags are pseudonymised with it");
+            }
+            rfid = pseudonymKeyFile == null ? null
+                    : RfidGatewayConfig.of(site, PseudonymKeyFile.read(pseudonymKeyFile));
+            gateway = GatewayApplication.start(config, rfid);
+        } catch (IllegalArgumentException badOption) {
+            // e.g. a plain subscription with several --subscribers: say which option, not a stack trace. Not
+            // "gateway: ", which a parent (the demo, ChildJvm) takes for the ready line.
+            System.err.println("vigil gateway: " + badOption.getMessage());
+            return 2;
+        }
+        System.out.printf("gateway: MQTT %s (%s subscription x%d), CoAP %s, acknowledgements"
+                + " http://127.0.0.1:%d/incidents/{id}/ack and MQTT vigil/ack/{id}, Kafka %s%n", config.mqttUrl(),
+                config.mqttSubscription(), config.mqttSubscribers(), coapAddresses(config, gateway), gateway.ackPort(),
+                config.kafkaBootstrap());
+        if (rfid != null) {
+            System.out.printf("gateway: RFID tag reads on MQTT %s{reader} and CoAP /tagreads/{reader}, site %s%n",
+                    io.vigil.common.Topics.MQTT_TAGREADS_PREFIX, site == null ? "(none: every tag pseudonymised)" : site);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stop.countDown();
+        }, "gateway-stop"));
+        stop.await();
+        return 0;
+    }
+
+    private GatewayConfig config() throws java.io.IOException {
         GatewayConfig config = GatewayConfig.defaults();
         if (mqttUrl != null) config = config.withMqttUrl(mqttUrl);
+        if (subscription != null) config = config.withMqttSubscription(SubscriptionMode.parse(subscription));
         if (subscribers != null) config = config.withMqttSubscribers(subscribers);
         if (instance != null) config = config.withInstanceId(instance);
         if (kafka != null) config = config.withKafkaBootstrap(kafka);
@@ -67,26 +109,7 @@ final class GatewayCommand implements Callable<Integer> {
         if (ackPort != null) config = config.withAckPort(ackPort);
         if (metricsInfluxUrl != null) config = config.withMetricsInflux(metricsInfluxUrl, config.metricsDatabase(), config.metricsStep());
         if (prometheusPort != null) config = config.withPrometheusPort(prometheusPort);
-        if (site != null && pseudonymKeyFile == null) {
-            throw new IllegalArgumentException("--site needs --pseudonym-key-file: person tags are pseudonymised with it");
-        }
-        RfidGatewayConfig rfid = pseudonymKeyFile == null ? null
-                : RfidGatewayConfig.of(site, PseudonymKeyFile.read(pseudonymKeyFile));
-        GatewayApplication gateway = GatewayApplication.start(config, rfid);
-        System.out.printf("gateway: MQTT %s, CoAP %s, acknowledgements http://127.0.0.1:%d/incidents/{id}/ack and MQTT"
-                + " vigil/ack/{id}, Kafka %s%n", config.mqttUrl(), coapAddresses(config, gateway), gateway.ackPort(),
-                config.kafkaBootstrap());
-        if (rfid != null) {
-            System.out.printf("gateway: RFID tag reads on MQTT %s{reader} and CoAP /tagreads/{reader}, site %s%n",
-                    io.vigil.common.Topics.MQTT_TAGREADS_PREFIX, site == null ? "(none: every tag pseudonymised)" : site);
-        }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stop.countDown();
-        }, "gateway-stop"));
-        stop.await();
-        return 0;
+        return config;
     }
 
     private static String coapAddresses(GatewayConfig config, GatewayApplication gateway) {

@@ -94,9 +94,9 @@ public final class GatewayApplication implements AutoCloseable {
             app.close();
             throw e;
         }
-        LOG.info("gateway {} up: MQTT {} x{}, CoAP {} port {} (plain) / {} (DTLS), acknowledgements "
+        LOG.info("gateway {} up: MQTT {} {} x{}, CoAP {} port {} (plain) / {} (DTLS), acknowledgements "
                 + "http://127.0.0.1:{}, Kafka {}", config.mqttClientIdPrefix(), config.mqttUrl(),
-                config.mqttSubscribers(), config.coapHost(), app.coapPort(), app.coapsPort(), app.ackPort(),
+                config.mqttSubscription(), config.mqttSubscribers(), config.coapHost(), app.coapPort(), app.coapsPort(), app.ackPort(),
                 config.kafkaBootstrap());
         return app;
     }

@@ -1,6 +1,7 @@
 package io.vigil.gateway;
 
 import io.vigil.common.Topics;
+import io.vigil.gateway.mqtt.SubscriptionMode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -12,8 +13,13 @@ import java.util.Objects;
  * {@link Builder}, so adding a field touches only the record, the builder and the defaults.
  *
  * @param mqttUrl            broker the devices publish to
- * @param mqttSubscribers    subscriber connections this gateway opens in the shared subscription group; one Paho
- *                           connection keeps up with only ~15k QoS 1 messages/s
+ * @param mqttSubscription   {@link SubscriptionMode#PLAIN} (one gateway instance per broker, nothing lost when the
+ *                           broker restarts) or {@link SubscriptionMode#SHARED} (several connections and instances
+ *                           share the load; readings published between a broker restart and the gateway's return
+ *                           are lost, as Mosquitto 2.0 does not restore shared subscriptions)
+ * @param mqttSubscribers    subscriber connections this gateway opens; must be 1 with a plain subscription (a
+ *                           second plain subscriber would get every message again). One Paho connection keeps up
+ *                           with ~15k QoS 1 messages/s (design notes)
  * @param mqttClientIdPrefix stable per gateway instance ("vigil-gateway-" + instance id): the broker keeps each
  *                           connection's session, and its queued QoS 1 messages, under this id across restarts
  * @param mqttSessionExpiry  how long the broker keeps a disconnected session; messages the broker assigned to a
@@ -40,6 +46,7 @@ import java.util.Objects;
  */
 public record GatewayConfig(
         String mqttUrl,
+        SubscriptionMode mqttSubscription,
         int mqttSubscribers,
         String mqttClientIdPrefix,
         Duration mqttSessionExpiry,
@@ -64,7 +71,8 @@ public record GatewayConfig(
     public static GatewayConfig defaults() {
         Builder b = new Builder();
         b.mqttUrl = "tcp://127.0.0.1:1883";
-        b.mqttSubscribers = 2;
+        b.mqttSubscription = SubscriptionMode.PLAIN;
+        b.mqttSubscribers = 1;
         b.mqttClientIdPrefix = CLIENT_ID_PREFIX + "1";
         b.mqttSessionExpiry = Duration.ofMinutes(10);
         b.kafkaBootstrap = "127.0.0.1:9092";
@@ -88,7 +96,12 @@ public record GatewayConfig(
     /** Throws {@link IllegalArgumentException} naming the first bad field. */
     public GatewayConfig validate() {
         require(mqttUrl != null && URI.create(mqttUrl).getScheme() != null, "mqttUrl must be a URL like tcp://host:port");
+        require(mqttSubscription != null, "mqttSubscription must be plain or shared");
         require(mqttSubscribers >= 1 && mqttSubscribers <= 64, "mqttSubscribers must be 1..64");
+        require(mqttSubscription != SubscriptionMode.PLAIN || mqttSubscribers == 1,
+                "mqttSubscribers must be 1 with a plain mqttSubscription (each plain subscriber gets every message,"
+                        + " so " + mqttSubscribers + " would store each reading " + mqttSubscribers
+                        + " times); use a shared mqttSubscription to spread the load over several connections");
         require(mqttClientIdPrefix != null && !mqttClientIdPrefix.isBlank() && mqttClientIdPrefix.length() <= 60,
                 "mqttClientIdPrefix must be 1..60 characters");
         require(mqttSessionExpiry != null && !mqttSessionExpiry.isNegative()
@@ -131,6 +144,15 @@ public record GatewayConfig(
 
     public GatewayConfig withMqttSubscribers(int v) {
         return toBuilder().mqttSubscribers(v).build();
+    }
+
+    public GatewayConfig withMqttSubscription(SubscriptionMode v) {
+        return toBuilder().mqttSubscription(v).build();
+    }
+
+    /** A shared subscription from {@code connections} connections: to scale out over connections and instances. */
+    public GatewayConfig withSharedSubscription(int connections) {
+        return toBuilder().mqttSubscription(SubscriptionMode.SHARED).mqttSubscribers(connections).build();
     }
 
     /** Sets {@link #mqttClientIdPrefix} to {@value #CLIENT_ID_PREFIX} + the instance id. */
@@ -194,6 +216,7 @@ public record GatewayConfig(
     /** Field-by-field changes; {@link #build()} does not validate ({@link GatewayApplication#start} does). */
     public static final class Builder {
         private String mqttUrl;
+        private SubscriptionMode mqttSubscription;
         private int mqttSubscribers;
         private String mqttClientIdPrefix;
         private Duration mqttSessionExpiry;
@@ -217,6 +240,7 @@ public record GatewayConfig(
 
         private Builder(GatewayConfig c) {
             mqttUrl = c.mqttUrl;
+            mqttSubscription = c.mqttSubscription;
             mqttSubscribers = c.mqttSubscribers;
             mqttClientIdPrefix = c.mqttClientIdPrefix;
             mqttSessionExpiry = c.mqttSessionExpiry;
@@ -238,6 +262,7 @@ public record GatewayConfig(
         }
 
         public Builder mqttUrl(String v) { mqttUrl = v; return this; }
+        public Builder mqttSubscription(SubscriptionMode v) { mqttSubscription = v; return this; }
         public Builder mqttSubscribers(int v) { mqttSubscribers = v; return this; }
         public Builder mqttClientIdPrefix(String v) { mqttClientIdPrefix = v; return this; }
         public Builder mqttSessionExpiry(Duration v) { mqttSessionExpiry = v; return this; }
@@ -258,7 +283,7 @@ public record GatewayConfig(
         public Builder security(GatewaySecurity v) { security = v; return this; }
 
         public GatewayConfig build() {
-            return new GatewayConfig(mqttUrl, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
+            return new GatewayConfig(mqttUrl, mqttSubscription, mqttSubscribers, mqttClientIdPrefix, mqttSessionExpiry, kafkaBootstrap,
                     coapHost, coapPort, coapsPort, coapPlain, maxPayloadBytes, readingsTopic, deadLetterTopic, kafkaAckTimeout, ackPort,
                     metricsInfluxUrl, metricsDatabase, metricsStep, prometheusPort, security);
         }

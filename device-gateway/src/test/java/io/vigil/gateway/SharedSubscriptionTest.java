@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.vigil.common.Reading;
 import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
+import io.vigil.gateway.mqtt.SubscriptionMode;
 import io.vigil.stack.LocalStack;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two gateway instances on one broker split the device topic tree through the shared subscription, and an
- * instance that restarts under the same id picks up the messages the broker kept for its sessions.
+ * Two gateway instances on one broker, two connections each, split the device topic tree through the shared
+ * subscription, and an instance that restarts under the same id picks up the messages the broker kept for its
+ * sessions.
  */
 class SharedSubscriptionTest {
     private static final int N = 200;
@@ -56,6 +58,7 @@ class SharedSubscriptionTest {
 
     private static GatewayConfig config(String instanceId) {
         return GatewayConfig.defaults()
+                .withSharedSubscription(2)
                 .withInstanceId(instanceId)
                 .withMqttUrl(stack.mosquitto.url())
                 .withKafkaBootstrap(stack.kafka.bootstrapServers())
@@ -93,6 +96,30 @@ class SharedSubscriptionTest {
                 assertThat(a.metrics().acceptedReadings() + acceptedByB + restarted.metrics().acceptedReadings())
                         .as("no message processed twice").isEqualTo(2 * N);
             }
+        }
+    }
+
+    /**
+     * The broker did not restart, so the session of an instance switched from shared to plain still holds its shared
+     * subscriptions; kept, they would deliver each message a second time to the same connection.
+     */
+    @Test
+    void anInstanceSwitchedFromSharedToPlainGetsEachMessageOnce() throws Exception {
+        GatewayConfig shared = config("switch").withSharedSubscription(1);
+        GatewayApplication.start(shared).close();
+        try (GatewayApplication plain = GatewayApplication.start(shared
+                .withMqttSubscription(SubscriptionMode.PLAIN))) {
+            for (int i = 0; i < 50; i++) {
+                Devices.publish(device, "vigil/readings/switch-device", "{\"metric\":\"switched\",\"value\":" + i + "}",
+                        Payloads.JSON);
+            }
+            // no seq and no device time, so a second copy would be stored as a reading of its own
+            await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(100))
+                    .until(() -> kafka.poll().readingsOf("switch-device").size() >= 50);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).pollInSameThread()
+                    .untilAsserted(() -> assertThat(kafka.poll().readingsOf("switch-device"))
+                            .as("readings stored from 50 messages").hasSize(50));
+            assertThat(plain.metrics().acceptedReadings()).isEqualTo(50);
         }
     }
 

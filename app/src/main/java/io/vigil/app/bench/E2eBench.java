@@ -224,7 +224,8 @@ public final class E2eBench {
                 "--registry", access.registryFile.toString(), "--mqtt-user", DemoAccess.GATEWAY_USER,
                 "--mqtt-password-file", access.gatewayPasswordFile.toString(),
                 "--coaps-port", String.valueOf(coapsPort), "--ack-port", "0",
-                "--subscribers", String.valueOf(config.gatewaySubscribers()),
+                // several connections share the load at bench rates; no broker restart here, so no loss window
+                "--subscription", "shared", "--subscribers", String.valueOf(config.gatewaySubscribers()),
                 // a bench device sends far more than a field gauge; the per-device limit would refuse the load itself
                 "--rate-limit", "0");
     }

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway's JVM is killed (SIGKILL) while devices publish QoS 1, and started again as the same instance. Its
- * subscriber connections have persistent sessions (clean start false, session expiry 10 min) in the shared
- * subscription group, and Mosquitto keeps assigning the group's messages to those offline sessions and queues them;
- * the restarted gateway resumes the sessions and receives the queue and every message it had not acknowledged.
+ * subscriber connection has a persistent session (clean start false, session expiry 10 min) with the default plain
+ * subscription, so Mosquitto queues every message for the offline session (with a shared subscription it would
+ * queue the shares of the group's offline sessions the same way); the restarted gateway resumes the session and
+ * receives the queue and every message it had not acknowledged.
  * Had the gateway acknowledged a message before Kafka acknowledged its record, the kill would lose it: the counts
  * below would come up short.
  */

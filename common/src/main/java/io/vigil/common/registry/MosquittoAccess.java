@@ -36,7 +36,8 @@ public final class MosquittoAccess {
             b.append("\nuser ").append(s.username()).append('\n');
             switch (s.role()) {
                 case GATEWAY -> {
-                    // the gateway joins every route through the shared group, so each needs its $share form too
+                    // the gateway subscribes every route plainly or through the shared group (its mqttSubscription),
+                    // so each needs its $share form too
                     for (String prefix : List.of(readings, Topics.MQTT_TAGREADS_PREFIX, Topics.MQTT_ACK_PREFIX)) {
                         b.append("topic read ").append(prefix).append("+\n")
                                 .append("topic read $share/").append(Topics.MQTT_SHARED_GROUP).append('/')

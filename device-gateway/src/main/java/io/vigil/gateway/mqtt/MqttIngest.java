@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's MQTT intake: {@code mqttSubscribers} connections that each join the shared subscription of every
- * {@link MqttRoute} (readings, tag reads, acknowledgements), so every gateway instance and connection gets a share of
- * each topic tree and each message goes to one of them.
+ * The gateway's MQTT intake: {@code mqttSubscribers} connections that each subscribe every {@link MqttRoute}
+ * (readings, tag reads, acknowledgements) in the configured {@link SubscriptionMode}. Plain: one connection gets
+ * every message, and its subscriptions outlive a broker restart. Shared: every connection of every instance gets a
+ * share of each topic tree and each message goes to one of them.
  */
 public final class MqttIngest implements AutoCloseable {
     /** The longest wait between two attempts of a subscriber to reach a lost broker. */
@@ -38,7 +39,7 @@ public final class MqttIngest implements AutoCloseable {
     }
 
     /**
-     * Opens {@code mqttSubscribers} QoS 1 connections, each subscribed to every route's shared filter; throws if the
+     * Opens {@code mqttSubscribers} QoS 1 connections, each subscribed to every route's filter; throws if the
      * broker cannot be reached or refuses a subscription.
      */
     public static MqttIngest start(GatewayConfig config, List<MqttRoute> routes) throws MqttException {

@@ -13,13 +13,14 @@ import java.util.function.Function;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * One topic tree the gateway takes in, {@code {prefix}+}, joined through the shared subscription group, and the
- * {@link MessageHandler} for its messages. Every subscriber connection subscribes every route.
+ * One topic tree the gateway takes in, {@code {prefix}+}, and the {@link MessageHandler} for its messages. Every
+ * subscriber connection subscribes every route in the gateway's {@link SubscriptionMode}, so readings, tag reads
+ * and acknowledgements get the same delivery guarantee.
  */
 public record MqttRoute(String prefix, MessageHandler handler) {
 
-    public String sharedFilter() {
-        return "$share/" + Topics.MQTT_SHARED_GROUP + "/" + prefix + "+";
+    public String filter(SubscriptionMode mode) {
+        return mode.filter(prefix);
     }
 
     /** Device readings: {@code vigil/readings/{deviceId}}. */

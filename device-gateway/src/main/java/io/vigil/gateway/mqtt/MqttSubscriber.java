@@ -26,11 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One subscriber connection, subscribed to the shared filter of every {@link MqttRoute}; each message goes to the
- * {@link MessageHandler} of the route whose prefix its topic has. A QoS 1 message is acknowledged to the broker only
- * after the handler's attempt completed, i.e. Kafka acknowledged all its records; until then the broker keeps it in
- * this connection's session and redelivers it after a reconnect or a gateway restart. While Kafka fails, the attempt
- * is retried here with backoff, so delivery is at least once.
+ * One subscriber connection, subscribed to every {@link MqttRoute} in the gateway's {@link SubscriptionMode}; each
+ * message goes to the {@link MessageHandler} of the route whose prefix its topic has. A QoS 1 message is acknowledged
+ * to the broker only after the handler's attempt completed, i.e. Kafka acknowledged all its records; until then the
+ * broker keeps it in this connection's session and redelivers it after a reconnect or a gateway restart. While Kafka
+ * fails, the attempt is retried here with backoff, so delivery is at least once.
  */
 final class MqttSubscriber implements MqttCallback {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriber.class);
@@ -44,6 +44,7 @@ final class MqttSubscriber implements MqttCallback {
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
     private final List<MqttRoute> routes;
+    private final SubscriptionMode mode;
     private final ScheduledExecutorService retries;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     /**
@@ -58,6 +59,7 @@ final class MqttSubscriber implements MqttCallback {
             throws MqttException {
         this.clientId = clientId;
         this.routes = List.copyOf(routes);
+        this.mode = config.mqttSubscription();
         this.retries = retries;
         // memory persistence: the default file persistence would write into the working directory, and inbound
         // QoS 1 state lives in the broker session anyway
@@ -99,6 +101,7 @@ final class MqttSubscriber implements MqttCallback {
                     LOG.error("{}: refreshing the subscriptions of the resumed session failed", clientId, e);
                 }
             }, new MqttProperties());
+            dropOtherModesFilters();
             LOG.info("{} resumed its session on {}", clientId, client.getServerURI());
             return;
         }
@@ -114,7 +117,7 @@ final class MqttSubscriber implements MqttCallback {
             }
         }
         LOG.info("{} subscribed to {} on {}", clientId,
-                routes.stream().map(MqttRoute::sharedFilter).toList(), client.getServerURI());
+                routes.stream().map(r -> r.filter(mode)).toList(), client.getServerURI());
     }
 
     private void checkGranted(int[] codes) {
@@ -125,14 +128,49 @@ final class MqttSubscriber implements MqttCallback {
         }
         for (int i = 0; i < routes.size(); i++) {
             if (codes[i] >= 0x80) {
-                LOG.error("{}: the broker refused {} (reason code 0x{})", clientId, routes.get(i).sharedFilter(),
+                LOG.error("{}: the broker refused {} (reason code 0x{})", clientId, routes.get(i).filter(mode),
                         Integer.toHexString(codes[i]));
             }
         }
     }
 
     private MqttSubscription[] subscriptions() {
-        return routes.stream().map(r -> new MqttSubscription(r.sharedFilter(), 1)).toArray(MqttSubscription[]::new);
+        return routes.stream().map(r -> {
+            MqttSubscription s = new MqttSubscription(r.filter(mode), 1);
+            // a plain subscription would otherwise be sent the retained message of every device topic at each
+            // (re)subscribe, and a retained reading without its own time would be stored again as a new one
+            s.setRetainHandling(2);
+            return s;
+        }).toArray(MqttSubscription[]::new);
+    }
+
+    /**
+     * A session resumed under the same client id may still hold the other mode's subscriptions (the gateway ran
+     * in that mode before and the broker did not restart since); with both, the broker would deliver each message
+     * twice to this connection. Dropping a subscription the session does not have is harmless. Waits (bounded) for
+     * the broker's answer, so that messages published once the gateway has started arrive once; like the SUBACK
+     * above, the answer may wait behind a backlog, so a late one only delays start-up and is not an error.
+     */
+    private void dropOtherModesFilters() {
+        String[] others = routes.stream().map(r -> r.filter(mode.other())).toArray(String[]::new);
+        try {
+            IMqttToken dropped = client.unsubscribe(others, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    LOG.debug("{}: dropped any {} subscriptions of the resumed session", clientId, mode.other());
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.warn("{}: could not drop the {} subscriptions {} of the resumed session; messages may arrive"
+                            + " twice until its next start", clientId, mode.other(), List.of(others), e);
+                }
+            }, new MqttProperties());
+            dropped.waitForCompletion(OPERATION_TIMEOUT_MS);
+        } catch (MqttException | RuntimeException e) {
+            LOG.warn("{}: no answer yet to dropping any {} subscriptions of the resumed session ({}); if it had"
+                    + " some, messages may arrive twice until the broker answers", clientId, mode.other(), e.toString());
+        }
     }
 
     @Override
