@@ -11,6 +11,8 @@ public final class RuleSet implements Serializable {
     private static final long serialVersionUID = 1L;
     private final LinkedHashMap<String, Rule> byId = new LinkedHashMap<>();
     private final LinkedHashMap<Glob, String> departments = new LinkedHashMap<>();
+    /** The shortest no-data timeout of any rule, or Long.MAX_VALUE: a gap no longer than this is no silence. */
+    private final long shortestNoDataMs;
 
     public RuleSet(List<Rule> rules) {
         this(rules, java.util.Map.of());
@@ -19,11 +21,22 @@ public final class RuleSet implements Serializable {
     /** @param departments zone glob → department, first match wins (in the given order) */
     public RuleSet(List<Rule> rules, java.util.Map<Glob, String> departments) {
         this.departments.putAll(departments);
+        long shortest = Long.MAX_VALUE;
         for (Rule r : rules) {
             if (byId.putIfAbsent(r.id(), r) != null) {
                 throw new IllegalArgumentException("duplicate rule id " + r.id());
             }
+            NoData noData = r.condition(NoData.class);
+            if (noData != null) {
+                shortest = Math.min(shortest, noData.timeoutMs());
+            }
         }
+        this.shortestNoDataMs = shortest;
+    }
+
+    /** The shortest no-data timeout of these rules, or {@link Long#MAX_VALUE} when none watches for silence. */
+    public long shortestNoDataTimeoutMs() {
+        return shortestNoDataMs;
     }
 
     public static RuleSet of(Rule... rules) {

@@ -242,8 +242,11 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
         if (s.lastJudged() != NONE) {
             // A gap in the series' own readings is a silence, whether or not event time got there first: when this
             // series runs ahead of the watermark (a backlog read faster on its partition) the timer would come too
-            // late, so the gap raises it — the same ALARM at the same event time, once, then this reading clears it
-            noticeSilence(s, t - 1, s.lastJudged(), false, now);
+            // late, so the gap raises it — the same ALARM at the same event time, once, then this reading clears it.
+            // Checked per reading only when the gap exceeds the shortest no-data timeout: almost never
+            if (t - s.lastJudged() > inForce.shortestNoDataTimeoutMs()) {
+                noticeSilence(s, t - 1, s.lastJudged(), false, now);
+            }
             forgetIfSilent(s, t, matching);
         }
         SeriesAnomaly.Assessment assessed = null;
