@@ -21,7 +21,7 @@ public final class AnomalyDetector implements Detector {
 
     @Override
     public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
-        Anomaly a = rule.condition(Anomaly.class);
+        Anomaly a = rule.anomaly();
         if (a == null || anomaly == null) {
             return null;
         }

@@ -17,7 +17,7 @@ public final class FlatlineDetector implements Detector {
 
     @Override
     public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
-        Flatline flat = rule.condition(Flatline.class);
+        Flatline flat = rule.flatline();
         if (flat == null) {
             return null;
         }
@@ -32,7 +32,7 @@ public final class FlatlineDetector implements Detector {
 
     @Override
     public void forgetIfSilent(Rule rule, RuleState state, long silentMs) {
-        Flatline flat = rule.condition(Flatline.class);
+        Flatline flat = rule.flatline();
         if (flat != null && silentMs > 2 * flat.duration().toMillis()) {
             state.flatSince = RuleState.NONE;
             state.flatValue = Double.NaN;

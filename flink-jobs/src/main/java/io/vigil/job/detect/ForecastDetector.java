@@ -27,7 +27,7 @@ public final class ForecastDetector implements Detector {
 
     @Override
     public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
-        PredictedCrossing f = rule.condition(PredictedCrossing.class);
+        PredictedCrossing f = rule.forecast();
         if (f == null) {
             return null;
         }
@@ -73,7 +73,7 @@ public final class ForecastDetector implements Detector {
 
     @Override
     public void forgetIfSilent(Rule rule, RuleState state, long silentMs) {
-        PredictedCrossing f = rule.condition(PredictedCrossing.class);
+        PredictedCrossing f = rule.forecast();
         if (f != null && silentMs > f.window().toMillis()) {
             state.forecast = null;
         }

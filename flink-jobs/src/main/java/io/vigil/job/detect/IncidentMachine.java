@@ -8,7 +8,6 @@ import io.vigil.common.incident.IncidentReport;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.Threshold;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -27,10 +26,22 @@ import java.util.List;
  */
 public final class IncidentMachine {
     static final String PRE_WARNING_SEVERITY = "warning";
-    private static final Comparator<Signal> CONCERN = Comparator.comparing(Signal::level)
-            .thenComparingLong(Signal::eventTime)
-            .thenComparing(s -> s.detector().equals(Threshold.KIND))
-            .thenComparing(Signal::detector, Comparator.reverseOrder());
+    /**
+     * Which of two signals concerns more: the higher level, then the later, then a threshold's, then by detector name
+     * (reversed) so the choice never depends on map order. Written out: it runs for every signal of every reading.
+     */
+    static int concern(Signal a, Signal b) {
+        int c = a.level().compareTo(b.level());
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(a.eventTime(), b.eventTime());
+        if (c != 0) {
+            return c;
+        }
+        c = Boolean.compare(a.detector().equals(Threshold.KIND), b.detector().equals(Threshold.KIND));
+        return c != 0 ? c : b.detector().compareTo(a.detector());
+    }
 
     /** Where transitions and audit events go. */
     public interface Output {
@@ -53,6 +64,9 @@ public final class IncidentMachine {
      */
     public IncidentState apply(Rule rule, RuleSet inForce, IncidentState s, List<Signal> signals, long t, long now) {
         if (s == null) {
+            if (allQuiet(signals)) {
+                return null; // the usual reading: no incident and every detector content, so nothing to keep
+            }
             s = new IncidentState();
         }
         for (Signal signal : signals) {
@@ -69,6 +83,16 @@ public final class IncidentMachine {
         }
         s.lastSeen = Math.max(s.lastSeen, t);
         return s.quiet() ? null : s;
+    }
+
+    private static boolean allQuiet(List<Signal> signals) {
+        for (int i = 0; i < signals.size(); i++) {
+            Signal signal = signals.get(i);
+            if (signal.level() != Level.NORMAL || !signal.cleared()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -117,7 +141,7 @@ public final class IncidentMachine {
         }
         Signal driver = null;
         for (Signal sig : s.latest.values()) {
-            if (driver == null || CONCERN.compare(sig, driver) > 0) {
+            if (driver == null || concern(sig, driver) > 0) {
                 driver = sig;
             }
         }
@@ -147,7 +171,7 @@ public final class IncidentMachine {
         boolean cleared = true;
         for (Signal sig : s.latest.values()) {
             cleared &= sig.cleared();
-            if (driver == null || CONCERN.compare(sig, driver) > 0) {
+            if (driver == null || concern(sig, driver) > 0) {
                 driver = sig;
             }
         }
@@ -161,7 +185,7 @@ public final class IncidentMachine {
                     if (s.breachSince == IncidentState.NONE) {
                         s.breachSince = t;
                     }
-                    if (t - s.breachSince >= rule.holdFor().toMillis()) {
+                    if (t - s.breachSince >= rule.holdForMs()) {
                         if (s.incidentStart == IncidentState.NONE) {
                             s.incidentStart = s.breachSince;
                         }
@@ -219,7 +243,7 @@ public final class IncidentMachine {
 
     private IncidentState closeIfCleared(Rule rule, RuleSet inForce, IncidentState s, Signal driver, long t,
                                          double clearLevel, long now) {
-        if (t - s.clearSince >= rule.clearFor().toMillis()) {
+        if (t - s.clearSince >= rule.clearForMs()) {
             emit(rule, inForce, s, driver, t, Phase.CLOSED, clearLevel, now, null);
             return fresh(s);
         }

@@ -56,8 +56,15 @@ public class IncidentState {
 
     /** True if nothing is worth keeping: no incident, no run that could become one, no detector concerned. */
     public boolean quiet() {
-        return phase == Phase.NORMAL && breachSince == NONE
-                && latest.values().stream().allMatch(s -> s.level() == Level.NORMAL && s.cleared());
+        if (phase != Phase.NORMAL || breachSince != NONE) {
+            return false;
+        }
+        for (Signal s : latest.values()) {
+            if (s.level() != Level.NORMAL || !s.cleared()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String incidentId(String seriesKey) {

@@ -20,7 +20,7 @@ public final class NoDataDetector implements Detector {
 
     @Override
     public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
-        NoData noData = rule.condition(NoData.class);
+        NoData noData = rule.noData();
         if (noData == null || !state.offline) {
             return null;
         }
@@ -30,7 +30,7 @@ public final class NoDataDetector implements Detector {
 
     /** The series' silence under {@code rule} is due at this event time, or {@link RuleState#NONE}. */
     public static long deadline(Rule rule, RuleState state, long lastReading) {
-        NoData noData = rule.condition(NoData.class);
+        NoData noData = rule.noData();
         return noData == null || state.offline ? RuleState.NONE : lastReading + noData.timeoutMs();
     }
 
@@ -41,7 +41,7 @@ public final class NoDataDetector implements Detector {
      * @return null if the rule has no no-data condition or the series is already offline under it
      */
     public static Signal silence(Rule rule, RuleState state, Reading last, boolean immediate) {
-        NoData noData = rule.condition(NoData.class);
+        NoData noData = rule.noData();
         if (noData == null || state.offline) {
             return null;
         }

@@ -14,7 +14,7 @@ public final class RangeDetector implements Detector {
 
     @Override
     public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
-        Range range = rule.condition(Range.class);
+        Range range = rule.range();
         if (range == null) {
             return null;
         }

@@ -18,7 +18,7 @@ public final class RateDetector implements Detector {
 
     @Override
     public Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly) {
-        RateOfChange rate = rule.condition(RateOfChange.class);
+        RateOfChange rate = rule.rateOfChange();
         if (rate == null) {
             return null;
         }
@@ -39,7 +39,7 @@ public final class RateDetector implements Detector {
 
     @Override
     public void forgetIfSilent(Rule rule, RuleState state, long silentMs) {
-        RateOfChange rate = rule.condition(RateOfChange.class);
+        RateOfChange rate = rule.rateOfChange();
         if (rate != null && silentMs > rate.window().toMillis()) {
             state.rate = null;
         }

@@ -1,6 +1,5 @@
 package io.vigil.job.detect;
 
-import java.util.Arrays;
 
 /**
  * A Theil–Sen line: the slope is the median of the slopes between every pair of points, the intercept the
@@ -8,11 +7,21 @@ import java.util.Arrays;
  * the line, which a least-squares fit cannot promise; the O(n²) pairs are cheap for a window of a few hundred.
  */
 public record TrendFit(double slopePerMs, double valueAt0) {
+    /**
+     * Each thread's scratch for the pair slopes (up to 1,770 for a full forecast window): allocating them per reading
+     * made the forecast the job's largest source of garbage.
+     */
+    private static final ThreadLocal<double[]> SLOPES = ThreadLocal.withInitial(() -> new double[64]);
 
     /** Fits a line through {@code (t[i], v[i])}, with t relative to the time the prediction is made for. */
     public static TrendFit of(long[] t, double[] v) {
         int n = t.length;
-        double[] slopes = new double[n * (n - 1) / 2];
+        int pairs = n * (n - 1) / 2;
+        double[] slopes = SLOPES.get();
+        if (slopes.length < pairs) {
+            slopes = new double[Math.max(pairs, 2 * slopes.length)];
+            SLOPES.set(slopes);
+        }
         int k = 0;
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
@@ -21,12 +30,12 @@ public record TrendFit(double slopePerMs, double valueAt0) {
                 }
             }
         }
-        double slope = k == 0 ? 0 : median(Arrays.copyOf(slopes, k));
+        double slope = k == 0 ? 0 : median(slopes, k);
         double[] residuals = new double[n];
         for (int i = 0; i < n; i++) {
             residuals[i] = v[i] - slope * t[i];
         }
-        return new TrendFit(slope, median(residuals));
+        return new TrendFit(slope, median(residuals, n));
     }
 
     /**
@@ -50,9 +59,14 @@ public record TrendFit(double slopePerMs, double valueAt0) {
      * {@code xs}.
      */
     static double median(double[] xs) {
-        int m = xs.length / 2;
-        double upper = select(xs, m);
-        if (xs.length % 2 == 1) {
+        return median(xs, xs.length);
+    }
+
+    /** The median of the first {@code n} of {@code xs}; reorders them. */
+    static double median(double[] xs, int n) {
+        int m = n / 2;
+        double upper = select(xs, n, m);
+        if (n % 2 == 1) {
             return upper;
         }
         double lower = xs[0]; // select leaves everything left of m at or below xs[m]
@@ -63,9 +77,9 @@ public record TrendFit(double slopePerMs, double valueAt0) {
     }
 
     /** Quickselect (Hoare partition): the k-th smallest of {@code a}, with everything left of k at or below it. */
-    private static double select(double[] a, int k) {
+    private static double select(double[] a, int n, int k) {
         int lo = 0;
-        int hi = a.length - 1;
+        int hi = n - 1;
         while (lo < hi) {
             double pivot = a[(lo + hi) >>> 1];
             int i = lo;

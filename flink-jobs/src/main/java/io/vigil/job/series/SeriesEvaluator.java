@@ -24,7 +24,6 @@ import io.vigil.job.detect.RuleState;
 import io.vigil.job.detect.Signal;
 import io.vigil.job.detect.ThresholdDetector;
 import io.vigil.job.group.MemberChange;
-import io.vigil.job.rules.Anomaly;
 import io.vigil.job.rules.Condition;
 import io.vigil.job.rules.GroupAnomaly;
 import io.vigil.job.rules.InvalidRulesException;
@@ -276,7 +275,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             if (!signals.isEmpty()) {
                 rs.incident = machine.apply(rule, inForce, rs.incident, signals, t, now);
             }
-            GroupAnomaly group = rule.condition(GroupAnomaly.class);
+            GroupAnomaly group = rule.groupAnomaly();
             MemberChange change = group == null ? null : MemberChange.of(rule, group, r, rs, assessed);
             if (change != null) {
                 ctx.output(GROUP_CHANGES, change);
@@ -358,7 +357,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
         }
         for (Map.Entry<String, RuleState> e : s.rules.entrySet()) {
             Rule rule = inForce.rule(e.getKey());
-            NoData noData = rule == null ? null : rule.condition(NoData.class);
+            NoData noData = rule == null ? null : rule.noData();
             RuleState rs = e.getValue();
             if (noData == null || since + noData.timeoutMs() > ts) {
                 continue;
@@ -427,7 +426,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
 
     private static boolean watchesForAnomalies(List<Rule> matching) {
         for (Rule rule : matching) {
-            if (rule.has(Anomaly.KIND) || rule.has(GroupAnomaly.KIND)) {
+            if (rule.scores()) {
                 return true;
             }
         }
@@ -479,7 +478,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
 
     /** How long a silent series keeps what {@code rule} knows of it: the forget time, or twice its no-data timeout. */
     private long forgetAfter(Rule rule) {
-        NoData noData = rule.condition(NoData.class);
+        NoData noData = rule.noData();
         long twice = noData == null ? 0 : 2 * noData.timeoutMs();
         return Math.max(forgetAfterMs, twice);
     }
@@ -555,7 +554,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
         }
         for (String ruleId : s.rules.keySet()) {
             Rule rule = inForce.rule(ruleId);
-            NoData noData = rule == null ? null : rule.condition(NoData.class);
+            NoData noData = rule == null ? null : rule.noData();
             if (noData != null && r.receiveTime() - r.eventTime() >= noData.timeoutMs()) {
                 return true;
             }
