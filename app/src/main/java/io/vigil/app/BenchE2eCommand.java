@@ -78,7 +78,7 @@ final class BenchE2eCommand implements Callable<Integer> {
     int partitions;
 
     @Option(names = "--gateway-subscribers", defaultValue = "4",
-            description = "The gateway's MQTT subscriber connections, in a shared subscription (default ${DEFAULT-VALUE}).")
+            description = "The gateway's MQTT subscriber connections, in a shared subscription (default ${DEFAULT-VALUE}); 1 = the gateway's default plain subscription, and the job judges each reading on arrival (no settling window).")
     int gatewaySubscribers;
 
     @Option(names = "--parallelism", defaultValue = "1", description = "The job's parallelism (default ${DEFAULT-VALUE}).")

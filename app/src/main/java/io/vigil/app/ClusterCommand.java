@@ -164,6 +164,7 @@ final class ClusterCommand {
         @Option(names = "--checkpoint-interval", description = "e.g. 2s (default 2s; alerts reach vigil.alerts at each checkpoint).") String checkpointInterval;
         @Option(names = "--out-of-orderness", description = "e.g. 5s (default 5s).") String outOfOrderness;
         @Option(names = "--buffer-timeout", description = "e.g. 10ms (default 100ms; lower for alert latency).") String bufferTimeout;
+        @Option(names = "--settle", description = "e.g. 100ms when gateways use a shared subscription (default 0: judged on arrival).") String settle;
 
         @Override
         public Integer call() throws Exception {
@@ -197,6 +198,7 @@ final class ClusterCommand {
             add(args, "--checkpoint-interval", checkpointInterval);
             add(args, "--out-of-orderness", outOfOrderness);
             add(args, "--buffer-timeout", bufferTimeout);
+            add(args, "--settle", settle);
             return args;
         }
 

@@ -41,6 +41,8 @@ final class JobCommand implements Callable<Integer> {
             description = "Checkpoint interval (default 2s; alerts reach vigil.alerts at each checkpoint).") Duration checkpointInterval;
     @Option(names = "--buffer-timeout", converter = DurationConverter.class,
             description = "How long a network buffer between the job's tasks may wait to fill (default 100ms; lower for latency, 0 = every record).") Duration bufferTimeout;
+    @Option(names = "--settle", converter = DurationConverter.class,
+            description = "How long a reading waits for earlier readings of its series that reached Kafka after it (default 0: judged on arrival; 100ms when gateways use --subscription shared, which can reorder a device's burst).") Duration settle;
 
     @Override
     public Integer call() throws Exception {
@@ -65,6 +67,7 @@ final class JobCommand implements Callable<Integer> {
         if (outOfOrderness != null) b.maxOutOfOrderness(outOfOrderness);
         if (checkpointInterval != null) b.checkpointInterval(checkpointInterval);
         if (bufferTimeout != null) b.bufferTimeout(bufferTimeout);
+        if (settle != null) b.settle(settle);
         if (site != null) b.siteFile(site);
         if (parallelism != null) b.parallelism(parallelism);
         if (influxRetryTimeout != null) b.influxRetryTimeout(influxRetryTimeout);

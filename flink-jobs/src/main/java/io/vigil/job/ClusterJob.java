@@ -21,7 +21,7 @@ import org.apache.flink.util.TimeUtils;
  * <p>Arguments ({@code --name value}; left out keep {@link JobConfig#defaults()}, except parallelism, which
  * defaults to the cluster's or the submitter's): {@code --kafka --consumer-group --influx-url --influx-db
  * --mqtt-url --alertmanager-url --rules --site --parallelism --checkpoint-interval --out-of-orderness --idleness --buffer-timeout
- * --influx-batch-size --influx-flush-interval}. Durations are written like {@code 500ms}, {@code 2s}, {@code 1min}.
+ * --settle --influx-batch-size --influx-flush-interval}. Durations are written like {@code 500ms}, {@code 2s}, {@code 1min}.
  */
 public final class ClusterJob {
     static final String JOB_NAME = "vigil";
@@ -63,6 +63,7 @@ public final class ClusterJob {
         set(p, "out-of-orderness", ClusterJob::duration, b::maxOutOfOrderness);
         set(p, "idleness", ClusterJob::duration, b::idleness);
         set(p, "buffer-timeout", ClusterJob::duration, b::bufferTimeout);
+        set(p, "settle", ClusterJob::duration, b::settle);
         set(p, "influx-batch-size", ClusterJob::integer, b::influxBatchSize);
         set(p, "influx-flush-interval", ClusterJob::duration, b::influxFlushInterval);
         if (!p.isEmpty()) {

@@ -132,7 +132,8 @@ public final class JobApplication {
         DataStream<Alert> alerts = VigilJob.build(env, readings,
                 VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), controlSource(config, "-control"),
                 new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime),
-                new InfluxSink<>(influx, LineFormats.anomalyScores()), alertSinks, auditSinks(config, influx), rules);
+                new InfluxSink<>(influx, LineFormats.anomalyScores()), alertSinks, auditSinks(config, influx), rules,
+                config.settle());
         if (site != null) {
             buildRfid(env, config, site, influx, alertSinks(config, influx, "-rfid-alerts"), alerts);
         }

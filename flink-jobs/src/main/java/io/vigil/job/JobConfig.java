@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param tagReadsTopic     Kafka topic of canonical tag reads
  * @param mqttLogin         the alert publisher's broker login, null for an anonymous broker
  * @param prometheusPort    loopback port of a Prometheus scrape endpoint for Flink's metrics
+ * @param settle            how long a reading waits, in processing time, for earlier readings of its series that
+ *                          reached Kafka after it; zero judges each reading on arrival (see
+ *                          {@link io.vigil.job.series.SeriesEvaluator#SETTLE})
  *                          ({@code http://127.0.0.1:{port}/metrics}); null: none
  */
 public record JobConfig(
@@ -56,7 +59,8 @@ public record JobConfig(
         String tagReadsTopic,
         MqttLogin mqttLogin,
         Duration bufferTimeout,
-        Integer prometheusPort) {
+        Integer prometheusPort,
+        Duration settle) {
 
     /** A broker login; the password stays out of {@link #toString()}. */
     public record MqttLogin(String username, String password) implements java.io.Serializable {
@@ -102,7 +106,9 @@ public record JobConfig(
                 // Flink's default: a half-empty network buffer between two tasks waits up to this long. Each
                 // reading crosses three such hops before its alert; lower it for latency, at some cost in CPU
                 Duration.ofMillis(100),
-                null);
+                null,
+                // the gateway's default plain subscription keeps each device's readings in order into Kafka
+                Duration.ZERO);
     }
 
     /** Returns this config if every field is usable; otherwise throws naming the field. */
@@ -126,6 +132,7 @@ public record JobConfig(
         atLeast("idleness", idleness, Duration.ofMillis(1));
         atLeast("checkpointInterval", checkpointInterval, Duration.ofMillis(10));
         atLeast("bufferTimeout", bufferTimeout, Duration.ZERO);
+        atLeast("settle", settle, Duration.ZERO);
         atLeast("influxFlushInterval", influxFlushInterval, Duration.ofMillis(1));
         atLeast("influxRetryTimeout", influxRetryTimeout, Duration.ofMillis(1));
         if (metricsInfluxUrl != null) {
@@ -187,6 +194,7 @@ public record JobConfig(
         private MqttLogin mqttLogin;
         private Duration bufferTimeout;
         private Integer prometheusPort;
+        private Duration settle;
         private int webUiPort, parallelism, influxBatchSize;
 
         private Builder(JobConfig c) {
@@ -203,6 +211,7 @@ public record JobConfig(
             mqttLogin = c.mqttLogin;
             bufferTimeout = c.bufferTimeout;
             prometheusPort = c.prometheusPort;
+            settle = c.settle;
         }
 
         public Builder kafkaBootstrap(String v) { kafkaBootstrap = v; return this; }
@@ -238,13 +247,14 @@ public record JobConfig(
         public Builder bufferTimeout(Duration v) { bufferTimeout = v; return this; }
         /** Serves Flink's metrics for Prometheus on this loopback port (null: not at all). */
         public Builder prometheusPort(Integer v) { prometheusPort = v; return this; }
+        public Builder settle(Duration v) { settle = v; return this; }
 
         public JobConfig build() {
             return new JobConfig(kafkaBootstrap, readingsTopic, alertsTopic, consumerGroup, influxUrl, influxDatabase,
                     mqttUrl, rulesFile, maxOutOfOrderness, idleness, checkpointInterval, checkpointDir, webUiPort,
                     parallelism, influxBatchSize, influxFlushInterval, influxRetryTimeout, controlTopic, auditTopic,
                     alertmanagerUrl, alertmanagerResend, metricsInfluxUrl, metricsInterval, siteFile, tagReadsTopic,
-                    mqttLogin, bufferTimeout, prometheusPort);
+                    mqttLogin, bufferTimeout, prometheusPort, settle);
         }
     }
 }

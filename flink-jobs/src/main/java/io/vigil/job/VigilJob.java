@@ -87,14 +87,15 @@ public final class VigilJob {
                                           Sink<AnomalyScore> scoreSink, List<Sink<Alert>> alertSinks,
                                           List<Sink<AuditEvent>> auditSinks, RuleSet rules) {
         return build(env, readings, watermarks, control, seriesSink, scoreSink, alertSinks, auditSinks, rules,
-                SeriesEvaluator.SETTLE);
+                Duration.ZERO);
     }
 
     /**
      * The pipeline with the series evaluator's settling window set: how long, in processing time, a reading waits for
-     * readings of its series that reached Kafka out of order (it is judged earlier once event time passes it). A
-     * replay sets it beyond its own run time, so only event time ends the wait and the result does not depend on
-     * the machine's speed.
+     * readings of its series that reached Kafka out of order (it is judged earlier once event time passes it). Zero,
+     * the default, judges each reading on arrival: the gateway's plain subscription keeps a device's readings in
+     * order; gateways on a shared subscription need {@link SeriesEvaluator#SETTLE}. A replay sets it beyond its own
+     * run time, so only event time ends the wait and the result does not depend on the machine's speed.
      */
     public static DataStream<Alert> build(StreamExecutionEnvironment env, Source<Reading, ?, ?> readings,
                                           WatermarkStrategy<Reading> watermarks,

@@ -13,7 +13,8 @@ class ClusterJobTest {
     void argumentsOverrideTheDefaultsAndTheRestKeepThem() {
         JobConfig c = ClusterJob.config(new String[] {"--kafka", "k1:9092,k2:9092", "--influx-url", "http://influx:8086",
                 "--rules", "/etc/vigil/rules.yaml", "--parallelism", "4", "--checkpoint-interval", "500ms",
-                "--out-of-orderness", "2s", "--consumer-group", "vigil-prod", "--buffer-timeout", "5ms"}, 1);
+                "--out-of-orderness", "2s", "--consumer-group", "vigil-prod", "--buffer-timeout", "5ms",
+                "--settle", "100ms"}, 1);
         assertThat(c.kafkaBootstrap()).isEqualTo("k1:9092,k2:9092");
         assertThat(c.influxUrl()).isEqualTo("http://influx:8086");
         assertThat(c.rulesFile()).isEqualTo(Path.of("/etc/vigil/rules.yaml"));
@@ -22,6 +23,8 @@ class ClusterJobTest {
         assertThat(c.maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.consumerGroup()).isEqualTo("vigil-prod");
         assertThat(c.bufferTimeout()).isEqualTo(Duration.ofMillis(5));
+        assertThat(c.settle()).as("gateways on a shared subscription").isEqualTo(Duration.ofMillis(100));
+        assertThat(JobConfig.defaults().settle()).as("the plain subscription keeps order: judged on arrival").isZero();
         assertThat(c.mqttUrl()).isEqualTo(JobConfig.defaults().mqttUrl());
         assertThat(c.webUiPort()).as("the cluster serves the web UI").isZero();
     }

@@ -56,6 +56,8 @@ class JobConfigTest {
                 .hasMessageStartingWith("job config: metricsInterval: ");
         assertThatThrownBy(() -> JobConfig.defaults().toBuilder().bufferTimeout(Duration.ofMillis(-1)).build().validate())
                 .hasMessageStartingWith("job config: bufferTimeout: ");
+        assertThatThrownBy(() -> JobConfig.defaults().toBuilder().settle(Duration.ofMillis(-1)).build().validate())
+                .hasMessageStartingWith("job config: settle: ");
         assertThatThrownBy(() -> JobConfig.defaults().toBuilder().tagReadsTopic("").build().validate())
                 .hasMessage("job config: tagReadsTopic: must not be empty");
     }

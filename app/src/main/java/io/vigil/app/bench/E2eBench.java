@@ -3,6 +3,7 @@ package io.vigil.app.bench;
 import io.vigil.app.ChildJvm;
 import io.vigil.app.DemoAccess;
 import io.vigil.common.Topics;
+import io.vigil.job.series.SeriesEvaluator;
 import io.vigil.sim.SimulatorConfig;
 import io.vigil.stack.FreePorts;
 import io.vigil.stack.LocalStack;
@@ -214,8 +215,17 @@ public final class E2eBench {
                 "--rules", config.rulesFile().toString(),
                 "--checkpoint-dir", config.workDir().resolve("checkpoints").toString(),
                 "--web-ui-port", "0", "--parallelism", String.valueOf(config.jobParallelism())));
+        if (sharedSubscription()) {
+            // a shared subscription spreads one device's burst over several connections, out of order into Kafka
+            args.addAll(List.of("--settle", SeriesEvaluator.SETTLE.toMillis() + "ms"));
+        }
         args.addAll(config.jobArgs());
         return args;
+    }
+
+    /** One subscriber: the gateway's default plain subscription; more share the load on a shared one. */
+    private boolean sharedSubscription() {
+        return config.gatewaySubscribers() > 1;
     }
 
     private List<String> gatewayArgs(LocalStack stack, DemoAccess access, int coapsPort) {
@@ -225,7 +235,8 @@ public final class E2eBench {
                 "--mqtt-password-file", access.gatewayPasswordFile.toString(),
                 "--coaps-port", String.valueOf(coapsPort), "--ack-port", "0",
                 // several connections share the load at bench rates; no broker restart here, so no loss window
-                "--subscription", "shared", "--subscribers", String.valueOf(config.gatewaySubscribers()),
+                "--subscription", sharedSubscription() ? "shared" : "plain",
+                "--subscribers", String.valueOf(config.gatewaySubscribers()),
                 // a bench device sends far more than a field gauge; the per-device limit would refuse the load itself
                 "--rate-limit", "0");
     }

@@ -55,11 +55,14 @@ import org.slf4j.LoggerFactory;
  * series' readings, scores each once with the series' anomaly model, runs every matching rule's detectors
  * (plain Java, {@link Detector}) and drives each rule's incident through the {@link IncidentMachine}.
  *
- * <p><b>Order.</b> A reading is judged in its series' own order, after a short settling window ({@link #SETTLE}) that
- * puts back in order what the gateway's parallel connections sent to Kafka out of order; it waits for nothing
- * else, so no other device's clock can hold a series back or move it on. A reading older than the series' last judged one is late: stored (the series
- * sink is upstream), counted in {@code lateReadings}, not judged — judging it would rewrite history. The same input
- * in the same per-series order gives the same alerts live and replayed.
+ * <p><b>Order.</b> A reading is judged in its series' own order, on arrival: a device's readings leave its MQTT
+ * session in order, the gateway's plain subscription takes them on one connection and sends them to one Kafka
+ * partition in that order, so nothing is waited for and no other device's clock can hold a series back or move it
+ * on. Gateways on a shared subscription can reorder a device's burst; there the job runs with a short settling
+ * window ({@link #SETTLE}, the job's {@code --settle}) that puts those back in order first. A reading older than the
+ * series' last judged one is late: stored (the series sink is upstream), counted in {@code lateReadings}, not judged
+ * — judging it would rewrite history. The same input in the same per-series order gives the same alerts live and
+ * replayed.
  *
  * <p><b>Timers.</b> Decisions that no reading triggers keep timers, at most one of each domain per series, moved
  * lazily: a series silent past a rule's no-data timeout (event time: when the watermark passes {@code last reading
@@ -83,10 +86,11 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
     public static final OutputTag<MemberChange> GROUP_CHANGES = new OutputTag<>("group-anomaly-changes",
             TypeInformation.of(MemberChange.class));
     /**
-     * The job's settling window: a device's readings leave its MQTT session in order, but the gateway takes them from
-     * several connections of one shared subscription, in parallel, so a burst can reach Kafka out of order
-     * (EndToEndTest's quick publishes did). Judged on arrival, the earlier reading of such a pair would be late and
-     * never judged. 100 ms is a chosen bound, not a measured spread: a reordering wider than it still loses a reading.
+     * The settling window for gateways on a shared subscription: they take a device's readings from several
+     * connections in parallel, so a burst can reach Kafka out of order (EndToEndTest's quick publishes did); judged on
+     * arrival, the earlier reading of such a pair would be late and never judged. 100 ms is a chosen bound, not a
+     * measured spread: a reordering wider than it still loses a reading. It costs a timer or two per reading, which
+     * is why the default (the plain subscription, in order) judges on arrival.
      */
     public static final Duration SETTLE = Duration.ofMillis(100);
     static final ValueStateDescriptor<SeriesState> STATE = new ValueStateDescriptor<>("series",
@@ -116,16 +120,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
     private transient List<AuditEvent> audit;
     private transient List<Signal> signals;
 
-    /**
-     * @param rules   the rules in force until a rules document is pushed
-     * @param scoring true to score every reading and emit the scores on {@link #SCORES}; otherwise only series an
-     *                {@code anomaly} rule watches are scored
-     */
-    public SeriesEvaluator(RuleSet rules, boolean scoring) {
-        this(rules, scoring, AnomalySettings.defaults(), IncidentLifecycle.DEFAULT_FORGET_AFTER, SETTLE);
-    }
-
-    /** Judges each reading at once, without a settling window (unit tests that feed readings in order). */
+    /** Judges each reading on arrival, without a settling window. */
     public SeriesEvaluator(RuleSet rules, boolean scoring, AnomalySettings anomaly, Duration forgetAfter) {
         this(rules, scoring, anomaly, forgetAfter, Duration.ZERO);
     }
