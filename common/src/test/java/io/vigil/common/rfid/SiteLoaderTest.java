@@ -3,6 +3,7 @@ package io.vigil.common.rfid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.common.config.InvalidConfigFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class SiteLoaderTest {
     })
     void errorsNameLineAndField(String yaml, int line, String field) {
         assertThatThrownBy(() -> SiteLoader.parse(yaml.replace("\\n", "\n"), "s.yaml"))
-                .isInstanceOfSatisfying(InvalidSiteException.class, e -> {
+                .isInstanceOfSatisfying(InvalidConfigFileException.class, e -> {
                     assertThat(e.line()).isEqualTo(line);
                     assertThat(e.field()).isEqualTo(field);
                     assertThat(e.getMessage()).startsWith("s.yaml:" + line + ": " + field + ": ");
@@ -96,6 +97,6 @@ class SiteLoaderTest {
     @Test
     void syntaxErrorsNameTheLine() {
         assertThatThrownBy(() -> SiteLoader.parse("readers: [\nzones: {", "s.yaml"))
-                .isInstanceOfSatisfying(InvalidSiteException.class, e -> assertThat(e.field()).isEqualTo("(syntax)"));
+                .isInstanceOfSatisfying(InvalidConfigFileException.class, e -> assertThat(e.field()).isEqualTo("(syntax)"));
     }
 }
