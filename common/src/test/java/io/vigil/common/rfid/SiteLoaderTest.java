@@ -95,6 +95,27 @@ class SiteLoaderTest {
     }
 
     @Test
+    void problemsAreWordedLikeTheRulesFilesThroughTheSharedReader() {
+        String zone = "readers: []\nzones:\n  - {id: a, capacity: 5, ZONE}\n";
+        assertProblem(zone.replace("ZONE", "colour: red"),
+                "s.yaml:3: zones[0].colour: unknown field; expected one of [allowed, assembly_point, capacity, "
+                        + "hazardous, horizon, id, max_dwell, restricted, warn_at]");
+        assertProblem(zone.replace("ZONE", "horizon: soon"),
+                "s.yaml:3: zones[0].horizon: expected a duration like 500ms, 10s, 5m, 1h or 1d, got \"soon\"");
+        assertProblem(zone.replace("ZONE", "horizon: 0s"), "s.yaml:3: zones[0].horizon: must be longer than 0");
+        assertProblem("readers:\n  - {reader: r}\nzones:\n  - {id: a}\n",
+                "s.yaml:2: readers[0].zone: missing required field");
+        assertThat(SiteLoader.parse(zone.replace("ZONE", "horizon: PT90S"), "s.yaml").zones().get("a").horizon())
+                .isEqualTo(Duration.ofSeconds(90));
+    }
+
+    private static void assertProblem(String yaml, String message) {
+        assertThatThrownBy(() -> SiteLoader.parse(yaml, "s.yaml"))
+                .isInstanceOf(InvalidConfigFileException.class)
+                .hasMessage(message);
+    }
+
+    @Test
     void syntaxErrorsNameTheLine() {
         assertThatThrownBy(() -> SiteLoader.parse("readers: [\nzones: {", "s.yaml"))
                 .isInstanceOfSatisfying(InvalidConfigFileException.class, e -> assertThat(e.field()).isEqualTo("(syntax)"));
