@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.common.config.InvalidConfigFileException;
 import io.vigil.job.JobConfig;
 import io.vigil.job.backtest.Backtest;
 import io.vigil.job.backtest.BacktestResult;
@@ -12,7 +13,6 @@ import io.vigil.job.backtest.RowProblem;
 import io.vigil.job.backtest.ScoredOutput;
 import io.vigil.job.backtest.SeriesFile;
 import io.vigil.job.backtest.Timestamps;
-import io.vigil.job.rules.InvalidRulesException;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.io.PrintWriter;
@@ -117,7 +117,7 @@ final class BacktestCommand implements Callable<Integer> {
             out.println("scored rows: " + output);
             out.flush();
             return 0;
-        } catch (InvalidInputException | InvalidRulesException | IllegalArgumentException e) {
+        } catch (InvalidInputException | InvalidConfigFileException | IllegalArgumentException e) {
             err.println("backtest: " + e.getMessage());
             err.flush();
             return 2;

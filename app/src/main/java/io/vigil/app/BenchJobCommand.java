@@ -1,11 +1,11 @@
 package io.vigil.app;
 
+import io.vigil.common.config.InvalidConfigFileException;
 import io.vigil.job.bench.JobBench;
 import io.vigil.job.bench.JobBenchException;
 import io.vigil.job.bench.JobBenchResult;
 import io.vigil.job.bench.JobBenchSettings;
 import io.vigil.job.bench.StateBackendChoice;
-import io.vigil.job.rules.InvalidRulesException;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.io.IOException;
@@ -102,7 +102,7 @@ final class BenchJobCommand implements Callable<Integer> {
             out.println("load average after: " + loadAverage());
             out.flush();
             return failed == 0 ? 0 : 1;
-        } catch (InvalidRulesException | IllegalArgumentException e) {
+        } catch (InvalidConfigFileException | IllegalArgumentException e) {
             err.println("bench job: " + e.getMessage());
             err.flush();
             return 2;

@@ -1,10 +1,10 @@
 package io.vigil.app;
 
 import io.vigil.common.Topics;
+import io.vigil.common.config.InvalidConfigFileException;
 import io.vigil.common.incident.ControlMessage;
 import io.vigil.common.incident.RulesUpdate;
 import io.vigil.common.serde.JsonSerde;
-import io.vigil.job.rules.InvalidRulesException;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.io.IOException;
@@ -48,7 +48,7 @@ final class RulesCommand {
             out.printf("%s: %d rules OK%n", file, rules.size());
             out.flush();
             return rules;
-        } catch (InvalidRulesException e) {
+        } catch (InvalidConfigFileException e) {
             err.println(e.getMessage());
             err.flush();
             return null;

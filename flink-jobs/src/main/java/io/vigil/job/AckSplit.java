@@ -1,9 +1,9 @@
 package io.vigil.job;
 
+import io.vigil.common.config.InvalidConfigFileException;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.RulesUpdate;
 import io.vigil.job.rules.GroupAnomaly;
-import io.vigil.job.rules.InvalidRulesException;
 import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
@@ -47,7 +47,7 @@ final class AckSplit extends BroadcastProcessFunction<Acknowledgement, RulesUpda
             throws Exception {
         try {
             rules.apply(ctx.getBroadcastState(LiveRules.STATE), update);
-        } catch (InvalidRulesException e) {
+        } catch (InvalidConfigFileException e) {
             // the rules in force stay; the series evaluator audits the rejection
         }
     }

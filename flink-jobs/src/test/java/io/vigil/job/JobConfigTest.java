@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.common.Topics;
-import io.vigil.common.rfid.InvalidSiteException;
-import io.vigil.job.rules.InvalidRulesException;
+import io.vigil.common.config.InvalidConfigFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +67,7 @@ class JobConfigTest {
         Files.writeString(rules, "rules:\n  - id: x\n    metric: level\n    threshold: {above: high}\n");
         JobConfig config = JobConfig.defaults().toBuilder().rulesFile(rules).checkpointDir(dir.resolve("chk")).build();
         assertThatThrownBy(() -> JobApplication.start(config))
-                .isInstanceOf(InvalidRulesException.class)
+                .isInstanceOf(InvalidConfigFileException.class)
                 .hasMessage(rules + ":4: rules[0].threshold.above: expected a number, got \"high\"");
     }
 
@@ -79,7 +78,7 @@ class JobConfigTest {
         JobConfig config = JobConfig.defaults().toBuilder().rulesFile(Path.of("..", "config", "rules.yaml"))
                 .siteFile(site).checkpointDir(dir.resolve("chk")).build();
         assertThatThrownBy(() -> JobApplication.start(config))
-                .isInstanceOf(InvalidSiteException.class)
+                .isInstanceOf(InvalidConfigFileException.class)
                 .hasMessageStartingWith(site + ":3: zones[0].capacity: ");
     }
 }

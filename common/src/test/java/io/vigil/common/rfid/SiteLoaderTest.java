@@ -3,6 +3,7 @@ package io.vigil.common.rfid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.common.config.InvalidConfigFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class SiteLoaderTest {
     })
     void errorsNameLineAndField(String yaml, int line, String field) {
         assertThatThrownBy(() -> SiteLoader.parse(yaml.replace("\\n", "\n"), "s.yaml"))
-                .isInstanceOfSatisfying(InvalidSiteException.class, e -> {
+                .isInstanceOfSatisfying(InvalidConfigFileException.class, e -> {
                     assertThat(e.line()).isEqualTo(line);
                     assertThat(e.field()).isEqualTo(field);
                     assertThat(e.getMessage()).startsWith("s.yaml:" + line + ": " + field + ": ");
@@ -94,8 +95,29 @@ class SiteLoaderTest {
     }
 
     @Test
+    void problemsAreWordedLikeTheRulesFilesThroughTheSharedReader() {
+        String zone = "readers: []\nzones:\n  - {id: a, capacity: 5, ZONE}\n";
+        assertProblem(zone.replace("ZONE", "colour: red"),
+                "s.yaml:3: zones[0].colour: unknown field; expected one of [allowed, assembly_point, capacity, "
+                        + "hazardous, horizon, id, max_dwell, restricted, warn_at]");
+        assertProblem(zone.replace("ZONE", "horizon: soon"),
+                "s.yaml:3: zones[0].horizon: expected a duration like 500ms, 10s, 5m, 1h or 1d, got \"soon\"");
+        assertProblem(zone.replace("ZONE", "horizon: 0s"), "s.yaml:3: zones[0].horizon: must be longer than 0");
+        assertProblem("readers:\n  - {reader: r}\nzones:\n  - {id: a}\n",
+                "s.yaml:2: readers[0].zone: missing required field");
+        assertThat(SiteLoader.parse(zone.replace("ZONE", "horizon: PT90S"), "s.yaml").zones().get("a").horizon())
+                .isEqualTo(Duration.ofSeconds(90));
+    }
+
+    private static void assertProblem(String yaml, String message) {
+        assertThatThrownBy(() -> SiteLoader.parse(yaml, "s.yaml"))
+                .isInstanceOf(InvalidConfigFileException.class)
+                .hasMessage(message);
+    }
+
+    @Test
     void syntaxErrorsNameTheLine() {
         assertThatThrownBy(() -> SiteLoader.parse("readers: [\nzones: {", "s.yaml"))
-                .isInstanceOfSatisfying(InvalidSiteException.class, e -> assertThat(e.field()).isEqualTo("(syntax)"));
+                .isInstanceOfSatisfying(InvalidConfigFileException.class, e -> assertThat(e.field()).isEqualTo("(syntax)"));
     }
 }

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vigil.common.Protocol;
 import io.vigil.common.Rejection;
 import io.vigil.common.codec.DecodeContext;
+import io.vigil.common.config.InvalidConfigFileException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,13 +37,13 @@ class TagReadFuzzTest {
         }
     }
 
-    /** A site file either loads or is refused with {@link InvalidSiteException} naming a line and a field. */
+    /** A site file either loads or is refused with {@link InvalidConfigFileException} naming a line and a field. */
     @FuzzTest(maxDuration = "5m")
     void siteYaml(byte[] input) {
         try {
             Site site = SiteLoader.parse(new String(input, StandardCharsets.UTF_8), "fuzz.yaml");
             assertThat(site).isNotNull();
-        } catch (InvalidSiteException e) {
+        } catch (InvalidConfigFileException e) {
             assertThat(e.getMessage()).startsWith("fuzz.yaml");
         }
     }

@@ -2,11 +2,11 @@ package io.vigil.job.detect;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
+import io.vigil.common.config.InvalidConfigFileException;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.IncidentReport;
 import io.vigil.common.incident.RulesUpdate;
-import io.vigil.job.rules.InvalidRulesException;
 import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;
@@ -197,7 +197,7 @@ public final class IncidentLifecycle extends KeyedBroadcastProcessFunction<Strin
         RulesChange change;
         try {
             change = rules.apply(ctx.getBroadcastState(LiveRules.STATE), update);
-        } catch (InvalidRulesException e) {
+        } catch (InvalidConfigFileException e) {
             return; // the rules in force stay
         }
         inForce = change.after();

@@ -1,5 +1,6 @@
 package io.vigil.job.rules;
 
+import io.vigil.common.config.InvalidConfigFileException;
 import io.vigil.common.incident.RulesUpdate;
 import java.io.Serializable;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -38,7 +39,7 @@ public final class LiveRules implements Serializable {
      * Puts a pushed document in force if it is valid.
      *
      * @return what changed
-     * @throws InvalidRulesException if the document is not valid; the rules in force stay as they were
+     * @throws InvalidConfigFileException if the document is not valid; the rules in force stay as they were
      */
     public RulesChange apply(BroadcastState<String, RulesUpdate> state, RulesUpdate update) throws Exception {
         RuleSet before = rulesOf(state.get(CURRENT));
@@ -64,7 +65,7 @@ public final class LiveRules implements Serializable {
     /** Validates a pushed document the way {@code bin/vigil rules check} does. */
     public static RuleSet parse(RulesUpdate update) {
         if (update.yaml() == null) {
-            throw new InvalidRulesException(sourceOf(update), 0, "(document)", "no rules document in the message");
+            throw new InvalidConfigFileException(sourceOf(update), 0, "(document)", "no rules document in the message");
         }
         return RulesLoader.parse(update.yaml(), sourceOf(update));
     }

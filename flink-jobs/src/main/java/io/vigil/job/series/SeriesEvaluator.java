@@ -3,6 +3,7 @@ package io.vigil.job.series;
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
 import io.vigil.common.Topics;
+import io.vigil.common.config.InvalidConfigFileException;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.RulesUpdate;
@@ -26,7 +27,6 @@ import io.vigil.job.detect.ThresholdDetector;
 import io.vigil.job.group.MemberChange;
 import io.vigil.job.rules.Condition;
 import io.vigil.job.rules.GroupAnomaly;
-import io.vigil.job.rules.InvalidRulesException;
 import io.vigil.job.rules.LiveRules;
 import io.vigil.job.rules.NoData;
 import io.vigil.job.rules.Rule;
@@ -371,7 +371,7 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             change = rules.apply(ctx.getBroadcastState(LiveRules.STATE), update);
             audit(ctx, new AuditEvent("RULES_CHANGED", update.source(), update.by(), update.at(), Topics.CONTROL,
                     change.summary()));
-        } catch (InvalidRulesException e) {
+        } catch (InvalidConfigFileException e) {
             audit(ctx, new AuditEvent("RULES_REJECTED", update.source(), update.by(), update.at(), Topics.CONTROL,
                     e.getMessage()));
             return;

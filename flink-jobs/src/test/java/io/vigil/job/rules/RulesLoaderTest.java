@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.common.Reading;
+import io.vigil.common.config.InvalidConfigFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +84,7 @@ class RulesLoaderTest {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, VALID.replace("above: 4.0", "above: high"));
         assertThatThrownBy(() -> RulesLoader.load(file))
-                .isInstanceOfSatisfying(InvalidRulesException.class, e -> {
+                .isInstanceOfSatisfying(InvalidConfigFileException.class, e -> {
                     assertThat(e.file()).isEqualTo(file.toString());
                     assertThat(e.line()).isEqualTo(6);
                     assertThat(e.field()).isEqualTo("rules[0].threshold.above");
@@ -138,6 +139,9 @@ class RulesLoaderTest {
     void badDuration() {
         assertInvalid(VALID.replace("for: 10s", "for: 10"), 9, "rules[0].threshold.for",
                 "expected a duration like 500ms, 10s, 5m, 1h or 1d, got \"10\"");
+        // found reading the grammar: a count too large for a long escaped as a NumberFormatException
+        assertInvalid(VALID.replace("for: 10s", "for: 99999999999999999999s"), 9, "rules[0].threshold.for",
+                "expected a duration like 500ms, 10s, 5m, 1h or 1d, got \"99999999999999999999s\"");
     }
 
     @Test
@@ -149,7 +153,7 @@ class RulesLoaderTest {
     @Test
     void brokenYamlNamesTheLine() {
         assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - id: a\n    metric: [unclosed\n", "x.yaml"))
-                .isInstanceOfSatisfying(InvalidRulesException.class, e -> {
+                .isInstanceOfSatisfying(InvalidConfigFileException.class, e -> {
                     assertThat(e.field()).isEqualTo("(syntax)");
                     assertThat(e.line()).isGreaterThanOrEqualTo(3);
                 });
@@ -298,7 +302,7 @@ class RulesLoaderTest {
 
     private static void assertInvalid(String yaml, int line, String field, String problem) {
         assertThatThrownBy(() -> RulesLoader.parse(yaml, "rules.yaml"))
-                .isInstanceOf(InvalidRulesException.class)
+                .isInstanceOf(InvalidConfigFileException.class)
                 .hasMessage("rules.yaml:" + line + ": " + field + ": " + problem);
     }
 

@@ -1,22 +1,24 @@
-package io.vigil.job.rules;
+package io.vigil.common.config;
 
 /**
- * A rules file that cannot be used. The message names the file, the line and the field so an operator can fix it
- * without reading code: {@code config/rules.yaml:12: rules[0].threshold.above: expected a number, got "high"}.
+ * A configuration file (rules, site) that cannot be used. The message names the file, the line and the field so an
+ * operator can fix it without reading code: {@code config/rules.yaml:12: rules[0].threshold.above: expected a
+ * number, got "high"}.
  */
-public final class InvalidRulesException extends RuntimeException {
+public final class InvalidConfigFileException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String file;
     private final int line;
     private final String field;
 
-    public InvalidRulesException(String file, int line, String field, String problem) {
+    public InvalidConfigFileException(String file, int line, String field, String problem) {
         super(file + ":" + line + ": " + field + ": " + problem);
         this.file = file;
         this.line = line;
         this.field = field;
     }
 
+    /** The file's path, or what else the document came from (a pushed rules document names its sender). */
     public String file() {
         return file;
     }
