@@ -1,5 +1,6 @@
 package io.vigil.job;
 
+import io.vigil.common.config.Durations;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.job.rules.RuleSet;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.TimeUtils;
 
 /**
  * The job's entry class on a Flink cluster (standalone, Kubernetes operator, YARN; see docs/deploy.md): the
@@ -21,7 +21,7 @@ import org.apache.flink.util.TimeUtils;
  * <p>Arguments ({@code --name value}; left out keep {@link JobConfig#defaults()}, except parallelism, which
  * defaults to the cluster's or the submitter's): {@code --kafka --consumer-group --influx-url --influx-db
  * --mqtt-url --alertmanager-url --rules --site --parallelism --checkpoint-interval --out-of-orderness --idleness --buffer-timeout
- * --settle --influx-batch-size --influx-flush-interval}. Durations are written like {@code 500ms}, {@code 2s}, {@code 1min}.
+ * --settle --influx-batch-size --influx-flush-interval}. Durations are written as everywhere in Vigil ({@link Durations}): {@code 500ms}, {@code 2s}, {@code 1m}.
  */
 public final class ClusterJob {
     static final String JOB_NAME = "vigil";
@@ -109,6 +109,6 @@ public final class ClusterJob {
     }
 
     private static Duration duration(String text) {
-        return TimeUtils.parseDuration(text);
+        return Durations.parse(text);
     }
 }
