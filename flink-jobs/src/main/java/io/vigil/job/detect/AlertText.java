@@ -5,9 +5,6 @@ import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.NoData;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Renders a rule's summary and description templates. Placeholders: {@code {device} {site} {zone} {metric}
@@ -17,37 +14,62 @@ import java.util.regex.Pattern;
  * members, comma-separated). Unknown placeholders stay as written.
  */
 public final class AlertText {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)}");
-
     private AlertText() {}
 
     public static String render(String template, Rule rule, Signal reading, Phase phase, String severity,
                                 double limit, double level, Long eta, String department) {
         // a no-data signal's levels are the silence allowed, in ms: officers read "5m", not "300000.0"
         boolean silence = NoData.KIND.equals(reading.detector());
-        Map<String, String> values = Map.ofEntries(
-                Map.entry("device", reading.deviceId()),
-                Map.entry("site", reading.site()),
-                Map.entry("zone", reading.zone()),
-                Map.entry("metric", reading.metric()),
-                Map.entry("value", number(reading.value())),
-                Map.entry("unit", reading.unit() == null ? "" : reading.unit()),
-                Map.entry("eta", eta == null ? "" : Instant.ofEpochMilli(eta).toString()),
-                Map.entry("department", department == null ? "" : department),
-                Map.entry("limit", silence ? duration(limit) : number(limit)),
-                Map.entry("level", silence ? duration(level) : number(level)),
-                Map.entry("rule", rule.id()),
-                Map.entry("phase", phase.name()),
-                Map.entry("severity", severity),
-                Map.entry("members", reading.members() == null ? "" : String.join(", ", reading.members())));
-        Matcher m = PLACEHOLDER.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = values.get(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(v == null ? m.group() : v));
+        StringBuilder out = new StringBuilder(template.length() + 32);
+        int at = 0;
+        while (at < template.length()) {
+            int open = template.indexOf('{', at);
+            if (open < 0) {
+                out.append(template, at, template.length());
+                break;
+            }
+            int close = nameEnd(template, open + 1);
+            if (close < 0) { // a brace that opens no placeholder is text
+                out.append(template, at, open + 1);
+                at = open + 1;
+                continue;
+            }
+            out.append(template, at, open);
+            // each value worked out only where the template asks for it: most alerts use a few of them
+            String v = switch (template.substring(open + 1, close)) {
+                case "device" -> reading.deviceId();
+                case "site" -> reading.site();
+                case "zone" -> reading.zone();
+                case "metric" -> reading.metric();
+                case "value" -> number(reading.value());
+                case "unit" -> reading.unit() == null ? "" : reading.unit();
+                case "eta" -> eta == null ? "" : Instant.ofEpochMilli(eta).toString();
+                case "department" -> department == null ? "" : department;
+                case "limit" -> silence ? duration(limit) : number(limit);
+                case "level" -> silence ? duration(level) : number(level);
+                case "rule" -> rule.id();
+                case "phase" -> phase.name();
+                case "severity" -> severity;
+                case "members" -> reading.members() == null ? "" : String.join(", ", reading.members());
+                default -> null;
+            };
+            if (v == null) {
+                out.append(template, open, close + 1); // unknown placeholders stay as written
+            } else {
+                out.append(v);
+            }
+            at = close + 1;
         }
-        m.appendTail(out);
         return out.toString().trim();
+    }
+
+    /** The index of the {@code }} closing a placeholder name of lower-case letters starting at {@code from}, or -1. */
+    private static int nameEnd(String template, int from) {
+        int i = from;
+        while (i < template.length() && template.charAt(i) >= 'a' && template.charAt(i) <= 'z') {
+            i++;
+        }
+        return i > from && i < template.length() && template.charAt(i) == '}' ? i : -1;
     }
 
     /** A silence in ms as a duration: 5m, 90s, 1h30m, 250ms. */

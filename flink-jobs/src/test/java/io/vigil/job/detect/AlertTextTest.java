@@ -32,4 +32,16 @@ class AlertTextTest {
         assertThat(AlertText.render(high.description(), high, threshold, Phase.ALARM, "major", 4.0, 4.0, null, null))
                 .isEqualTo("limit 4.0");
     }
+
+    @Test
+    void placeholdersAreReplacedWhereverTheyStandAndAnythingElseStaysAsWritten() {
+        Rule high = new Rule("high", "water_level", Glob.ANY, Glob.ANY,
+                new NoData(Duration.ofMinutes(1), 5), "major", "{device}", "limit {limit}");
+        Signal threshold = new Signal("high", "threshold", "gauge-1", "delta", "north", "water_level", "m",
+                Level.ALARM, false, 4.25, 4, null, 0, false, 0);
+        assertThat(AlertText.render(" {{device}} at {zone}/{site}: {value}{unit} > {limit} ({Nope} {unknown} {} {rule"
+                + " {phase} {severity} [{department}] {eta}{members} ", high, threshold, Phase.ALARM, "major", 4, 4,
+                null, null))
+                .isEqualTo("{gauge-1} at north/delta: 4.25m > 4.0 ({Nope} {unknown} {} {rule ALARM major []");
+    }
 }
