@@ -22,8 +22,16 @@ public interface Detector {
     Signal onReading(Rule rule, Reading r, RuleState state, SeriesAnomaly.Assessment anomaly);
 
     /**
+     * The longest silence the detector's memory of a series (a window, a run) outlasts under {@code rule}; after a
+     * longer one {@link #forgetIfSilent} drops it. {@link Long#MAX_VALUE} for a detector that remembers nothing.
+     */
+    default long memoryMs(Rule rule) {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * The series was silent for {@code silentMs} before the reading about to be judged: drops what the detector
-     * remembers if that is longer than it keeps memory (a window, a run), exactly as if it had been cleared then.
+     * remembers if that is longer than {@link #memoryMs}, exactly as if it had been cleared then.
      */
     default void forgetIfSilent(Rule rule, RuleState state, long silentMs) {}
 }

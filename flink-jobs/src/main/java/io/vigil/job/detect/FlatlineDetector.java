@@ -31,9 +31,14 @@ public final class FlatlineDetector implements Detector {
     }
 
     @Override
-    public void forgetIfSilent(Rule rule, RuleState state, long silentMs) {
+    public long memoryMs(Rule rule) {
         Flatline flat = rule.flatline();
-        if (flat != null && silentMs > 2 * flat.duration().toMillis()) {
+        return flat == null ? Long.MAX_VALUE : 2 * flat.duration().toMillis();
+    }
+
+    @Override
+    public void forgetIfSilent(Rule rule, RuleState state, long silentMs) {
+        if (silentMs > memoryMs(rule)) {
             state.flatSince = RuleState.NONE;
             state.flatValue = Double.NaN;
         }

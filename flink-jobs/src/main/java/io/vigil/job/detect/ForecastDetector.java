@@ -72,9 +72,14 @@ public final class ForecastDetector implements Detector {
     }
 
     @Override
-    public void forgetIfSilent(Rule rule, RuleState state, long silentMs) {
+    public long memoryMs(Rule rule) {
         PredictedCrossing f = rule.forecast();
-        if (f != null && silentMs > f.window().toMillis()) {
+        return f == null ? Long.MAX_VALUE : f.window().toMillis();
+    }
+
+    @Override
+    public void forgetIfSilent(Rule rule, RuleState state, long silentMs) {
+        if (silentMs > memoryMs(rule)) {
             state.forecast = null;
         }
     }

@@ -38,9 +38,14 @@ public final class RateDetector implements Detector {
     }
 
     @Override
-    public void forgetIfSilent(Rule rule, RuleState state, long silentMs) {
+    public long memoryMs(Rule rule) {
         RateOfChange rate = rule.rateOfChange();
-        if (rate != null && silentMs > rate.window().toMillis()) {
+        return rate == null ? Long.MAX_VALUE : rate.window().toMillis();
+    }
+
+    @Override
+    public void forgetIfSilent(Rule rule, RuleState state, long silentMs) {
+        if (silentMs > memoryMs(rule)) {
             state.rate = null;
         }
     }

@@ -119,6 +119,9 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
     private transient Collector<Alert> out;
     private transient List<AuditEvent> audit;
     private transient List<Signal> signals;
+    /** {@link #shortestMemoryMs()} of the rule set {@code memoryOf}. */
+    private transient RuleSet memoryOf;
+    private transient long shortestMemoryMs;
 
     /** Judges each reading on arrival, without a settling window. */
     public SeriesEvaluator(RuleSet rules, boolean scoring, AnomalySettings anomaly, Duration forgetAfter) {
@@ -241,7 +244,9 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
             if (t - s.lastJudged() > inForce.shortestNoDataTimeoutMs()) {
                 noticeSilence(s, t - 1, s.lastJudged(), false, now);
             }
-            forgetIfSilent(s, t, matching);
+            if (t - s.lastJudged() > shortestMemoryMs()) {
+                forgetIfSilent(s, t);
+            }
         }
         SeriesAnomaly.Assessment assessed = null;
         if (scoring || watchesForAnomalies(matching)) {
@@ -428,8 +433,29 @@ public final class SeriesEvaluator extends KeyedBroadcastProcessFunction<String,
         return false;
     }
 
+    /**
+     * The shortest silence after which anything of a series is forgotten under the rules in force: a shorter gap
+     * (nearly every reading) has nothing to forget, so the per-rule walk is skipped.
+     */
+    private long shortestMemoryMs() {
+        if (memoryOf != inForce) {
+            long shortest = Math.min(anomaly.forgetAfter().toMillis(), forgetAfterMs);
+            for (Rule rule : inForce.rules()) {
+                for (Condition c : rule.conditions()) {
+                    Detector d = DETECTORS.get(c.kind());
+                    if (d != null) {
+                        shortest = Math.min(shortest, d.memoryMs(rule));
+                    }
+                }
+            }
+            shortestMemoryMs = shortest;
+            memoryOf = inForce;
+        }
+        return shortestMemoryMs;
+    }
+
     /** Before judging a reading at {@code t}: drops what a silence that long would have cleared. */
-    private void forgetIfSilent(SeriesState s, long t, List<Rule> matching) {
+    private void forgetIfSilent(SeriesState s, long t) {
         long silent = t - s.lastJudged();
         if (s.model != null && silent > anomaly.forgetAfter().toMillis()) {
             s.model = null;
