@@ -17,6 +17,7 @@ import io.vigil.common.serde.Json;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.stack.FreePorts;
 import io.vigil.stack.LocalStack;
+import io.vigil.stack.MqttProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,7 +87,8 @@ class JobApplicationTest {
                 .influxFlushInterval(Duration.ofMillis(200))
                 .webUiPort(FreePorts.tcp())
                 .build();
-        try (MqttProbe mqtt = new MqttProbe(stack.mosquitto.url(), "probe", "vigil/alerts/#");
+        try (MqttProbe<Alert> mqtt = new MqttProbe<>(stack.mosquitto.url(), "probe", "vigil/alerts/#",
+                JsonSerde.alerts()::fromBytes);
              KafkaProducer<byte[], byte[]> producer = producer();
              KafkaConsumer<byte[], byte[]> alerts = alertConsumer()) {
             List<Alert> seen = new ArrayList<>();

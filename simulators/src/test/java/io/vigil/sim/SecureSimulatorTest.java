@@ -64,7 +64,7 @@ class SecureSimulatorTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (subscriber != null) {
             subscriber.close();
         }

@@ -42,7 +42,7 @@ class SimulatorTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (subscriber != null) {
             subscriber.close();
         }

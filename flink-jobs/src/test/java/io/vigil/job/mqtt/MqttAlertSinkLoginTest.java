@@ -10,10 +10,11 @@ import io.vigil.common.registry.DeviceRegistry;
 import io.vigil.common.registry.MosquittoAccess;
 import io.vigil.common.registry.Secrets;
 import io.vigil.common.registry.ServiceAccount;
+import io.vigil.common.serde.JsonSerde;
 import io.vigil.job.JobConfig;
-import io.vigil.job.MqttProbe;
 import io.vigil.stack.FreePorts;
 import io.vigil.stack.MosquittoServer;
+import io.vigil.stack.MqttProbe;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,8 +57,8 @@ class MqttAlertSinkLoginTest {
         Alert alarm = MqttAlertSinkTest.alert("gauge-3", Phase.ALARM, 1000);
         MqttAlertSink.Writer writer = new MqttAlertSink.Writer(mosquitto.url(), "login-test", new SimpleCounter(),
                 new JobConfig.MqttLogin("vigil-job", JOB_PASSWORD));
-        try (MqttProbe officer = new MqttProbe(mosquitto.url(), "officer-probe", "vigil/alerts/#", "officer",
-                OFFICER_PASSWORD)) {
+        try (MqttProbe<Alert> officer = new MqttProbe<>(mosquitto.url(), "officer-probe", "vigil/alerts/#", "officer",
+                OFFICER_PASSWORD, JsonSerde.alerts()::fromBytes)) {
             writer.write(alarm, null);
             writer.flush(false);
             await().atMost(Duration.ofSeconds(10)).until(() -> officer.latest().size() == 1);

@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
-import io.vigil.job.MqttProbe;
+import io.vigil.common.serde.JsonSerde;
 import io.vigil.stack.LocalStack;
+import io.vigil.stack.MqttProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +59,8 @@ class MqttAlertSinkTest {
                 .sinkTo(new MqttAlertSink(stack.mosquitto.url(), "mqtt-sink-test"));
         env.execute("mqtt-sink-test"); // ends only after flush(true) saw every publish acknowledged
 
-        try (MqttProbe probe = new MqttProbe(stack.mosquitto.url(), "subscriber", "vigil/alerts/#")) {
+        try (MqttProbe<Alert> probe = new MqttProbe<>(stack.mosquitto.url(), "subscriber", "vigil/alerts/#",
+                JsonSerde.alerts()::fromBytes)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> probe.latest().size() == 2);
             assertThat(probe.received()).allMatch(MqttProbe.Received::retained);
             assertThat(probe.latest()).containsOnly(
@@ -85,7 +87,8 @@ class MqttAlertSinkTest {
             writer.flush(false);
             assertThat(published.getCount()).isEqualTo(2);
 
-            try (MqttProbe probe = new MqttProbe(stack.mosquitto.url(), "reconnect-probe", "vigil/alerts/+/+/gauge-7")) {
+            try (MqttProbe<Alert> probe = new MqttProbe<>(stack.mosquitto.url(), "reconnect-probe",
+                    "vigil/alerts/+/+/gauge-7", JsonSerde.alerts()::fromBytes)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> probe.latest().size() == 1);
                 assertThat(probe.latest()).containsExactly(
                         Map.entry("vigil/alerts/river-north/river-level-high/gauge-7", whileDown));
