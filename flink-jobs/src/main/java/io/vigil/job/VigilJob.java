@@ -165,14 +165,6 @@ public final class VigilJob {
         return allAlerts;
     }
 
-    /** An empty stream that follows its input's watermarks, where the job has nothing to feed an input. */
-    private static final class Nothing<I, O> implements org.apache.flink.api.common.functions.FlatMapFunction<I, O> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void flatMap(I value, org.apache.flink.util.Collector<O> out) {}
-    }
-
     /** Event time = {@link Reading#eventTime()}, per {@link EventTime#devices}. */
     public static WatermarkStrategy<Reading> watermarks(Duration maxOutOfOrderness, Duration idleness) {
         return EventTime.devices(maxOutOfOrderness, idleness, (reading, previous) -> reading.eventTime());

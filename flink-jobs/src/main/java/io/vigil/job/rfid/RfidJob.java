@@ -9,6 +9,7 @@ import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.TagRead;
 import io.vigil.job.Acknowledgements;
 import io.vigil.job.EventTime;
+import io.vigil.job.Nothing;
 import io.vigil.job.detect.IncidentInput;
 import io.vigil.job.detect.IncidentLifecycle;
 import io.vigil.job.detect.Signal;
@@ -16,7 +17,6 @@ import io.vigil.job.rules.LiveRules;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -146,13 +146,5 @@ public final class RfidJob {
     /** Event time = {@link TagRead#eventTime()}, per {@link EventTime#devices}. */
     public static WatermarkStrategy<TagRead> watermarks(Duration maxOutOfOrderness, Duration idleness) {
         return EventTime.devices(maxOutOfOrderness, idleness, (read, previous) -> read.eventTime());
-    }
-
-    /** An empty stream that follows its input's watermarks. */
-    private static final class Nothing<I, O> implements FlatMapFunction<I, O> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void flatMap(I value, Collector<O> out) {}
     }
 }
