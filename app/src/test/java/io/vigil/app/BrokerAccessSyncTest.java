@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +31,7 @@ class BrokerAccessSyncTest {
     void aDeviceAddedWhileTheBrokerRunsLogsInAndARevokedOneNoLonger() throws Exception {
         DemoAccess access = DemoAccess.prepare(home, 1, null);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        try (LocalStack stack = LocalStack.onFreePorts(home.resolve("stack"), true, false, false, false)) {
+        try (LocalStack stack = LocalStack.onFreePorts(home.resolve("stack"), MQTT)) {
             stack.mosquitto.withAccess(access.passwordFile, access.aclFile);
             stack.start();
             try (BrokerAccessSync sync = BrokerAccessSync.start(access, stack.mosquitto,

@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import static io.vigil.stack.LocalStack.Server.KAFKA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,7 +43,7 @@ class DeadLettersCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, false, false, true, false).start();
+        stack = LocalStack.onFreePorts(dir, KAFKA).start();
         stack.kafka.createTopics(2, Topics.DEADLETTER); // two partitions: the command merges them by time
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());

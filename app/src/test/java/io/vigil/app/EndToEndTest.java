@@ -1,5 +1,8 @@
 package io.vigil.app;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -71,7 +74,7 @@ class EndToEndTest {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        stack = LocalStack.onFreePorts(dir.resolve("servers"), true, true, true, false).start();
+        stack = LocalStack.onFreePorts(dir.resolve("servers"), MQTT, INFLUX, KAFKA).start();
         stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS);
         Path rules = dir.resolve("rules.yaml");
         Files.writeString(rules, """

@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.app.incidents.HumanDurations;
@@ -34,7 +35,7 @@ class IncidentsCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, false, true, false, false).start();
+        stack = LocalStack.onFreePorts(dir, INFLUX).start();
         stack.influx.createDatabase("vigil");
         try (InfluxDB influx = InfluxDBFactory.connect(stack.influx.url())) {
             BatchPoints batch = BatchPoints.database("vigil").build();

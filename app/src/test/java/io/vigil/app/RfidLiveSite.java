@@ -1,5 +1,8 @@
 package io.vigil.app;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.common.Alert;
@@ -94,7 +97,7 @@ final class RfidLiveSite implements AutoCloseable {
     }
 
     static RfidLiveSite start(Path dir) throws Exception {
-        LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), true, true, true, false).start();
+        LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), MQTT, INFLUX, KAFKA).start();
         JobHandle job = null;
         try {
             Path siteFile = withShortLabDwell(dir);

@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import static io.vigil.stack.LocalStack.Server.KAFKA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.common.Topics;
@@ -52,7 +53,7 @@ class RulesCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir.resolve("stack"), false, false, true, false).start();
+        stack = LocalStack.onFreePorts(dir.resolve("stack"), KAFKA).start();
         stack.kafka.createTopics(1, Topics.CONTROL);
     }
 

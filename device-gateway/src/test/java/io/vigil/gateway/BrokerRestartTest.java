@@ -1,5 +1,7 @@
 package io.vigil.gateway;
 
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,7 +45,7 @@ class BrokerRestartTest {
 
     @Test
     void aLongBrokerOutageDelaysReadingsOnlyByOneShortRetryAfterTheBrokerIsBack() throws Exception {
-        try (LocalStack stack = LocalStack.onFreePorts(dir, true, false, true, false).start()) {
+        try (LocalStack stack = LocalStack.onFreePorts(dir, MQTT, KAFKA).start()) {
             stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
             try (GatewayApplication gateway = GatewayApplication.start(GatewayConfig.defaults()
                     .withInstanceId("restart")
@@ -93,7 +95,7 @@ class BrokerRestartTest {
      */
     @Test
     void readingsTheRestartedBrokerAcknowledgesBeforeTheGatewayIsBackAreAllStored() throws Exception {
-        try (LocalStack stack = LocalStack.onFreePorts(dir, true, false, true, false).start();
+        try (LocalStack stack = LocalStack.onFreePorts(dir, MQTT, KAFKA).start();
              TcpCable cable = new TcpCable(stack.mosquitto.port())) {
             stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.CONTROL, Topics.AUDIT);
             try (GatewayApplication gateway = GatewayApplication.start(GatewayConfig.defaults()

@@ -1,5 +1,6 @@
 package io.vigil.gateway;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,7 @@ class MetricsToInfluxTest {
 
     @BeforeAll
     static void startInflux() throws Exception {
-        stack = LocalStack.onFreePorts(dir, false, true, false, false).start();
+        stack = LocalStack.onFreePorts(dir, INFLUX).start();
     }
 
     @AfterAll

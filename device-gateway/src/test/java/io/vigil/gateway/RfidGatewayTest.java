@@ -1,5 +1,7 @@
 package io.vigil.gateway;
 
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,7 +58,7 @@ class RfidGatewayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, true, false, true, false).start();
+        stack = LocalStack.onFreePorts(dir, MQTT, KAFKA).start();
         stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.TAGREADS);
         Path site = Files.writeString(dir.resolve("site.yaml"), """
                 readers:

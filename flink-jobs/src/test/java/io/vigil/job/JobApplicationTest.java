@@ -1,5 +1,9 @@
 package io.vigil.job;
 
+import static io.vigil.stack.LocalStack.Server.ALERTMANAGER;
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -62,7 +66,7 @@ class JobApplicationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir.resolve("stack"), true, true, true, true).start();
+        stack = LocalStack.onFreePorts(dir.resolve("stack"), MQTT, INFLUX, KAFKA, ALERTMANAGER).start();
         stack.kafka.createTopics(1, Topics.READINGS, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
     }
 

@@ -1,5 +1,8 @@
 package io.vigil.job;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,7 +28,7 @@ class PrometheusEndpointTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir.resolve("stack"), true, true, true, false).start();
+        stack = LocalStack.onFreePorts(dir.resolve("stack"), MQTT, INFLUX, KAFKA).start();
         stack.kafka.createTopics(1, Topics.READINGS, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
     }
 

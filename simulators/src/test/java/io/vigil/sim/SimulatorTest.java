@@ -1,5 +1,6 @@
 package io.vigil.sim;
 
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +37,7 @@ class SimulatorTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, true, false, false, false).start();
+        stack = LocalStack.onFreePorts(dir, MQTT).start();
         subscriber = new ReadingSubscriber(stack.mosquitto.url());
         gateway = new RecordingCoapGateway();
     }

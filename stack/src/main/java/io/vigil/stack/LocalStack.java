@@ -37,8 +37,17 @@ public final class LocalStack implements AutoCloseable {
                 ports.alertmanager() == null ? null : new AlertmanagerServer(dir.resolve("alertmanager"), ports.alertmanager()));
     }
 
-    /** For tests: the chosen servers on free loopback ports. */
-    public static LocalStack onFreePorts(Path dir, boolean mqtt, boolean influx, boolean kafka, boolean alertmanager) {
+    /** The servers a stack can run. */
+    public enum Server { MQTT, INFLUX, KAFKA, ALERTMANAGER }
+
+    /** For tests: exactly the named servers, on free loopback ports. */
+    public static LocalStack onFreePorts(Path dir, Server... servers) {
+        java.util.Set<Server> named = java.util.EnumSet.noneOf(Server.class);
+        named.addAll(List.of(servers));
+        boolean mqtt = named.contains(Server.MQTT);
+        boolean influx = named.contains(Server.INFLUX);
+        boolean kafka = named.contains(Server.KAFKA);
+        boolean alertmanager = named.contains(Server.ALERTMANAGER);
         return on(dir, new Ports(
                 mqtt ? FreePorts.tcp() : null,
                 influx ? FreePorts.tcp() : null, influx ? FreePorts.tcp() : null,

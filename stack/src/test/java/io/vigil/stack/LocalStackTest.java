@@ -1,5 +1,9 @@
 package io.vigil.stack;
 
+import static io.vigil.stack.LocalStack.Server.ALERTMANAGER;
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +22,7 @@ class LocalStackTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, true, true, true, true).start();
+        stack = LocalStack.onFreePorts(dir, MQTT, INFLUX, KAFKA, ALERTMANAGER).start();
     }
 
     @AfterAll

@@ -1,5 +1,10 @@
 package io.vigil.app.bench;
 
+import static io.vigil.stack.LocalStack.Server.ALERTMANAGER;
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
+
 import io.vigil.app.ChildJvm;
 import io.vigil.app.DemoAccess;
 import io.vigil.common.Topics;
@@ -108,7 +113,7 @@ public final class E2eBench {
         // Ctrl-C: stop the child JVMs too (the servers stop themselves on exit), clients before servers
         Thread stopChildren = new Thread(() -> children.forEach(ChildJvm::close), "bench-stop");
         Runtime.getRuntime().addShutdownHook(stopChildren);
-        try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), true, true, true, true)) {
+        try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), MQTT, INFLUX, KAFKA, ALERTMANAGER)) {
             try {
                 return run(stack, access, children);
             } finally {

@@ -1,5 +1,8 @@
 package io.vigil.app.bench;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.MQTT;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.app.bench.NodeRedFlow.Variant;
 import io.vigil.common.serde.Json;
@@ -65,7 +68,7 @@ public final class NodeRedBench {
         out.println("bench nodered: installing or reusing " + NodeRedInstall.NODE_RED + " under " + config.cacheRoot());
         NodeRedInstall install = NodeRedInstall.ensure(config.cacheRoot());
         Map<Variant, List<RateStep>> results = new LinkedHashMap<>();
-        try (LocalStack stack = LocalStack.onFreePorts(config.dir().resolve("stack"), true, true, false, false).start()) {
+        try (LocalStack stack = LocalStack.onFreePorts(config.dir().resolve("stack"), MQTT, INFLUX).start()) {
             stack.influx.createDatabase(DATABASE);
             BenchLoad load = new BenchLoad(stack.mosquitto.url(), config.devices(), config.connections(), config.step(),
                     config.publishers(), config.dir().resolve("publishers"));

@@ -1,5 +1,8 @@
 package io.vigil.app.cluster;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -83,7 +86,7 @@ class ClusterFailoverIT {
                 """);
         ClusterSettings settings = ClusterSettings.defaults(dir.resolve("flink")).withPorts(FreePorts.tcp(), FreePorts.tcp())
                 .withTaskManagers(2, 2).withHeartbeatTimeout(Duration.ofSeconds(5));
-        try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("stack"), true, true, true, false).start();
+        try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("stack"), MQTT, INFLUX, KAFKA).start();
              FlinkCluster cluster = FlinkCluster.owned(settings).start();
              KafkaProducer<byte[], byte[]> producer = producer(stack)) {
             stack.kafka.createTopics(4, Topics.READINGS, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);

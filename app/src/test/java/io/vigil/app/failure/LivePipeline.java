@@ -1,5 +1,9 @@
 package io.vigil.app.failure;
 
+import static io.vigil.stack.LocalStack.Server.ALERTMANAGER;
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -122,7 +126,7 @@ final class LivePipeline implements AutoCloseable {
 
     /** Starts the servers, then the job and the gateway, and returns once both serve. */
     static LivePipeline start(Path dir, Setup setup) throws Exception {
-        LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), true, true, true, true).start();
+        LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), MQTT, INFLUX, KAFKA, ALERTMANAGER).start();
         LivePipeline pipeline = null;
         try {
             stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);

@@ -1,5 +1,8 @@
 package io.vigil.app.grafana;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -62,7 +65,7 @@ class DashboardsTest {
 
     @BeforeAll
     static void runAFloodThroughThePipeline() throws Exception {
-        stack = LocalStack.onFreePorts(dir.resolve("servers"), true, true, true, false).start();
+        stack = LocalStack.onFreePorts(dir.resolve("servers"), MQTT, INFLUX, KAFKA).start();
         stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.TAGREADS);
         Path rules = dir.resolve("rules.yaml");
         // the demo rule with shorter waits, so the time-scaled wave goes through every phase

@@ -1,5 +1,6 @@
 package io.vigil.job.alertmanager;
 
+import static io.vigil.stack.LocalStack.Server.ALERTMANAGER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -33,7 +34,7 @@ class AlertmanagerSinkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir.resolve("stack"), false, false, false, true).start();
+        stack = LocalStack.onFreePorts(dir.resolve("stack"), ALERTMANAGER).start();
     }
 
     @AfterAll

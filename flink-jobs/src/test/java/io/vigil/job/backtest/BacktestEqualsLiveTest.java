@@ -1,5 +1,8 @@
 package io.vigil.job.backtest;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
+import static io.vigil.stack.LocalStack.Server.KAFKA;
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -68,7 +71,7 @@ class BacktestEqualsLiveTest {
         List<SeriesFile> inputs = CsvInputs.read(in, "water_level");
         List<Reading> readings = Replay.merge(inputs).readings();
 
-        try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("stack"), true, true, true, false).start()) {
+        try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("stack"), MQTT, INFLUX, KAFKA).start()) {
             stack.kafka.createTopics(1, Topics.READINGS, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
             JobConfig config = JobConfig.defaults().toBuilder()
                     .kafkaBootstrap(stack.kafka.bootstrapServers())

@@ -1,5 +1,6 @@
 package io.vigil.job.backtest;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -26,7 +27,7 @@ class InfluxRangeTest {
 
     @Test
     void aRangeOfStoredSeriesIsReplayedSeriesBySeries() throws Exception {
-        try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("stack"), false, true, false, false).start()) {
+        try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("stack"), INFLUX).start()) {
             stack.influx.createDatabase("vigil");
             StringBuilder lines = new StringBuilder();
             for (int s = 0; s < 30; s++) {

@@ -1,5 +1,6 @@
 package io.vigil.job.influx;
 
+import static io.vigil.stack.LocalStack.Server.INFLUX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +44,7 @@ class InfluxSinkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, false, true, false, false).start();
+        stack = LocalStack.onFreePorts(dir, INFLUX).start();
         influx = stack.influx;
     }
 

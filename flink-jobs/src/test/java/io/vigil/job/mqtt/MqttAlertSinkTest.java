@@ -1,5 +1,6 @@
 package io.vigil.job.mqtt;
 
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +36,7 @@ class MqttAlertSinkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, true, false, false, false).start();
+        stack = LocalStack.onFreePorts(dir, MQTT).start();
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package io.vigil.sim.rfid;
 
+import static io.vigil.stack.LocalStack.Server.MQTT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,7 +39,7 @@ class RfidSimulatorTest {
 
     @Test
     void publishesEachReadersRoundsToItsTopicInItsFormat() throws Exception {
-        try (LocalStack stack = LocalStack.onFreePorts(dir, true, false, false, false).start()) {
+        try (LocalStack stack = LocalStack.onFreePorts(dir, MQTT).start()) {
             record Arrived(String reader, byte[] payload) {}
             Queue<Arrived> arrived = new ConcurrentLinkedQueue<>();
             MqttClient sub = new MqttClient(stack.mosquitto.url(), "rfid-sim-test", new MemoryPersistence());
@@ -86,7 +87,7 @@ class RfidSimulatorTest {
 
     @Test
     void theEvacuationsSmokeDetectorPublishesItsReadingsAsADevice() throws Exception {
-        try (LocalStack stack = LocalStack.onFreePorts(dir, true, false, false, false).start()) {
+        try (LocalStack stack = LocalStack.onFreePorts(dir, MQTT).start()) {
             Queue<MqttMessage> arrived = new ConcurrentLinkedQueue<>();
             MqttClient sub = new MqttClient(stack.mosquitto.url(), "rfid-sim-smoke-test", new MemoryPersistence());
             MqttConnectionOptions o = new MqttConnectionOptions();
