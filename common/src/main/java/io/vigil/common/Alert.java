@@ -43,7 +43,7 @@ public record Alert(
         IncidentReport report) {
 
     /** The rule-and-series part of an incident id (everything before the start time), or null if malformed. */
-    public static String seriesOf(String incidentId) {
+    public static String incidentKeyOf(String incidentId) {
         int cut = incidentId == null ? -1 : incidentId.lastIndexOf(':');
         return cut <= 0 ? null : incidentId.substring(0, cut);
     }

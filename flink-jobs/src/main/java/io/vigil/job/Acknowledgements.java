@@ -19,7 +19,7 @@ public final class Acknowledgements implements FlatMapFunction<ControlMessage, A
             return;
         }
         Acknowledgement ack = message.ack();
-        if (Alert.seriesOf(ack.incidentId()) == null || ack.by() == null) {
+        if (Alert.incidentKeyOf(ack.incidentId()) == null || ack.by() == null) {
             LOG.warn("dropping acknowledgement without a valid incident id or officer: {}", ack);
             return;
         }

@@ -146,7 +146,7 @@ public final class VigilJob {
         if (groupAcks != null) {
             groupSignals = groupSignals.union(groupAcks);
         }
-        SingleOutputStreamOperator<Alert> groupAlerts = groupSignals.keyBy(IncidentInput::seriesKey)
+        SingleOutputStreamOperator<Alert> groupAlerts = groupSignals.keyBy(IncidentInput::incidentKey)
                 .connect(liveRules)
                 .process(new IncidentLifecycle(rules)).name("group-incidents").uid("group-incidents");
         DataStream<Alert> allAlerts = alerts.union(groupAlerts);

@@ -19,7 +19,7 @@ final class IncidentTimeline {
 
     IncidentTimeline(List<Alert> alerts) {
         for (Alert a : alerts) {
-            bySeries.computeIfAbsent(Signal.seriesKey(a.ruleId(), a.subject(), a.metric()), k -> new ArrayList<>()).add(a);
+            bySeries.computeIfAbsent(Signal.incidentKey(a.ruleId(), a.subject(), a.metric()), k -> new ArrayList<>()).add(a);
         }
         // stable: transitions of one event time stay in the order the lifecycle emitted them
         bySeries.values().forEach(l -> l.sort(Comparator.comparingLong(Alert::eventTime)));
@@ -27,7 +27,7 @@ final class IncidentTimeline {
 
     /** The transition in force for the rule and series at {@code time}, or null where the series is NORMAL. */
     Alert at(String ruleId, String deviceId, String metric, long time) {
-        List<Alert> transitions = bySeries.get(Signal.seriesKey(ruleId, deviceId, metric));
+        List<Alert> transitions = bySeries.get(Signal.incidentKey(ruleId, deviceId, metric));
         if (transitions == null) {
             return null;
         }

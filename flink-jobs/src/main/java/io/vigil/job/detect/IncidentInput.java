@@ -17,7 +17,7 @@ public record IncidentInput(Signal signal, Acknowledgement ack) {
     }
 
     /** The lifecycle's key, {@code rule:device:metric}. */
-    public String seriesKey() {
-        return signal != null ? signal.seriesKey() : Alert.seriesOf(ack.incidentId());
+    public String incidentKey() {
+        return signal != null ? signal.incidentKey() : Alert.incidentKeyOf(ack.incidentId());
     }
 }

@@ -297,7 +297,7 @@ public final class IncidentMachine {
         String department = inForce.departmentOf(rule, driver.zone());
         double alarmLimit = rule.threshold() != null ? rule.threshold().limit() : driver.limit();
         Long eta = phase == Phase.PRE_WARNING || phase == Phase.ALARM ? driver.eta() : null;
-        String id = s.incidentId(driver.seriesKey());
+        String id = s.incidentId(driver.incidentKey());
         IncidentReport report = phase == Phase.CLOSED ? report(id, rule, s, driver, department, t) : null;
         Alert alert = new Alert(id, rule.id(), driver.deviceId(), driver.site(), driver.zone(), driver.metric(), phase,
                 severity, driver.value(), level, t, s.incidentStart,

@@ -67,7 +67,7 @@ public class IncidentState {
         return true;
     }
 
-    public String incidentId(String seriesKey) {
-        return seriesKey + ":" + incidentStart;
+    public String incidentId(String incidentKey) {
+        return incidentKey + ":" + incidentStart;
     }
 }

@@ -269,7 +269,7 @@ public final class IncidentStateSerializer extends CompactSerializer<IncidentSta
 
     /** The id the lifecycle gives a series incident ({@link IncidentState#incidentId}), so it need not be stored. */
     private static String derivedId(String ruleId, String subject, String metric, long startedAt) {
-        return Signal.seriesKey(ruleId, subject, metric) + ":" + startedAt;
+        return Signal.incidentKey(ruleId, subject, metric) + ":" + startedAt;
     }
 
     @Override

@@ -55,12 +55,15 @@ public record Signal(
                 r.value(), limit, eta, r.eventTime(), false, r.receiveTime());
     }
 
-    /** The incident lifecycle's key: {@code rule:device:metric}, the incident id without its start time. */
-    public String seriesKey() {
-        return seriesKey(ruleId, deviceId, metric);
+    /**
+     * The key of this rule's incidents about this subject: {@code rule:device:metric}, an incident id without its start
+     * time (the incident lifecycle is keyed by it). Not a series key, which is {@code device/metric}.
+     */
+    public String incidentKey() {
+        return incidentKey(ruleId, deviceId, metric);
     }
 
-    public static String seriesKey(String ruleId, String deviceId, String metric) {
+    public static String incidentKey(String ruleId, String deviceId, String metric) {
         return ruleId + ":" + deviceId + ":" + metric;
     }
 }

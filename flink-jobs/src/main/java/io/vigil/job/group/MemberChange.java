@@ -23,7 +23,7 @@ public record MemberChange(String ruleId, String group, String site, String zone
                            boolean anomalous, long eventTime, int atLeast, long withinMs, long clearForMs) {
     /** The group watch's key: the key of the group's incident in the lifecycle, {@code rule:group:metric}. */
     public String groupKey() {
-        return Signal.seriesKey(ruleId, group, metric);
+        return Signal.incidentKey(ruleId, group, metric);
     }
 
     /**

@@ -129,7 +129,7 @@ public final class RfidJob {
             input = input.union(acks.map(IncidentInput::of).name("rfid-acks").uid("rfid-acks"));
         }
         SingleOutputStreamOperator<Alert> alerts = input
-                .keyBy(IncidentInput::seriesKey)
+                .keyBy(IncidentInput::incidentKey)
                 .connect(noRulesUpdates)
                 .process(new IncidentLifecycle(RfidRules.of(closeAfter))).name("rfid-incident-lifecycle")
                 .uid("rfid-incident-lifecycle");

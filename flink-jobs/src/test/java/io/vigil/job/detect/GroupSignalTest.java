@@ -27,7 +27,7 @@ class GroupSignalTest {
 
     private final KeyedBroadcastOperatorTestHarness<String, IncidentInput, RulesUpdate, Alert> h =
             ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new IncidentLifecycle(RuleSet.of(MUSTER)),
-                    IncidentInput::seriesKey, Types.STRING, LiveRules.STATE);
+                    IncidentInput::incidentKey, Types.STRING, LiveRules.STATE);
 
     GroupSignalTest() throws Exception {
         h.processBroadcastWatermark(Long.MAX_VALUE); // as in the job: the rules input never holds event time back

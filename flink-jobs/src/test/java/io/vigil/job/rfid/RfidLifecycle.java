@@ -47,7 +47,7 @@ final class RfidLifecycle {
         this.detector = detector;
         this.target = target;
         lifecycle = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new IncidentLifecycle(RfidRules.of(closeAfter)), IncidentInput::seriesKey, Types.STRING,
+                new IncidentLifecycle(RfidRules.of(closeAfter)), IncidentInput::incidentKey, Types.STRING,
                 LiveRules.STATE);
         lifecycle.processBroadcastWatermark(Long.MAX_VALUE); // as in the job: the rules input never holds time back
     }
