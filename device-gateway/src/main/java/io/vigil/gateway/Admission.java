@@ -6,6 +6,8 @@ import io.vigil.common.Rejection;
 import io.vigil.common.registry.DeviceRegistry;
 import io.vigil.common.registry.MetricRange;
 import io.vigil.common.registry.RegisteredDevice;
+import io.vigil.common.codec.DecodeResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +29,13 @@ public final class Admission {
     private static final int MAX_OPEN_MODE_BUCKETS = 100_000;
     /** Sequence numbers remembered per device (about 9 bytes each), for as many devices as open-mode buckets. */
     static final int SEQUENCE_WINDOW = 128;
+    /**
+     * How long after a broker connection is established readings timed before it still count as the backlog the
+     * broker queued for the gateway (see {@link #queuedWhileAway}): long enough to drain a full session queue (the
+     * stack's {@code max_queued_messages} of 1,000,000 at the ~15k/s one subscriber takes is about 70 s), short
+     * enough that a device back-dating live readings escapes its rate limit only briefly after a reconnect.
+     */
+    static final Duration CATCH_UP = Duration.ofMinutes(2);
 
     private final Supplier<DeviceRegistry> registry;
     private final GatewaySecurity security;
@@ -63,6 +72,21 @@ public final class Admission {
 
     /** Checks a payload before decoding; null when it may be decoded. */
     public Rejection admit(Inbound in) {
+        return admit(in, () -> null);
+    }
+
+    /**
+     * As {@link #admit(Inbound)}, but what the broker queued for the gateway while it was away is not charged to the
+     * rate limit ({@link #queuedWhileAway}); nor is a payload the broker redelivers (MQTT DUP): the broker sends it
+     * again because the gateway's acknowledgement of an earlier delivery did not reach it (or the gateway died
+     * first), not because the device sent it twice, and at most the receive maximum of them are outstanding per
+     * connection. Charged, either would use up the allowance of the live readings queued behind it, and refused as
+     * a flood, it would be lost although the broker acknowledged it to the device.
+     *
+     * @param decoding decodes the payload (null when it holds no readings); asked only soon after a broker
+     *                 connection, so in steady state a flooding device costs no decoding
+     */
+    public Rejection admit(Inbound in, Supplier<DecodeResult> decoding) {
         if (registry != null) {
             Optional<RegisteredDevice> device = registry.get().find(in.deviceId());
             if (device.isEmpty()) {
@@ -72,11 +96,35 @@ public final class Admission {
                 return Rejection.of(RejectReason.DEVICE_REVOKED, "device '" + in.deviceId() + "' is revoked");
             }
         }
-        if (security.ratePerSecond() > 0 && !bucketOf(in.deviceId()).take(nanoClock.getAsLong())) {
+        if (security.ratePerSecond() > 0 && !in.redelivered() && !queuedWhileAway(in, decoding)
+                && !bucketOf(in.deviceId()).take(nanoClock.getAsLong())) {
             return Rejection.of(RejectReason.RATE_LIMITED, "device '" + in.deviceId() + "' exceeds "
                     + security.ratePerSecond() + " payloads/s (burst " + security.rateBurst() + ")");
         }
         return null;
+    }
+
+    /**
+     * Whether a payload is the backlog the broker queued in the gateway's session while the gateway was away
+     * (killed, restarting, or cut off from a restarted broker), which the broker then delivers at once: every
+     * reading carries its own time from before the connection that delivered it, and it arrived within
+     * {@link #CATCH_UP} of that connection. Its arrival rate says how long the gateway was away, not how fast the
+     * device sent. Readings without their own time give no such evidence.
+     */
+    static boolean queuedWhileAway(Inbound in, Supplier<DecodeResult> decoding) {
+        if (in.connectedAt() <= 0 || in.receivedAt() - in.connectedAt() > CATCH_UP.toMillis()) {
+            return false;
+        }
+        DecodeResult decoded = decoding.get();
+        if (decoded == null || decoded.readings().isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < decoded.readings().size(); i++) {
+            if (decoded.untimed(i) || decoded.readings().get(i).eventTime() >= in.connectedAt()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
