@@ -128,19 +128,24 @@ public final class Admission {
     }
 
     /**
-     * Checks the readings of one payload. Beyond {@link #check(Reading)}, a reading whose {@code seq} the device
-     * already used in an earlier payload is DUPLICATE: a sequence number counts a device's messages, so readings of
-     * one payload may share it.
+     * Checks the readings of one decoded payload. Beyond {@link #check(Reading, boolean)}, a reading whose
+     * {@code seq} the device already used in an earlier payload is DUPLICATE: a sequence number counts a device's
+     * messages, so readings of one payload may share it.
      */
-    public List<Verdict> check(List<Reading> readings) {
+    public List<Verdict> check(DecodeResult decoded) {
+        List<Reading> readings = decoded.readings();
         List<Verdict> verdicts = new ArrayList<>(readings.size());
         Map<Long, Claim> claimedInThisPayload = new HashMap<>();
-        for (Reading r : readings) {
-            Verdict v = check(r);
+        for (int i = 0; i < readings.size(); i++) {
+            Reading r = readings.get(i);
+            boolean untimed = decoded.untimed(i);
+            Verdict v = check(r, untimed);
             Claim claim = v.rejection() != null || v.inFlight() || r.seq() == null ? Claim.NEW
                     : claimedInThisPayload.computeIfAbsent(r.seq(), seq -> sequences.claim(r.deviceId(), seq));
             if (claim != Claim.NEW) {
-                recent.remove(key(r)); // it was not accepted after all
+                if (!untimed) {
+                    recent.remove(key(r)); // it was not accepted after all
+                }
                 v = claim == Claim.IN_FLIGHT ? new Verdict(null, null, true) : refuse(RejectReason.DUPLICATE,
                         "seq " + r.seq() + " was already used by device '" + r.deviceId() + "' (among its last "
                         + SEQUENCE_WINDOW + ")");
@@ -150,7 +155,11 @@ public final class Admission {
         return verdicts;
     }
 
-    public Verdict check(Reading r) {
+    /**
+     * @param untimed the reading had no time of its own and the decoder gave it the receive time
+     *                ({@link DecodeResult#untimed}): such readings cannot be told apart as repeats by their time
+     */
+    public Verdict check(Reading r, boolean untimed) {
         Reading reading = r;
         DeviceRegistry current = registry == null ? null : registry.get();
         if (current != null) {
@@ -191,8 +200,9 @@ public final class Admission {
             return refuse(RejectReason.INVALID_TIME, "time is " + (-ahead) + " ms in the past (limit "
                     + security.maxAge() + ")");
         }
-        // Without a device time the gateway stamps the receive time; such readings cannot be told apart as repeats.
-        Claim claim = r.eventTime() == r.receiveTime() ? Claim.NEW : recent.add(key(r));
+        // Asked of the decoder, not guessed from eventTime == receiveTime: a device's own time can equal the receive
+        // millisecond, and its repeat (received later) would then be stored again
+        Claim claim = untimed ? Claim.NEW : recent.add(key(r));
         if (claim == Claim.IN_FLIGHT) {
             return new Verdict(null, null, true);
         }

@@ -211,7 +211,7 @@ public final class Ingest {
         List<byte[]> records = new ArrayList<>(result.readings().size());
         List<Settlement> settled = new ArrayList<>(result.readings().size());
         List<Rejection> rejections = new ArrayList<>(result.rejections());
-        List<Admission.Verdict> verdicts = admission.check(result.readings());
+        List<Admission.Verdict> verdicts = admission.check(result);
         List<Reading> claimed = new ArrayList<>();
         int inFlight = 0;
         for (int i = 0; i < verdicts.size(); i++) {
