@@ -69,7 +69,7 @@ class RestartsTest {
                 awaitAcknowledged(device, AFTER_RESTART); // the device reconnected and is acknowledged again
                 awaitEveryAcknowledgedStoredOnce(pipeline, device.acknowledged());
                 device.close();
-                LOG.info("device stopped: {} readings sent, {} acknowledged; last refusal: {}", device.sent(),
+                LOG.info("device stopped: {} readings sent, {} acknowledged; last failure: {}", device.sent(),
                         device.acknowledgedCount(), device.lastFailure());
                 List<Long> acknowledged = device.acknowledged();
                 assertThat(acknowledged).as("readings the broker acknowledged").hasSizeGreaterThan(
@@ -83,7 +83,9 @@ class RestartsTest {
     private static void awaitAcknowledged(SteadyPublisher device, int more) {
         int target = device.acknowledgedCount() + more;
         await().atMost(PACE.multipliedBy(more).plus(LivePipeline.PATIENCE)).pollInterval(PACE)
-                .until(() -> device.acknowledgedCount() >= target);
+                .untilAsserted(() -> assertThat(device.acknowledgedCount())
+                        .as("readings the broker acknowledged (last failure: %s)", device.lastFailure())
+                        .isGreaterThanOrEqualTo(target));
     }
 
     /**

@@ -20,10 +20,13 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * in with its own broker password, clean session, and publishes a reading at a steady pace, QoS 1, whose value is
  * its sequence number 0, 1, 2, ... and whose {@code time} is the device's clock. A reading counts as acknowledged
  * only when the broker's PUBACK came back; one that fails (broker away) is not retried, as such a client would not,
- * and the next reading takes the next number. The client reconnects on its own after losing the broker.
+ * and the next reading takes the next number. Having lost the broker, it connects again at its next reading (as the
+ * next {@code mosquitto_pub} would; Paho's automatic reconnect once left it offline for minutes after a broker
+ * restart) and numbers no reading while it cannot.
  */
 final class SteadyPublisher implements AutoCloseable {
     private final MqttClient client;
+    private final MqttConnectionOptions options;
     private final String topic;
     private final String metric;
     private final ScheduledExecutorService pace;
@@ -31,8 +34,9 @@ final class SteadyPublisher implements AutoCloseable {
     private final List<Long> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
-    private SteadyPublisher(MqttClient client, String deviceId, String metric) {
+    private SteadyPublisher(MqttClient client, MqttConnectionOptions options, String deviceId, String metric) {
         this.client = client;
+        this.options = options;
         this.topic = "vigil/readings/" + deviceId;
         this.metric = metric;
         this.pace = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -50,17 +54,23 @@ final class SteadyPublisher implements AutoCloseable {
         o.setUserName(deviceId);
         o.setPassword(password.getBytes(StandardCharsets.UTF_8));
         o.setCleanStart(true);
-        o.setAutomaticReconnect(true);
-        o.setMaxReconnectDelay(1000);
         o.setConnectionTimeout(5);
         client.setTimeToWait(5_000);
         client.connect(o);
-        SteadyPublisher publisher = new SteadyPublisher(client, deviceId, metric);
+        SteadyPublisher publisher = new SteadyPublisher(client, o, deviceId, metric);
         publisher.pace.scheduleWithFixedDelay(publisher::publishNext, 0, every.toMillis(), TimeUnit.MILLISECONDS);
         return publisher;
     }
 
     private void publishNext() {
+        if (!client.isConnected()) {
+            try {
+                client.connect(options);
+            } catch (MqttException | RuntimeException e) {
+                lastFailure.set("connect: " + e);
+                return;
+            }
+        }
         long seq = next.getAndIncrement();
         String json = "{\"metric\":\"" + metric + "\",\"value\":" + seq + ",\"time\":" + System.currentTimeMillis() + "}";
         MqttMessage m = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
