@@ -6,6 +6,8 @@ import io.vigil.common.Rejection;
 import io.vigil.common.registry.DeviceRegistry;
 import io.vigil.common.registry.MetricRange;
 import io.vigil.common.registry.RegisteredDevice;
+import io.vigil.common.codec.DecodeResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +29,13 @@ public final class Admission {
     private static final int MAX_OPEN_MODE_BUCKETS = 100_000;
     /** Sequence numbers remembered per device (about 9 bytes each), for as many devices as open-mode buckets. */
     static final int SEQUENCE_WINDOW = 128;
+    /**
+     * How long after a broker connection is established readings timed before it still count as the backlog the
+     * broker queued for the gateway (see {@link #queuedWhileAway}): long enough to drain a full session queue (the
+     * stack's {@code max_queued_messages} of 1,000,000 at the ~15k/s one subscriber takes is about 70 s), short
+     * enough that a device back-dating live readings escapes its rate limit only briefly after a reconnect.
+     */
+    static final Duration CATCH_UP = Duration.ofMinutes(2);
 
     private final Supplier<DeviceRegistry> registry;
     private final GatewaySecurity security;
@@ -63,6 +72,21 @@ public final class Admission {
 
     /** Checks a payload before decoding; null when it may be decoded. */
     public Rejection admit(Inbound in) {
+        return admit(in, () -> null);
+    }
+
+    /**
+     * As {@link #admit(Inbound)}, but what the broker queued for the gateway while it was away is not charged to the
+     * rate limit ({@link #queuedWhileAway}); nor is a payload the broker redelivers (MQTT DUP): the broker sends it
+     * again because the gateway's acknowledgement of an earlier delivery did not reach it (or the gateway died
+     * first), not because the device sent it twice, and at most the receive maximum of them are outstanding per
+     * connection. Charged, either would use up the allowance of the live readings queued behind it, and refused as
+     * a flood, it would be lost although the broker acknowledged it to the device.
+     *
+     * @param decoding decodes the payload (null when it holds no readings); asked only soon after a broker
+     *                 connection, so in steady state a flooding device costs no decoding
+     */
+    public Rejection admit(Inbound in, Supplier<DecodeResult> decoding) {
         if (registry != null) {
             Optional<RegisteredDevice> device = registry.get().find(in.deviceId());
             if (device.isEmpty()) {
@@ -72,7 +96,8 @@ public final class Admission {
                 return Rejection.of(RejectReason.DEVICE_REVOKED, "device '" + in.deviceId() + "' is revoked");
             }
         }
-        if (security.ratePerSecond() > 0 && !bucketOf(in.deviceId()).take(nanoClock.getAsLong())) {
+        if (security.ratePerSecond() > 0 && !in.redelivered() && !queuedWhileAway(in, decoding)
+                && !bucketOf(in.deviceId()).take(nanoClock.getAsLong())) {
             return Rejection.of(RejectReason.RATE_LIMITED, "device '" + in.deviceId() + "' exceeds "
                     + security.ratePerSecond() + " payloads/s (burst " + security.rateBurst() + ")");
         }
@@ -80,19 +105,47 @@ public final class Admission {
     }
 
     /**
-     * Checks the readings of one payload. Beyond {@link #check(Reading)}, a reading whose {@code seq} the device
-     * already used in an earlier payload is DUPLICATE: a sequence number counts a device's messages, so readings of
-     * one payload may share it.
+     * Whether a payload is the backlog the broker queued in the gateway's session while the gateway was away
+     * (killed, restarting, or cut off from a restarted broker), which the broker then delivers at once: every
+     * reading carries its own time from before the connection that delivered it, and it arrived within
+     * {@link #CATCH_UP} of that connection. Its arrival rate says how long the gateway was away, not how fast the
+     * device sent. Readings without their own time give no such evidence.
      */
-    public List<Verdict> check(List<Reading> readings) {
+    static boolean queuedWhileAway(Inbound in, Supplier<DecodeResult> decoding) {
+        if (in.connectedAt() <= 0 || in.receivedAt() - in.connectedAt() > CATCH_UP.toMillis()) {
+            return false;
+        }
+        DecodeResult decoded = decoding.get();
+        if (decoded == null || decoded.readings().isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < decoded.readings().size(); i++) {
+            if (decoded.untimed(i) || decoded.readings().get(i).eventTime() >= in.connectedAt()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Checks the readings of one decoded payload. Beyond {@link #check(Reading, boolean)}, a reading whose
+     * {@code seq} the device already used in an earlier payload is DUPLICATE: a sequence number counts a device's
+     * messages, so readings of one payload may share it.
+     */
+    public List<Verdict> check(DecodeResult decoded) {
+        List<Reading> readings = decoded.readings();
         List<Verdict> verdicts = new ArrayList<>(readings.size());
         Map<Long, Claim> claimedInThisPayload = new HashMap<>();
-        for (Reading r : readings) {
-            Verdict v = check(r);
+        for (int i = 0; i < readings.size(); i++) {
+            Reading r = readings.get(i);
+            boolean untimed = decoded.untimed(i);
+            Verdict v = check(r, untimed);
             Claim claim = v.rejection() != null || v.inFlight() || r.seq() == null ? Claim.NEW
                     : claimedInThisPayload.computeIfAbsent(r.seq(), seq -> sequences.claim(r.deviceId(), seq));
             if (claim != Claim.NEW) {
-                recent.remove(key(r)); // it was not accepted after all
+                if (!untimed) {
+                    recent.remove(key(r)); // it was not accepted after all
+                }
                 v = claim == Claim.IN_FLIGHT ? new Verdict(null, null, true) : refuse(RejectReason.DUPLICATE,
                         "seq " + r.seq() + " was already used by device '" + r.deviceId() + "' (among its last "
                         + SEQUENCE_WINDOW + ")");
@@ -102,7 +155,11 @@ public final class Admission {
         return verdicts;
     }
 
-    public Verdict check(Reading r) {
+    /**
+     * @param untimed the reading had no time of its own and the decoder gave it the receive time
+     *                ({@link DecodeResult#untimed}): such readings cannot be told apart as repeats by their time
+     */
+    public Verdict check(Reading r, boolean untimed) {
         Reading reading = r;
         DeviceRegistry current = registry == null ? null : registry.get();
         if (current != null) {
@@ -143,8 +200,9 @@ public final class Admission {
             return refuse(RejectReason.INVALID_TIME, "time is " + (-ahead) + " ms in the past (limit "
                     + security.maxAge() + ")");
         }
-        // Without a device time the gateway stamps the receive time; such readings cannot be told apart as repeats.
-        Claim claim = r.eventTime() == r.receiveTime() ? Claim.NEW : recent.add(key(r));
+        // Asked of the decoder, not guessed from eventTime == receiveTime: a device's own time can equal the receive
+        // millisecond, and its repeat (received later) would then be stored again
+        Claim claim = untimed ? Claim.NEW : recent.add(key(r));
         if (claim == Claim.IN_FLIGHT) {
             return new Verdict(null, null, true);
         }

@@ -12,12 +12,20 @@ import io.vigil.common.Protocol;
  * @param redelivered the transport says it delivered this payload before (MQTT: the broker set DUP because the
  *                    gateway's PUBACK for an earlier delivery did not reach it); a device's own repeat is not one
  * @param storeTimes  the store times given to this arrival's time-stamped readings, shared by its retries
+ * @param connectedAt when the broker connection that delivered it was established, epoch ms; 0 when not delivered
+ *                    from a broker session (CoAP) or not known. What the broker had queued for the gateway's session
+ *                    arrives soon after, and was published before
  */
 public record Inbound(Protocol protocol, String source, String deviceId, String contentType, byte[] payload,
-                      long receivedAt, boolean redelivered, StoreTimes storeTimes) {
+                      long receivedAt, boolean redelivered, StoreTimes storeTimes, long connectedAt) {
 
     public Inbound {
         storeTimes = storeTimes == null ? new StoreTimes() : storeTimes;
+    }
+
+    public Inbound(Protocol protocol, String source, String deviceId, String contentType, byte[] payload,
+                   long receivedAt, boolean redelivered, StoreTimes storeTimes) {
+        this(protocol, source, deviceId, contentType, payload, receivedAt, redelivered, storeTimes, 0);
     }
 
     public Inbound(Protocol protocol, String source, String deviceId, String contentType, byte[] payload,
@@ -38,11 +46,18 @@ public record Inbound(Protocol protocol, String source, String deviceId, String 
 
     /** The same inbound without its bytes, for dead letters of payloads that hold personal data. */
     public Inbound withoutPayload() {
-        return new Inbound(protocol, source, deviceId, contentType, new byte[0], receivedAt, redelivered, storeTimes);
+        return new Inbound(protocol, source, deviceId, contentType, new byte[0], receivedAt, redelivered, storeTimes,
+                connectedAt);
     }
 
     /** The same inbound, marked as delivered before (or not). */
     public Inbound withRedelivered(boolean again) {
-        return new Inbound(protocol, source, deviceId, contentType, payload, receivedAt, again, storeTimes);
+        return new Inbound(protocol, source, deviceId, contentType, payload, receivedAt, again, storeTimes,
+                connectedAt);
+    }
+
+    /** The same inbound, delivered on a broker connection established at {@code at} (epoch ms). */
+    public Inbound withConnectedAt(long at) {
+        return new Inbound(protocol, source, deviceId, contentType, payload, receivedAt, redelivered, storeTimes, at);
     }
 }

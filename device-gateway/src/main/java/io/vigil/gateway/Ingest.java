@@ -71,7 +71,7 @@ public final class Ingest {
     }
 
     public CompletableFuture<IngestOutcome> ingest(Inbound in) {
-        return ingest(in, this::decodeReadings, false);
+        return ingest(in, this::decodeReadings, false, this::decodeOnly);
     }
 
     /**
@@ -112,6 +112,16 @@ public final class Ingest {
      */
     public CompletableFuture<IngestOutcome> ingest(
             Inbound received, java.util.function.Function<Inbound, Decoded> decode, boolean personalData) {
+        return ingest(received, decode, personalData, in -> null);
+    }
+
+    /**
+     * @param readingsOf the payload's readings, for the rate limit to tell the broker's backlog (see
+     *                   {@link Admission#admit(Inbound, java.util.function.Supplier)}); null for other event kinds
+     */
+    private CompletableFuture<IngestOutcome> ingest(Inbound received,
+            java.util.function.Function<Inbound, Decoded> decode, boolean personalData,
+            java.util.function.Function<Inbound, DecodeResult> readingsOf) {
         Inbound in = received;
         Inbound kept = personalData ? received.withoutPayload() : received;
         if (in.deviceId() == null) {
@@ -121,7 +131,7 @@ public final class Ingest {
             return reject(kept, Rejection.of(RejectReason.TOO_LARGE, "payload of " + in.payload().length
                     + " bytes exceeds the limit of " + maxPayloadBytes + " bytes"));
         }
-        Rejection refused = admission.admit(in);
+        Rejection refused = admission.admit(in, () -> readingsOf.apply(received));
         if (refused != null) {
             return refused.reason() == RejectReason.RATE_LIMITED ? rateLimited(in, refused) : reject(kept, refused);
         }
@@ -185,13 +195,23 @@ public final class Ingest {
         return reject(in.withoutPayload(), letter);
     }
 
+    /** For the rate limit's look at a payload soon after a broker connection; it is decoded again to be stored. */
+    private DecodeResult decodeOnly(Inbound in) {
+        try {
+            return decoder.decode(in.payload(), in.contentType(), new DecodeContext(in.deviceId(), in.protocol(),
+                    in.receivedAt()));
+        } catch (RuntimeException e) {
+            return null; // charged as usual; the decoding for storage dead-letters the payload
+        }
+    }
+
     private Decoded decodeReadings(Inbound in) {
         DecodeResult result = decoder.decode(in.payload(), in.contentType(),
                 new DecodeContext(in.deviceId(), in.protocol(), in.receivedAt()));
         List<byte[]> records = new ArrayList<>(result.readings().size());
         List<Settlement> settled = new ArrayList<>(result.readings().size());
         List<Rejection> rejections = new ArrayList<>(result.rejections());
-        List<Admission.Verdict> verdicts = admission.check(result.readings());
+        List<Admission.Verdict> verdicts = admission.check(result);
         List<Reading> claimed = new ArrayList<>();
         int inFlight = 0;
         for (int i = 0; i < verdicts.size(); i++) {

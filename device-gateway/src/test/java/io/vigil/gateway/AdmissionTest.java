@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
 import io.vigil.common.RejectReason;
+import io.vigil.common.codec.DecodeResult;
 import io.vigil.common.registry.DeviceRegistry;
 import io.vigil.common.registry.MetricRange;
 import io.vigil.common.registry.RegisteredDevice;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
@@ -40,8 +43,17 @@ class AdmissionTest {
         return new Reading(device, "spoofed-site", "spoofed-zone", metric, value, "m", time, NOW, Protocol.MQTT);
     }
 
+    /** A reading with its own time. */
     private RejectReason reason(Reading r) {
-        Admission.Verdict v = admission.check(r);
+        return reason(admission.check(r, false));
+    }
+
+    /** A reading the decoder gave the receive time, having none of its own. */
+    private RejectReason untimedReason(Reading r) {
+        return reason(admission.check(r, true));
+    }
+
+    private static RejectReason reason(Admission.Verdict v) {
         return v.rejection() == null ? null : v.rejection().reason();
     }
 
@@ -66,7 +78,7 @@ class AdmissionTest {
 
     @Test
     void siteAndZoneComeFromTheRegistryNotThePayload() {
-        Reading r = admission.check(reading("gauge-1", "temp", 20, NOW - 1)).reading();
+        Reading r = admission.check(reading("gauge-1", "temp", 20, NOW - 1), false).reading();
         assertThat(r.site()).isEqualTo("city");
         assertThat(r.zone()).isEqualTo("zone-gauge-1");
     }
@@ -88,33 +100,49 @@ class AdmissionTest {
     void refusesDuplicatesWithinTheWindowUnlessKafkaRefusedTheFirst() {
         Reading r = reading("gauge-1", "temp", 20, NOW - 10);
         assertThat(reason(r)).isNull();
-        assertThat(admission.check(r).inFlight()).as("the first copy is not stored yet").isTrue();
+        assertThat(admission.check(r, false).inFlight()).as("the first copy is not stored yet").isTrue();
         admission.stored(r);
         assertThat(reason(r)).isEqualTo(RejectReason.DUPLICATE);
         admission.forget(r);
         assertThat(reason(r)).as("retry after a Kafka failure").isNull();
         admission.stored(r);
-        assertThat(reason(reading("gauge-1", "temp", 20, NOW))).as("no device time: not comparable").isNull();
-        assertThat(reason(reading("gauge-1", "temp", 20, NOW))).isNull();
+        assertThat(untimedReason(reading("gauge-1", "temp", 20, NOW))).as("no device time: not comparable").isNull();
+        assertThat(untimedReason(reading("gauge-1", "temp", 20, NOW))).isNull();
         assertThat(reason(reading("gauge-1", "temp", 20, NOW - 11))).isNull();
         assertThat(reason(reading("gauge-1", "temp", 20, NOW - 12))).isNull();
         assertThat(reason(r)).as("window of 2 forgot the oldest").isNull();
     }
 
+    @Test
+    void aReadingWhoseOwnTimeIsTheReceiveMillisecondIsStillCheckedAsADuplicate() {
+        Reading atReceive = reading("gauge-1", "temp", 20, NOW);
+        assertThat(reason(atReceive)).isNull();
+        admission.stored(atReceive);
+        assertThat(reason(atReceive)).as("its own time, by chance the receive millisecond")
+                .isEqualTo(RejectReason.DUPLICATE);
+        assertThat(untimedReason(atReceive)).as("given the receive time: another reading in the same ms").isNull();
+    }
+
+    /** Numbered readings without their own time, so that only {@code seq} tells them apart. */
     private static Reading numbered(String device, String metric, long seq) {
         return new Reading(device, "s", "z", metric, 1, "m", NOW, NOW, Protocol.MQTT, seq);
     }
 
+    /** The verdicts on one decoded payload of untimed readings. */
+    private List<Admission.Verdict> checkUntimed(Reading... payload) {
+        Set<Integer> all = IntStream.range(0, payload.length).boxed().collect(Collectors.toSet());
+        return admission.check(new DecodeResult(List.of(payload), List.of(), all));
+    }
+
     private List<RejectReason> reasons(Reading... payload) {
-        return admission.check(List.of(payload)).stream()
-                .map(v -> v.rejection() == null ? null : v.rejection().reason()).toList();
+        return checkUntimed(payload).stream().map(AdmissionTest::reason).toList();
     }
 
     @Test
     void refusesASequenceNumberTheDeviceAlreadyUsedInAnEarlierPayload() {
         assertThat(reasons(numbered("gauge-1", "level", 7), numbered("gauge-1", "temp", 7)))
                 .as("one payload may number all its readings alike").containsExactly(null, null);
-        assertThat(admission.check(List.of(numbered("gauge-1", "level", 7)))).extracting(Admission.Verdict::inFlight)
+        assertThat(checkUntimed(numbered("gauge-1", "level", 7))).extracting(Admission.Verdict::inFlight)
                 .as("seq 7 is not stored yet").containsExactly(true);
         admission.stored(numbered("gauge-1", "level", 7));
         assertThat(reasons(numbered("gauge-1", "level", 7))).containsExactly(RejectReason.DUPLICATE);
@@ -147,8 +175,8 @@ class AdmissionTest {
         Admission open = new Admission(null, security, nanos::get);
         assertThat(open.admit(from("anyone"))).isNull();
         Reading r = reading("anyone", "temp", 1, NOW - 1);
-        assertThat(open.check(r).reading()).isEqualTo(r);
-        assertThat(open.check(reading("anyone", "temp", 1, NOW + 3_600_000)).rejection().reason())
+        assertThat(open.check(r, false).reading()).isEqualTo(r);
+        assertThat(open.check(reading("anyone", "temp", 1, NOW + 3_600_000), false).rejection().reason())
                 .isEqualTo(RejectReason.INVALID_TIME);
     }
 }

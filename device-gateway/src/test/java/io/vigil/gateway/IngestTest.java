@@ -300,9 +300,9 @@ class IngestTest {
     void aReadingWhoseOwnTimeIsTheReceiveMillisecondIsStoredUnderItsOwnTimeOnEveryDelivery() throws Exception {
         // the device's stamp equals the gateway's receive millisecond by chance; a redelivery after a gateway crash
         // arrives in another millisecond, and must still land on the same point
-        Ingest ingest = new Ingest(kafka, Payloads::decode, metrics, config);
         byte[] json = "{\"metric\":\"level\",\"value\":1.27,\"time\":5000}".getBytes(StandardCharsets.UTF_8);
         for (long receivedAt : new long[] {5_000L, 9_000L}) {
+            Ingest ingest = new Ingest(kafka, Payloads::decode, metrics, config); // the gateway as restarted
             CompletableFuture<IngestOutcome> stored = ingest.ingest(
                     new Inbound(Protocol.MQTT, "vigil/readings/gauge-7", "gauge-7", null, json, receivedAt));
             kafka.completeNext();

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.app.ChildJvm;
+import io.vigil.app.DemoAccess;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.Topics;
@@ -20,6 +21,7 @@ import io.vigil.job.JobApplication;
 import io.vigil.job.JobConfig;
 import io.vigil.job.JobHandle;
 import org.apache.flink.api.common.JobStatus;
+import io.vigil.sim.DeviceCredentials;
 import io.vigil.sim.RiverFloodScenario;
 import io.vigil.sim.Simulator;
 import io.vigil.sim.SimulatorConfig;
@@ -78,6 +80,8 @@ final class LivePipeline implements AutoCloseable {
     final LocalStack stack;
     private final Path dir;
     private final Setup setup;
+    /** Registry, broker logins and ACLs when {@link Setup#secured()}; null on an open stack. */
+    private final DemoAccess access;
     private final KafkaConsumer<String, byte[]> alertLog;
     private final List<Alert> alerts = new ArrayList<>();
     private ChildJvm jobJvm;
@@ -85,10 +89,11 @@ final class LivePipeline implements AutoCloseable {
     private ChildJvm gatewayJvm;
     private GatewayApplication gatewayApp;
 
-    private LivePipeline(Path dir, LocalStack stack, Setup setup) {
+    private LivePipeline(Path dir, LocalStack stack, Setup setup, DemoAccess access) {
         this.dir = dir;
         this.stack = stack;
         this.setup = setup;
+        this.access = access;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
         // alerts are written in Kafka transactions committed with the job's checkpoints: read what is committed
@@ -105,33 +110,50 @@ final class LivePipeline implements AutoCloseable {
      * it crashes.
      *
      * @param influxRetryTimeout how long the job's sinks retry InfluxDB (and Alertmanager) before it restarts
+     * @param secured            as deployed: the broker admits only logins of the demo's registry ({@link DemoAccess},
+     *                           with its hand-send device {@value DemoAccess#HAND_DEVICE}), the gateway checks that
+     *                           registry; the simulated fleet of {@link #startLoad} is not registered then
      */
-    record Setup(boolean jobInOwnJvm, boolean gatewayInOwnJvm, Duration influxRetryTimeout) {
+    record Setup(boolean jobInOwnJvm, boolean gatewayInOwnJvm, Duration influxRetryTimeout, boolean secured) {
         static Setup inProcess() {
-            return new Setup(false, false, Duration.ofSeconds(60));
+            return new Setup(false, false, Duration.ofSeconds(60), false);
         }
 
         Setup withJobInOwnJvm() {
-            return new Setup(true, gatewayInOwnJvm, influxRetryTimeout);
+            return new Setup(true, gatewayInOwnJvm, influxRetryTimeout, secured);
         }
 
         Setup withGatewayInOwnJvm() {
-            return new Setup(jobInOwnJvm, true, influxRetryTimeout);
+            return new Setup(jobInOwnJvm, true, influxRetryTimeout, secured);
         }
 
         Setup withInfluxRetryTimeout(Duration timeout) {
-            return new Setup(jobInOwnJvm, gatewayInOwnJvm, timeout);
+            return new Setup(jobInOwnJvm, gatewayInOwnJvm, timeout, secured);
+        }
+
+        /** Secured, with job and gateway in their own JVMs (started with the command line a deployment uses). */
+        Setup securedInOwnJvms() {
+            return new Setup(true, true, influxRetryTimeout, true);
         }
     }
 
     /** Starts the servers, then the job and the gateway, and returns once both serve. */
     static LivePipeline start(Path dir, Setup setup) throws Exception {
-        LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), MQTT, INFLUX, KAFKA, ALERTMANAGER).start();
+        if (setup.secured() && !(setup.jobInOwnJvm() && setup.gatewayInOwnJvm())) {
+            throw new IllegalArgumentException("a secured pipeline runs job and gateway in their own JVMs");
+        }
+        LocalStack stack = LocalStack.onFreePorts(dir.resolve("servers"), MQTT, INFLUX, KAFKA, ALERTMANAGER);
         LivePipeline pipeline = null;
         try {
+            DemoAccess access = null;
+            if (setup.secured()) {
+                access = DemoAccess.prepare(dir.resolve("access"), 1, null);
+                stack.mosquitto.withAccess(access.passwordFile, access.aclFile);
+            }
+            stack.start();
             stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
             Files.writeString(dir.resolve("rules.yaml"), RULES);
-            pipeline = new LivePipeline(dir, stack, setup);
+            pipeline = new LivePipeline(dir, stack, setup, access);
             pipeline.startJob();
             pipeline.startGateway();
             pipeline.awaitJobRunning();
@@ -157,13 +179,18 @@ final class LivePipeline implements AutoCloseable {
                     .influxRetryTimeout(setup.influxRetryTimeout()).build());
             return;
         }
-        jobJvm = ChildJvm.start("job", "768m", dir.resolve("logs"), QUIET, "job: running", List.of("job",
+        List<String> args = new ArrayList<>(List.of("job",
                 "--kafka", stack.kafka.bootstrapServers(), "--influx-url", stack.influx.url(),
                 "--alertmanager-url", stack.alertmanager.url(), "--mqtt-url", stack.mosquitto.url(),
                 "--rules", dir.resolve("rules.yaml").toString(),
                 "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--web-ui-port", "0",
                 "--out-of-orderness", "1s", "--checkpoint-interval", "1s",
                 "--influx-retry-timeout", setup.influxRetryTimeout().toMillis() + "ms"));
+        if (access != null) {
+            args.addAll(List.of("--mqtt-user", DemoAccess.JOB_USER,
+                    "--mqtt-password-file", access.jobPasswordFile.toString()));
+        }
+        jobJvm = ChildJvm.start("job", "768m", dir.resolve("logs"), QUIET, "job: running", args);
     }
 
     void awaitJobRunning() throws Exception {
@@ -223,9 +250,15 @@ final class LivePipeline implements AutoCloseable {
                     .withAckPort(0));
             return;
         }
-        gatewayJvm = ChildJvm.start("gateway", "384m", dir.resolve("logs"), QUIET, "gateway: ", List.of("gateway",
+        List<String> args = new ArrayList<>(List.of("gateway",
                 "--mqtt-url", stack.mosquitto.url(), "--kafka", stack.kafka.bootstrapServers(),
                 "--instance", "1", "--coap-port", "0", "--ack-port", "0"));
+        if (access != null) {
+            args.addAll(List.of("--registry", access.registryFile.toString(), "--coaps-port", "0",
+                    "--mqtt-user", DemoAccess.GATEWAY_USER,
+                    "--mqtt-password-file", access.gatewayPasswordFile.toString()));
+        }
+        gatewayJvm = ChildJvm.start("gateway", "384m", dir.resolve("logs"), QUIET, "gateway: ", args);
         assertThat(gatewayJvm.awaitReady(PATIENCE)).as("gateway up; see %s", dir.resolve("logs/gateway.log")).isTrue();
     }
 
@@ -237,6 +270,22 @@ final class LivePipeline implements AutoCloseable {
     void killGateway() throws InterruptedException {
         gatewayJvm.kill();
         LOG.info("gateway killed");
+    }
+
+    /**
+     * Mosquitto stops (saving its persistent sessions, as on a service restart) and starts again on the same port;
+     * clients reconnect on their own.
+     */
+    void restartBroker() throws Exception {
+        stack.mosquitto.close();
+        LOG.info("broker stopped");
+        stack.mosquitto.start();
+        LOG.info("broker started again");
+    }
+
+    /** The broker password of the registered hand-send device {@value DemoAccess#HAND_DEVICE} (secured set-up). */
+    String handDevicePassword() throws java.io.IOException {
+        return DeviceCredentials.read(access.credentialsFile).get(DemoAccess.HAND_DEVICE).mqttPassword();
     }
 
     String jobLog() throws java.io.IOException {

@@ -12,4 +12,12 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 @FunctionalInterface
 public interface MessageHandler {
     Supplier<CompletableFuture<?>> arrived(String topic, MqttMessage message);
+
+    /**
+     * As above, for a message delivered on a connection established at {@code connectedAt} (epoch ms): handlers
+     * that rate-limit senders need it to tell what the broker queued while the gateway was away.
+     */
+    default Supplier<CompletableFuture<?>> arrived(String topic, MqttMessage message, long connectedAt) {
+        return arrived(topic, message);
+    }
 }

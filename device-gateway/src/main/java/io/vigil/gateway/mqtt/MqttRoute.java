@@ -10,6 +10,8 @@ import io.vigil.gateway.Ingest;
 import io.vigil.gateway.IngestOutcome;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
@@ -35,19 +37,28 @@ public record MqttRoute(String prefix, MessageHandler handler) {
      */
     public static MqttRoute devices(String prefix, Ingest ingest,
             Function<Inbound, CompletableFuture<IngestOutcome>> store, boolean personalData) {
-        return new MqttRoute(prefix, (topic, message) -> {
-            MqttProperties props = message.getProperties();
-            String contentType = props == null ? null : props.getContentType();
-            String deviceId = DeviceIds.ofMqttTopic(prefix, topic);
-            Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload())
-                    .withRedelivered(message.isDuplicate());
-            if (deviceId == null) {
-                Inbound kept = personalData ? in.withoutPayload() : in;
-                Rejection rejection = Rejection.of(RejectReason.BAD_ADDRESS,
-                        "topic does not fit " + prefix + "{deviceId}: " + topic);
-                return () -> ingest.reject(kept, rejection);
+        return new MqttRoute(prefix, new MessageHandler() {
+            @Override
+            public Supplier<CompletableFuture<?>> arrived(String topic, MqttMessage message) {
+                return arrived(topic, message, 0);
             }
-            return () -> store.apply(in);
+
+            @Override
+            public Supplier<CompletableFuture<?>> arrived(String topic, MqttMessage message, long connectedAt) {
+                MqttProperties props = message.getProperties();
+                String contentType = props == null ? null : props.getContentType();
+                String deviceId = DeviceIds.ofMqttTopic(prefix, topic);
+                // DUP is the broker's own flag on its redelivery to us; a device's DUP is not forwarded
+                Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload())
+                        .withRedelivered(message.isDuplicate()).withConnectedAt(connectedAt);
+                if (deviceId == null) {
+                    Inbound kept = personalData ? in.withoutPayload() : in;
+                    Rejection rejection = Rejection.of(RejectReason.BAD_ADDRESS,
+                            "topic does not fit " + prefix + "{deviceId}: " + topic);
+                    return () -> ingest.reject(kept, rejection);
+                }
+                return () -> store.apply(in);
+            }
         });
     }
 }

@@ -39,6 +39,7 @@ final class MqttSubscriber implements MqttCallback {
     private static final int RECEIVE_MAXIMUM = 1000;
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+    private static final long RECONNECTING = -1;
 
     private final String clientId;
     private final MqttAsyncClient client;
@@ -54,6 +55,12 @@ final class MqttSubscriber implements MqttCallback {
      */
     private final AtomicInteger connection = new AtomicInteger();
     private volatile boolean taking = true;
+    /**
+     * When the current connection was established (epoch ms), see {@link io.vigil.gateway.Inbound#connectedAt()};
+     * {@link #RECONNECTING} from a lost connection until Paho reports the new one, which it may do after the broker
+     * already sent the first queued messages: those take their arrival time instead.
+     */
+    private volatile long connectedAt;
 
     MqttSubscriber(GatewayConfig config, String clientId, List<MqttRoute> routes, ScheduledExecutorService retries)
             throws MqttException {
@@ -84,6 +91,8 @@ final class MqttSubscriber implements MqttCallback {
     void start() throws MqttException {
         client.setManualAcks(true);
         client.setCallback(this);
+        // taken before CONNECT: what the broker queued for the session was published before this instant
+        connectedAt = System.currentTimeMillis();
         IMqttToken connected = client.connect(options);
         connected.waitForCompletion(OPERATION_TIMEOUT_MS);
         if (connected.getSessionPresent()) {
@@ -187,7 +196,8 @@ final class MqttSubscriber implements MqttCallback {
                 acknowledge(message, connection.get());
                 return;
             }
-            process(topic, route.handler().arrived(topic, message), message, connection.get(), 0);
+            long since = connectedAt == RECONNECTING ? System.currentTimeMillis() : connectedAt;
+            process(topic, route.handler().arrived(topic, message, since), message, connection.get(), 0);
         } catch (RuntimeException e) {
             // an exception escaping here would make Paho drop the connection
             LOG.error("{}: could not process a message on {}", clientId, topic, e);
@@ -285,6 +295,7 @@ final class MqttSubscriber implements MqttCallback {
         if (!reconnect) {
             return;
         }
+        connectedAt = System.currentTimeMillis();
         LOG.info("{} reconnected to {}", clientId, serverUri);
         try {
             // the session normally still holds the subscription; this restores it if the session had expired
@@ -297,6 +308,7 @@ final class MqttSubscriber implements MqttCallback {
     @Override
     public void disconnected(MqttDisconnectResponse response) {
         connection.incrementAndGet();
+        connectedAt = RECONNECTING;
         LOG.warn("{} lost its connection: {}", clientId, response);
     }
 
