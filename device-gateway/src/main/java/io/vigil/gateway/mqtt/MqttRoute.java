@@ -39,8 +39,9 @@ public record MqttRoute(String prefix, MessageHandler handler) {
             MqttProperties props = message.getProperties();
             String contentType = props == null ? null : props.getContentType();
             String deviceId = DeviceIds.ofMqttTopic(prefix, topic);
-            Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload())
-                    .withRedelivered(message.isDuplicate());
+            byte[] payload = message.getPayload();
+            Inbound in = new Inbound(Protocol.MQTT, topic, deviceId, contentType, payload == null ? new byte[0] : payload,
+                    System.currentTimeMillis(), message.isDuplicate());
             if (deviceId == null) {
                 Inbound kept = personalData ? in.withoutPayload() : in;
                 Rejection rejection = Rejection.of(RejectReason.BAD_ADDRESS,
