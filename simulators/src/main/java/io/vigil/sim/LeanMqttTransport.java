@@ -187,6 +187,7 @@ final class LeanMqttTransport implements ReadingTransport {
         private ByteBuffer out = ByteBuffer.allocate(64 * 1024);
         private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         private int nextId = 1;
+        private int unanswered;
         private boolean dirty;
         private String lost;
 
@@ -233,6 +234,7 @@ final class LeanMqttTransport implements ReadingTransport {
             }
             nextId = id == 65_535 ? 1 : id + 1;
             outstanding[id] = delivery;
+            unanswered++;
             byte[] packet = MqttPackets.publishQos1(topic, id, contentType, payload);
             if (out.remaining() < packet.length) {
                 ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + packet.length));
@@ -302,6 +304,7 @@ final class LeanMqttTransport implements ReadingTransport {
                         Delivery d = outstanding[id];
                         outstanding[id] = null;
                         if (d != null) {
+                            unanswered--;
                             window.release();
                             // 0x10 "no matching subscribers" is still a success; 0x80 and above are refusals
                             outcomes.add(reason < 0x80 ? d::acknowledged : () -> d.failed(
@@ -329,10 +332,11 @@ final class LeanMqttTransport implements ReadingTransport {
                 return;
             }
             lost = why;
-            for (int id = 0; id < outstanding.length; id++) {
+            for (int id = 0; id < outstanding.length && unanswered > 0; id++) {
                 Delivery d = outstanding[id];
                 if (d != null) {
                     outstanding[id] = null;
+                    unanswered--;
                     window.release();
                     d.failed(why);
                 }
