@@ -84,6 +84,15 @@ public final class Simulator implements AutoCloseable {
      * so processes given disjoint slices and the same start time together send what one simulator would.
      */
     public static Simulator connect(SimulatorConfig config, FleetSlice slice, PrintStream progress) throws IOException {
+        return connect(config, slice, progress, false);
+    }
+
+    /**
+     * Like {@link #connect(SimulatorConfig, FleetSlice, PrintStream)}; with {@code leanMqtt} the MQTT devices publish
+     * through {@link LeanMqttTransport} (a load generator's publisher, still logged in as themselves) instead of Paho.
+     */
+    public static Simulator connect(SimulatorConfig config, FleetSlice slice, PrintStream progress, boolean leanMqtt)
+            throws IOException {
         config.validate();
         if (slice.to() > config.devices()) {
             throw new IllegalArgumentException("slice " + slice + " is beyond the fleet of " + config.devices());
@@ -99,11 +108,17 @@ public final class Simulator implements AutoCloseable {
             mqttDevices = using(fleet, Protocol.MQTT).size();
             coapDevices = fleet.size() - mqttDevices;
             if (mqttDevices > 0) {
-                mqtt = config.credentials().isEmpty()
-                        ? MqttTransport.connect(config.mqttUrl(), Math.min(config.mqttConnections(), mqttDevices),
-                                CONNECT_TIMEOUT)
-                        : MqttTransport.connectAs(config.mqttUrl(), using(fleet, Protocol.MQTT), config.credentials(),
-                                CONNECT_TIMEOUT);
+                int shared = Math.min(config.mqttConnections(), mqttDevices);
+                List<SimulatedDevice> devices = using(fleet, Protocol.MQTT);
+                if (leanMqtt) {
+                    mqtt = config.credentials().isEmpty()
+                            ? LeanMqttTransport.connect(config.mqttUrl(), shared, CONNECT_TIMEOUT)
+                            : LeanMqttTransport.connectAs(config.mqttUrl(), devices, config.credentials(), CONNECT_TIMEOUT);
+                } else {
+                    mqtt = config.credentials().isEmpty()
+                            ? MqttTransport.connect(config.mqttUrl(), shared, CONNECT_TIMEOUT)
+                            : MqttTransport.connectAs(config.mqttUrl(), devices, config.credentials(), CONNECT_TIMEOUT);
+                }
             }
             if (coapDevices > 0) {
                 coap = isSecure(config.coapUri())

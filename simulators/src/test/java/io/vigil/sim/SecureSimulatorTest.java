@@ -33,6 +33,7 @@ class SecureSimulatorTest {
     private static final Map<String, DeviceCredentials> CREDENTIALS = new LinkedHashMap<>();
     /** Its own prefix, so its readings do not count towards the fleet test's. */
     private static final String BURST_DEVICE = "burst-0";
+    private static final int LEAN_DEVICES = 3;
 
     @TempDir
     static Path dir;
@@ -49,6 +50,13 @@ class SecureSimulatorTest {
             DeviceCredentials c = new DeviceCredentials(Secrets.newPassword(), Secrets.newPskKey());
             CREDENTIALS.put(id, c);
             psks.put(id, c.pskKey());
+            registry = registry.with(new RegisteredDevice(id, "city", "riverside", null,
+                    Secrets.mosquittoHash(c.mqttPassword()), c.pskKey(), Set.of(), false));
+        }
+        for (int i = 0; i < LEAN_DEVICES; i++) {
+            String id = "lean-" + i;
+            DeviceCredentials c = new DeviceCredentials(Secrets.newPassword(), Secrets.newPskKey());
+            CREDENTIALS.put(id, c);
             registry = registry.with(new RegisteredDevice(id, "city", "riverside", null,
                     Secrets.mosquittoHash(c.mqttPassword()), c.pskKey(), Set.of(), false));
         }
@@ -117,6 +125,47 @@ class SecureSimulatorTest {
         }
         assertThat(gateway.from("burst-")).hasSize(readings)
                 .extracting(RecordingCoapGateway.Received::identity).containsOnly(BURST_DEVICE);
+    }
+
+    /**
+     * The bench's lean publisher: each device still logs in as itself (the broker's ACL lets it publish only its own
+     * topic), every reading arrives once, in order per device, with its content type, and counts as acknowledged
+     * only on the broker's PUBACK.
+     */
+    @Test
+    void theLeanPublisherLogsEachDeviceInAsItselfAndCountsPubacks() throws Exception {
+        int readings = 600;
+        SimulatorConfig lean = SimulatorConfig.defaults().withMqttUrl(mosquitto.url()).withDeviceIdPrefix("lean-")
+                .withDevices(LEAN_DEVICES).withCoapShare(0).withRatePerSecond(3000).withMaxReadings((long) readings)
+                .withCredentials(CREDENTIALS);
+        try (Simulator sim = Simulator.connect(lean, FleetSlice.all(LEAN_DEVICES), null, true)) {
+            sim.startAt(System.currentTimeMillis());
+            assertThat(sim.awaitCompletion(WAIT)).as("%d acknowledged, %d failed, last failure: %s",
+                    sim.acknowledged(), sim.failed(), sim.lastFailure()).isTrue();
+            assertThat(sim.failed()).as(sim.lastFailure()).isZero();
+            assertThat(sim.acknowledged()).isEqualTo(readings);
+        }
+        await().atMost(WAIT).until(() -> subscriber.from("lean-").size() >= readings);
+        List<ReadingSubscriber.Arrived> arrived = subscriber.from("lean-");
+        assertThat(arrived).hasSize(readings).extracting(ReadingSubscriber.Arrived::contentType)
+                .containsOnly(PayloadFormat.JSON.mediaType());
+        for (int i = 0; i < LEAN_DEVICES; i++) {
+            String device = "lean-" + i;
+            List<Long> times = arrived.stream().filter(a -> a.deviceId().equals(device))
+                    .map(a -> a.reading().time()).toList();
+            assertThat(times).as(device).hasSize(readings / LEAN_DEVICES).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void theLeanPublisherIsRefusedWithAWrongPassword() {
+        Map<String, DeviceCredentials> wrongPassword = new LinkedHashMap<>(CREDENTIALS);
+        wrongPassword.put("lean-1", new DeviceCredentials("not-it", CREDENTIALS.get("lean-1").pskKey()));
+        SimulatorConfig lean = SimulatorConfig.defaults().withMqttUrl(mosquitto.url()).withDeviceIdPrefix("lean-")
+                .withDevices(LEAN_DEVICES).withCoapShare(0).withRatePerSecond(100).withMaxReadings(10L)
+                .withCredentials(wrongPassword);
+        assertThatThrownBy(() -> Simulator.connect(lean, FleetSlice.all(LEAN_DEVICES), null, true))
+                .isInstanceOf(IOException.class).hasMessageContaining("lean-1").hasMessageContaining("reason code 0x87");
     }
 
     @Test

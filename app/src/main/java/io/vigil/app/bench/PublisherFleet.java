@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A simulated fleet published by several child JVMs ({@link PublisherWorker}), each owning a slice of the devices:
- * one JVM's pacer and Paho connections top out well below what the broker takes. All workers start the same
+ * A simulated fleet published by several child JVMs ({@link PublisherWorker}), each owning a slice of the devices
+ * and publishing through the Simulator's lean MQTT publisher (one I/O thread for all its connections; with Paho, three
+ * threads per connection starved the single-threaded broker on a small machine). All workers start the same
  * schedule at the same moment, so together they send exactly the readings, with the same event times, that one
  * Simulator of the same config would. Counts are the sum of the workers' own; a worker that fails to connect,
  * dies or never reports is named in {@link #failures()} and all its readings count as sent and failed, so nothing

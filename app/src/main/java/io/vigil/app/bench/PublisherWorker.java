@@ -126,7 +126,8 @@ public final class PublisherWorker {
             t.setDaemon(true);
             return t;
         });
-        try (Simulator sim = Simulator.connect(fleet, config.slice(), null)) {
+        // the lean publisher: Paho's threads and per-message objects made the load generator the ceiling
+        try (Simulator sim = Simulator.connect(fleet, config.slice(), null, true)) {
             System.out.println(READY);
             System.out.flush();
             String start = in.readLine();

@@ -48,9 +48,12 @@ public record MqttRoute(String prefix, MessageHandler handler) {
                 MqttProperties props = message.getProperties();
                 String contentType = props == null ? null : props.getContentType();
                 String deviceId = DeviceIds.ofMqttTopic(prefix, topic);
-                // DUP is the broker's own flag on its redelivery to us; a device's DUP is not forwarded
-                Inbound in = Inbound.now(Protocol.MQTT, topic, deviceId, contentType, message.getPayload())
-                        .withRedelivered(message.isDuplicate()).withConnectedAt(connectedAt);
+                byte[] payload = message.getPayload();
+                // DUP is the broker's own flag on its redelivery to us; a device's DUP is not forwarded.
+                // One Inbound per arrival: built whole rather than copied by withers
+                Inbound in = new Inbound(Protocol.MQTT, topic, deviceId, contentType,
+                        payload == null ? new byte[0] : payload, System.currentTimeMillis(), message.isDuplicate(),
+                        null, connectedAt);
                 if (deviceId == null) {
                     Inbound kept = personalData ? in.withoutPayload() : in;
                     Rejection rejection = Rejection.of(RejectReason.BAD_ADDRESS,

@@ -82,6 +82,9 @@ final class MqttSubscriber implements MqttCallback {
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
         options.setReceiveMaximum(RECEIVE_MAXIMUM);
+        if (config.mqttUrl().startsWith("tcp://")) {
+            options.setSocketFactory(BufferedInputSockets.INSTANCE); // ssl:// keeps Paho's own TLS sockets
+        }
         if (config.security().mqttUsername() != null) {
             options.setUserName(config.security().mqttUsername());
             options.setPassword(config.security().mqttPassword().getBytes(java.nio.charset.StandardCharsets.UTF_8));
