@@ -1,5 +1,6 @@
 package io.vigil.gateway;
 
+import static io.vigil.stack.LocalStack.Server.KAFKA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.stack.LocalStack;
@@ -40,7 +41,7 @@ class KafkaSenderTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, false, false, true, false).start();
+        stack = LocalStack.onFreePorts(dir, KAFKA).start();
         stack.kafka.createTopics(1, TOPIC);
     }
 
