@@ -41,6 +41,8 @@ public final class Admission {
     private final GatewaySecurity security;
     private final LongSupplier nanoClock;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    /** Per device: the broker connection its catch-up allowance belongs to, and what is left of it. */
+    private final Map<String, long[]> catchUp = new ConcurrentHashMap<>();
     private final RecentKeys recent;
     private final RecentSequences sequences = new RecentSequences(SEQUENCE_WINDOW, MAX_OPEN_MODE_BUCKETS);
 
@@ -97,7 +99,7 @@ public final class Admission {
             }
         }
         if (security.ratePerSecond() > 0 && !in.redelivered() && !queuedWhileAway(in, decoding)
-                && !bucketOf(in.deviceId()).take(nanoClock.getAsLong())) {
+                && !bucketOf(in.deviceId()).take(nanoClock.getAsLong()) && !catchingUp(in)) {
             return Rejection.of(RejectReason.RATE_LIMITED, "device '" + in.deviceId() + "' exceeds "
                     + security.ratePerSecond() + " payloads/s (burst " + security.rateBurst() + ")");
         }
@@ -125,6 +127,40 @@ public final class Admission {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a payload beyond the device's rate may spend its catch-up allowance: readings without their own time
+     * give no evidence of having been queued, yet the broker delivers a device's time-less backlog just as fast. So
+     * within {@link #CATCH_UP} of a broker connection, each device may go beyond its rate by once CATCH_UP's worth of
+     * it (50/s × 120 s = 6,000 payloads by default): all a device within its rate queued over an outage of two
+     * minutes at its full rate, and much longer at the pace of a field sensor (100 minutes at one reading a second).
+     * A flooding device gains that much once per gateway connection, never more.
+     */
+    private boolean catchingUp(Inbound in) {
+        if (in.connectedAt() <= 0 || in.receivedAt() - in.connectedAt() > CATCH_UP.toMillis()) {
+            return false;
+        }
+        if (catchUp.size() > MAX_OPEN_MODE_BUCKETS && !catchUp.containsKey(in.deviceId())) {
+            catchUp.clear();
+        }
+        boolean[] allowed = new boolean[1];
+        catchUp.compute(in.deviceId(), (id, left) -> {
+            if (left == null || left[0] != in.connectedAt()) { // a new connection: a fresh allowance
+                left = new long[] {in.connectedAt(), catchUpAllowance()};
+            }
+            allowed[0] = left[1] > 0;
+            if (allowed[0]) {
+                left[1]--;
+            }
+            return left;
+        });
+        return allowed[0];
+    }
+
+    /** Payloads a device may go beyond its rate while the gateway catches up after a broker connection. */
+    private long catchUpAllowance() {
+        return (long) (security.ratePerSecond() * CATCH_UP.toSeconds());
     }
 
     /**

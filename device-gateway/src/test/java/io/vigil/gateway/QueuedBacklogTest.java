@@ -16,12 +16,15 @@ import org.junit.jupiter.api.Test;
 /**
  * What the broker queued for the gateway's session while the gateway was away arrives at once when it is back; the
  * device sent it at its own pace, so it is stored, not refused as a flood. Live floods stay limited. The clock of
- * the rate limit stands still here: only the burst (200) is ever available.
+ * the rate limit stands still here: only the burst (200) is ever available, and within two minutes of the
+ * connection the catch-up allowance (6,000).
  */
 class QueuedBacklogTest {
     private static final long CONNECTED_AT = 1_764_300_000_000L;
     private static final int BURST = GatewaySecurity.defaults().rateBurst();
     private static final int QUEUED = BURST + 100;
+    private static final long CATCH_UP_ALLOWANCE = (long) (GatewaySecurity.defaults().ratePerSecond()
+            * Admission.CATCH_UP.toSeconds());
 
     private final MockProducer<String, byte[]> kafka =
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
@@ -42,8 +45,13 @@ class QueuedBacklogTest {
 
     /** Delivers {@code QUEUED} readings at once; returns how many were refused as RATE_LIMITED. */
     private long rateLimited(LongFunction<Inbound> reading) throws Exception {
+        return rateLimited(QUEUED, reading);
+    }
+
+    /** Delivers {@code count} readings at once; returns how many were refused as RATE_LIMITED. */
+    private long rateLimited(long count, LongFunction<Inbound> reading) throws Exception {
         long refused = 0;
-        for (long seq = 0; seq < QUEUED; seq++) {
+        for (long seq = 0; seq < count; seq++) {
             IngestOutcome outcome = ingest.ingest(reading.apply(seq)).get();
             refused += outcome.rejections().stream().filter(r -> r.reason() == RejectReason.RATE_LIMITED).count();
         }
@@ -83,14 +91,28 @@ class QueuedBacklogTest {
     }
 
     @Test
-    void liveReadingsBeyondTheBurstAreStillLimited() throws Exception {
-        long refused = rateLimited(seq -> delivered(timed(seq, CONNECTED_AT + 1 + seq), CONNECTED_AT + 300, false));
+    void liveReadingsBeyondTheBurstAndTheCatchUpAllowanceAreStillLimited() throws Exception {
+        long count = BURST + CATCH_UP_ALLOWANCE + 100;
+        long refused = rateLimited(count, seq -> delivered(timed(seq, CONNECTED_AT + 1 + seq), CONNECTED_AT + 300,
+                false));
 
-        assertThat(refused).isEqualTo(QUEUED - BURST);
+        assertThat(refused).isEqualTo(100);
     }
 
     @Test
-    void backDatedReadingsLongAfterTheConnectionAreStillLimited() throws Exception {
+    void theCatchUpAllowanceIsOncePerConnection() throws Exception {
+        rateLimited(BURST + CATCH_UP_ALLOWANCE, seq -> delivered(untimed(seq), CONNECTED_AT + 300, false));
+
+        assertThat(ingest.ingest(delivered(untimed(-1), CONNECTED_AT + 400, false)).get().rejections())
+                .as("the same connection: spent").extracting(r -> r.reason()).containsExactly(RejectReason.RATE_LIMITED);
+        Inbound afterReconnect = new Inbound(Protocol.MQTT, "vigil/readings/gauge-7", "gauge-7", Payloads.JSON,
+                untimed(-2).getBytes(StandardCharsets.UTF_8), CONNECTED_AT + 60_000, false)
+                .withConnectedAt(CONNECTED_AT + 50_000);
+        assertThat(ingest.ingest(afterReconnect).get().rejections()).as("a new connection: a fresh allowance").isEmpty();
+    }
+
+    @Test
+    void backDatedReadingsLongAfterTheConnectionAreLimitedAsAnyOther() throws Exception {
         long late = CONNECTED_AT + Admission.CATCH_UP.plus(Duration.ofSeconds(1)).toMillis();
         long refused = rateLimited(seq -> delivered(timed(seq, CONNECTED_AT - 30_000 + seq), late, false));
 
@@ -98,10 +120,16 @@ class QueuedBacklogTest {
     }
 
     @Test
-    void readingsWithoutTheirOwnTimeGiveNoEvidenceOfHavingBeenQueued() throws Exception {
-        long refused = rateLimited(seq -> delivered("{\"metric\":\"level\",\"value\":" + seq + "}",
-                CONNECTED_AT + 300, false));
+    void aTimeLessBacklogIsStoredWithinTheCatchUpAllowance() throws Exception {
+        // the README's mosquitto_pub line has no time: 1 reading a second over an hour's outage, delivered at once
+        long queued = 3_600;
+        long refused = rateLimited(queued, seq -> delivered(untimed(seq), CONNECTED_AT + 300, false));
 
-        assertThat(refused).isEqualTo(QUEUED - BURST);
+        assertThat(refused).isZero();
+        assertThat(metrics.acceptedReadings()).isEqualTo(queued);
+    }
+
+    private static String untimed(long seq) {
+        return "{\"metric\":\"level\",\"value\":" + seq + "}";
     }
 }
