@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.common.Protocol;
 import io.vigil.common.RejectReason;
+import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
+import io.vigil.common.rfid.TagPseudonyms;
+import io.vigil.gateway.rfid.TagReadIngest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.LongFunction;
@@ -23,6 +26,7 @@ class QueuedBacklogTest {
     private static final long CONNECTED_AT = 1_764_300_000_000L;
     private static final int BURST = GatewaySecurity.defaults().rateBurst();
     private static final int QUEUED = BURST + 100;
+    private static final byte[] PSEUDONYM_KEY = "queued-backlog-test-key-32-bytes".getBytes(StandardCharsets.UTF_8);
     private static final long CATCH_UP_ALLOWANCE = (long) (GatewaySecurity.defaults().ratePerSecond()
             * Admission.CATCH_UP.toSeconds());
 
@@ -131,5 +135,23 @@ class QueuedBacklogTest {
 
     private static String untimed(long seq) {
         return "{\"metric\":\"level\",\"value\":" + seq + "}";
+    }
+
+    @Test
+    void aReadersTagReadBacklogGetsTheSameCatchUpAllowance() throws Exception {
+        TagReadIngest tags = new TagReadIngest(ingest, null, new TagPseudonyms(PSEUDONYM_KEY), Topics.TAGREADS,
+                config.security());
+        long queued = BURST + 1_000; // a gate reader's 50 reads a second over 24 s of outage
+        long refused = 0;
+        for (long n = 0; n < queued; n++) {
+            Inbound read = new Inbound(Protocol.MQTT, "vigil/tagreads/gate", "gate", Payloads.JSON,
+                    ("[{\"tag\":\"VIS-" + n + "\"}]").getBytes(StandardCharsets.UTF_8), CONNECTED_AT + 300, false)
+                    .withConnectedAt(CONNECTED_AT);
+            refused += tags.store(read).get().rejections().stream()
+                    .filter(r -> r.reason() == RejectReason.RATE_LIMITED).count();
+        }
+
+        assertThat(refused).isZero();
+        assertThat(kafka.history()).filteredOn(r -> r.topic().equals(Topics.TAGREADS)).hasSize((int) queued);
     }
 }
