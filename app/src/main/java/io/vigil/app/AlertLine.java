@@ -27,7 +27,7 @@ final class AlertLine {
     static AlertLine forRules(RuleSet rules) {
         return new AlertLine(id -> {
             Rule rule = rules.rule(id);
-            NoData noData = rule == null ? null : rule.condition(NoData.class);
+            NoData noData = rule == null ? null : rule.noData();
             return noData == null ? null : noData.timeoutMs();
         });
     }

@@ -106,6 +106,11 @@ public final class Admission {
         return null;
     }
 
+    /** Whether {@code in} came from a broker connection made at most {@link #CATCH_UP} before it arrived. */
+    private static boolean soonAfterConnecting(Inbound in) {
+        return in.connectedAt() > 0 && in.receivedAt() - in.connectedAt() <= CATCH_UP.toMillis();
+    }
+
     /**
      * Whether a payload is the backlog the broker queued in the gateway's session while the gateway was away
      * (killed, restarting, or cut off from a restarted broker), which the broker then delivers at once: every
@@ -114,7 +119,7 @@ public final class Admission {
      * device sent. Readings without their own time give no such evidence.
      */
     static boolean queuedWhileAway(Inbound in, Supplier<DecodeResult> decoding) {
-        if (in.connectedAt() <= 0 || in.receivedAt() - in.connectedAt() > CATCH_UP.toMillis()) {
+        if (!soonAfterConnecting(in)) {
             return false;
         }
         DecodeResult decoded = decoding.get();
@@ -138,7 +143,7 @@ public final class Admission {
      * A flooding device gains that much once per gateway connection, never more.
      */
     private boolean catchingUp(Inbound in) {
-        if (in.connectedAt() <= 0 || in.receivedAt() - in.connectedAt() > CATCH_UP.toMillis()) {
+        if (!soonAfterConnecting(in)) {
             return false;
         }
         if (catchUp.size() > MAX_OPEN_MODE_BUCKETS && !catchUp.containsKey(in.deviceId())) {

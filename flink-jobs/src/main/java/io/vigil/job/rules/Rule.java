@@ -104,11 +104,6 @@ public final class Rule implements Serializable {
                 && zones.matches(reading.zone());
     }
 
-    /** This rule's detector of the given kind, or null. */
-    public <C extends Condition> C condition(Class<C> kind) {
-        return find(kind);
-    }
-
     /** Whether the rule has a detector of this kind (a signal's {@code detector}). */
     public boolean has(String kind) {
         return switch (kind) {

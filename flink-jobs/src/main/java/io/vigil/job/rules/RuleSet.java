@@ -26,7 +26,7 @@ public final class RuleSet implements Serializable {
             if (byId.putIfAbsent(r.id(), r) != null) {
                 throw new IllegalArgumentException("duplicate rule id " + r.id());
             }
-            NoData noData = r.condition(NoData.class);
+            NoData noData = r.noData();
             if (noData != null) {
                 shortest = Math.min(shortest, noData.timeoutMs());
             }

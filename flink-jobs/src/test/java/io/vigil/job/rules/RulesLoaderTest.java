@@ -239,7 +239,7 @@ class RulesLoaderTest {
         assertInvalid(bad.replace("WARN", "0.5").replace("level", "lvl"), 4, "rules[0].anomaly.lvl",
                 "unknown field; expected one of [clear_for, for, level, warn]");
         assertThat(RulesLoader.parse(bad.replace(", warn: WARN", "").replace("0.9", "0.3"), "r").rule("odd")
-                .condition(Anomaly.class).warn()).as("the default warn only below the level").isNull();
+                .anomaly().warn()).as("the default warn only below the level").isNull();
     }
 
     @Test
@@ -262,7 +262,7 @@ class RulesLoaderTest {
         assertThat(rules.rule("boiler-room").clearFor()).isEqualTo(Duration.ofMinutes(1));
         assertThat(rules.rule("whole-site").conditions()).containsExactly(
                 new GroupAnomaly(GroupAnomaly.By.SITE, 2, GroupAnomaly.DEFAULT_WITHIN, Duration.ZERO));
-        assertThat(rules.rule("any-zone").condition(GroupAnomaly.class).by()).isEqualTo(GroupAnomaly.By.ZONE);
+        assertThat(rules.rule("any-zone").groupAnomaly().by()).isEqualTo(GroupAnomaly.By.ZONE);
         assertThat(rules.rule("any-zone").summary()).isEqualTo(RulesLoader.DEFAULT_GROUP_SUMMARY);
         assertThat(rules.rule("any-zone").description()).contains("{members}");
     }
