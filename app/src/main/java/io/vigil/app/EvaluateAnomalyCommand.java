@@ -66,6 +66,22 @@ final class EvaluateAnomalyCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int tail;
 
+    @Option(names = "--lead", defaultValue = "1",
+            description = "With --corpus: an onset this many rows before a window's first row detects it and is not a "
+                    + "false alarm (default ${DEFAULT-VALUE}).")
+    int lead;
+
+    @Option(names = "--at-least", paramLabel = "K", defaultValue = "0",
+            description = "With --corpus: judge each file's series as one plant under a group_anomaly rule, alarming "
+                    + "when at least K of them are anomalous within --within (default ${DEFAULT-VALUE}: each series "
+                    + "on its own).")
+    int atLeast;
+
+    @Option(names = "--within", converter = DurationConverter.class, defaultValue = "10m",
+            description = "With --at-least: how close in time the series' anomalies must be (default ${DEFAULT-VALUE}, "
+                    + "the rule's default).")
+    Duration within;
+
     @Option(names = "--files", description = "With --corpus: a line of figures per file.")
     boolean files;
 
@@ -133,7 +149,14 @@ final class EvaluateAnomalyCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("evaluate-anomaly: no *.csv or dNN_te.dat files below " + corpus);
             return 2;
         }
-        CorpusEvaluation evaluation = new CorpusEvaluation(EvaluateAnomalyCommand::assess, level, tail);
+        CorpusEvaluation evaluation;
+        try {
+            evaluation = new CorpusEvaluation(EvaluateAnomalyCommand::assess,
+                    new CorpusEvaluation.Judging(level, lead, tail, atLeast, within.toMillis()));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("evaluate-anomaly: " + e.getMessage());
+            return 2;
+        }
         List<CorpusEvaluation.Figures> all = new ArrayList<>();
         List<CorpusEvaluation.Figures> quiet = new ArrayList<>();
         long readings = 0;
@@ -161,8 +184,9 @@ final class EvaluateAnomalyCommand implements Callable<Integer> {
         CorpusEvaluation.Figures t = CorpusEvaluation.total("all", all);
         out.println(String.format(Locale.ROOT, "windows detected %.1f %%, false alarms %.4f per series-day, "
                 + "per-row F1 %s", 100 * t.windowsDetected(), t.falseAlarmsPerSeriesDay(), ratio(t.f1())));
-        out.println(String.format(Locale.ROOT, "%d readings in %d files scored in %.1f s (level %.2f, tail %d rows)",
-                readings, labelled.size(), (System.nanoTime() - started) / 1e9, level, tail));
+        out.println(String.format(Locale.ROOT, "%d readings in %d files scored in %.1f s (level %.2f, lead %d rows, tail %d rows%s)",
+                readings, labelled.size(), (System.nanoTime() - started) / 1e9, level, lead, tail,
+                atLeast == 0 ? "" : ", plant alarm: at least " + atLeast + " series within " + within));
         return 0;
     }
 

@@ -44,7 +44,7 @@ class CorpusEvaluationTest {
             onsets[4] = true;
             onsets[10] = true;
             onsets[11] = true;
-        }, 0.5, 1);
+        }, CorpusEvaluation.Judging.perSeries(0.5, 0, 1));
 
         CorpusEvaluation.Figures f = evaluation.evaluate(file);
 
@@ -57,6 +57,74 @@ class CorpusEvaluationTest {
         assertThat(f.falseNegatives()).isEqualTo(2);
         assertThat(f.f1()).isEqualTo(0.5);
         assertThat(f.seriesDays()).isEqualTo(13 * MINUTE / 86_400_000.0);
+    }
+
+    @Test
+    void anOnsetWithinTheLeadBeforeAWindowDetectsItAndIsNoFalseAlarm() {
+        boolean[] labels = new boolean[10];
+        labels[5] = true;
+        labels[6] = true;
+        LabelledCorpus.LabelledFile file = new LabelledCorpus.LabelledFile("f", minutes(10),
+                new double[][] {new double[10]}, labels);
+        CorpusEvaluation.SeriesAssessor onsetAtRow4 = (t, v, scores, onsets) -> onsets[4] = true;
+
+        CorpusEvaluation.Figures lead1 = new CorpusEvaluation(onsetAtRow4,
+                CorpusEvaluation.Judging.perSeries(0.5, 1, 0)).evaluate(file);
+        CorpusEvaluation.Figures lead0 = new CorpusEvaluation(onsetAtRow4,
+                CorpusEvaluation.Judging.perSeries(0.5, 0, 0)).evaluate(file);
+
+        assertThat(lead1.detected()).isEqualTo(1);
+        assertThat(lead1.delaysMs()).containsExactly(-MINUTE);
+        assertThat(lead1.falseAlarms()).isZero();
+        assertThat(lead0.detected()).isZero();
+        assertThat(lead0.falseAlarms()).isEqualTo(1);
+    }
+
+    @Test
+    void aPlantAlarmsOnlyWhenAtLeastKOfItsSeriesAreAnomalousTogether() {
+        // series 0 anomalous rows 3-5, series 1 rows 4-5, series 2 row 12 alone; rows 4-6 labelled
+        int n = 16;
+        double[][] columns = new double[3][n];
+        for (int i = 3; i <= 5; i++) {
+            columns[0][i] = i == 3 ? 2 : 1;
+        }
+        for (int i = 4; i <= 5; i++) {
+            columns[1][i] = i == 4 ? 2 : 1;
+        }
+        columns[2][12] = 2;
+        boolean[] labels = new boolean[n];
+        for (int i = 4; i <= 6; i++) {
+            labels[i] = true;
+        }
+        LabelledCorpus.LabelledFile plant = new LabelledCorpus.LabelledFile("plant", minutes(n), columns, labels);
+        CorpusEvaluation.SeriesAssessor marks = (t, v, scores, onsets) -> {
+            for (int i = 0; i < v.length; i++) { // 2: an onset, 1: the spell goes on, 0: quiet
+                scores[i] = v[i] > 0 ? 0.9 : 0;
+                onsets[i] = v[i] == 2;
+            }
+        };
+
+        CorpusEvaluation.Figures grouped = new CorpusEvaluation(marks,
+                new CorpusEvaluation.Judging(0.5, 0, 0, 2, 0)).evaluate(plant);
+        CorpusEvaluation.Figures each = new CorpusEvaluation(marks,
+                CorpusEvaluation.Judging.perSeries(0.5, 0, 0)).evaluate(plant);
+
+        assertThat(grouped.series()).isEqualTo(1);
+        assertThat(grouped.detected()).isEqualTo(1);
+        assertThat(grouped.delaysMs()).containsExactly(0L);
+        assertThat(grouped.falseAlarms()).isZero();
+        assertThat(grouped.truePositives()).isEqualTo(2); // rows 4 and 5: the plant is at ALARM while both count
+        assertThat(grouped.falsePositives()).isZero();
+        assertThat(each.series()).isEqualTo(3);
+        assertThat(each.falseAlarms()).isEqualTo(2); // series 0's onset before the window, series 2's alone
+    }
+
+    private static long[] minutes(int n) {
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            times[i] = T0 + i * MINUTE;
+        }
+        return times;
     }
 
     @Test
