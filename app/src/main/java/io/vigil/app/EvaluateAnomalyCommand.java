@@ -161,8 +161,9 @@ final class EvaluateAnomalyCommand implements Callable<Integer> {
         List<CorpusEvaluation.Figures> quiet = new ArrayList<>();
         long readings = 0;
         String format = "%-48s %6s %7s %8s %6s %10s %10s %16s %9s %6s %6s";
-        out.println(String.format(Locale.ROOT, format, "file", "series", "windows", "detected", "false",
-                "delay p50", "delay p90", "false/series-day", "precision", "recall", "F1"));
+        String unit = atLeast == 0 ? "series" : "plant"; // a plant under a group rule pages as one
+        out.println(String.format(Locale.ROOT, format, "file", unit.equals("series") ? "series" : "plants", "windows", "detected", "false",
+                "delay p50", "delay p90", "false/" + unit + "-day", "precision", "recall", "F1"));
         for (LabelledCorpus.LabelledFile f : labelled) {
             CorpusEvaluation.Figures figures = evaluation.evaluate(f);
             readings += (long) f.rows() * f.columns().length;
@@ -178,12 +179,12 @@ final class EvaluateAnomalyCommand implements Callable<Integer> {
         if (!quiet.isEmpty()) {
             CorpusEvaluation.Figures q = CorpusEvaluation.total("anomaly-free", quiet);
             out.println(line(format, q));
-            out.println(String.format(Locale.ROOT, "anomaly-free: %d false alarms in %.1f series-days = %.2f per "
-                    + "series-month", q.falseAlarms(), q.seriesDays(), 30 * q.falseAlarmsPerSeriesDay()));
+            out.println(String.format(Locale.ROOT, "anomaly-free: %d false alarms in %.1f %s-days = %.2f per "
+                    + "%s-month", q.falseAlarms(), q.seriesDays(), unit, 30 * q.falseAlarmsPerSeriesDay(), unit));
         }
         CorpusEvaluation.Figures t = CorpusEvaluation.total("all", all);
-        out.println(String.format(Locale.ROOT, "windows detected %.1f %%, false alarms %.4f per series-day, "
-                + "per-row F1 %s", 100 * t.windowsDetected(), t.falseAlarmsPerSeriesDay(), ratio(t.f1())));
+        out.println(String.format(Locale.ROOT, "windows detected %.1f %%, false alarms %.4f per %s-day, "
+                + "per-row F1 %s", 100 * t.windowsDetected(), t.falseAlarmsPerSeriesDay(), unit, ratio(t.f1())));
         out.println(String.format(Locale.ROOT, "%d readings in %d files scored in %.1f s (level %.2f, lead %d rows, tail %d rows%s)",
                 readings, labelled.size(), (System.nanoTime() - started) / 1e9, level, lead, tail,
                 atLeast == 0 ? "" : ", plant alarm: at least " + atLeast + " series within " + within));
