@@ -133,7 +133,7 @@ final class BacktestCommand implements Callable<Integer> {
         try {
             return Instant.ofEpochMilli(Timestamps.parse(text));
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException(option + " '" + text + "' is neither ISO-8601 nor yyyy-MM-dd HH:mm:ss");
+            throw new InvalidInputException(option + " '" + text + "' is not a time (" + Timestamps.FORMS + ")");
         }
     }
 

@@ -37,7 +37,7 @@ class BacktestCommandTest {
         assertThat(run.out).contains("backtest: 1 input(s), 41 readings, 1 row(s) rejected, 1 incident(s)")
                 .contains(incident).containsPattern(incident + " +ALARM +CLOSED");
         assertThat(run.err).contains("backtest: 41 / 41 readings (100%)")
-                .contains("backtest: rejected gauge-9.csv:43: column 1 (timestamp): 'not a time' is neither");
+                .contains("backtest: rejected gauge-9.csv:43: column 1 (timestamp): 'not a time' is not a time (ISO-8601");
         List<String> lines = Files.readAllLines(output);
         assertThat(lines).hasSize(1 + 42);
         assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score,phase_river-level-high,"
@@ -48,7 +48,7 @@ class BacktestCommandTest {
 
     @Test
     void unusableInputIsRefusedWithAReason() throws Exception {
-        Path noTime = Files.writeString(dir.resolve("x.csv"), "time,level\n2026-01-05 08:00:00,1\n");
+        Path noTime = Files.writeString(dir.resolve("x.csv"), "when,level\n2026-01-05 08:00:00,1\n");
 
         Run missing = run("backtest", "--input", dir.resolve("nothing").toString(), "--output", dir.resolve("o.csv").toString());
         Run header = run("backtest", "--input", noTime.toString(), "--output", dir.resolve("o.csv").toString());
@@ -58,9 +58,9 @@ class BacktestCommandTest {
         assertThat(missing.code).isEqualTo(2);
         assertThat(missing.err).contains("nothing: no such file or directory");
         assertThat(header.code).isEqualTo(2);
-        assertThat(header.err).contains("x.csv:1: the header time,level has no timestamp column");
+        assertThat(header.err).contains("x.csv:1: the header when,level has no timestamp column");
         assertThat(range.code).isEqualTo(2);
-        assertThat(range.err).contains("--from '2026-01-02' is neither ISO-8601");
+        assertThat(range.err).contains("--from '2026-01-02' is not a time (ISO-8601");
     }
 
     record Run(int code, String out, String err) {}

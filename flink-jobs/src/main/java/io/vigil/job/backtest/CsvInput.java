@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * Reads one delimited file of readings, in any of the layouts people export (docs/backtest.md):
  * <ul>
  *   <li><b>long</b> and <b>narrow</b>: a header naming the columns (case and surrounding spaces do not matter) with
- *       {@code timestamp} and {@code value}; {@code device}, {@code metric}, {@code site}, {@code zone}, {@code unit}
+ *       {@code timestamp} (or a name exports use for it: {@link #TIME_NAMES}) and {@code value}; {@code device}, {@code metric}, {@code site}, {@code zone}, {@code unit}
  *       are used when present (a missing device is the file name without {@code .csv}, a missing metric the default
  *       metric); any other column, such as a {@code label} or {@code anomaly} column, is carried through to the
  *       output untouched, never scored;</li>
@@ -44,6 +44,8 @@ public final class CsvInput {
     public static final String METRIC = "metric";
     /** Columns that label readings for evaluation: carried through, never a sensor. */
     static final List<String> LABELS = List.of("label", "anomaly");
+    /** Names exports give the time column (Grafana and InfluxDB: {@code time}, {@code _time}); read as timestamp. */
+    static final List<String> TIME_NAMES = List.of(TIMESTAMP, "time", "_time", "datetime", "date_time", "ts");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private CsvInput() {}
@@ -73,7 +75,7 @@ public final class CsvInput {
             }
             data = table;
         } else {
-            header = first;
+            header = timeColumnNamed(first);
             data = table.subList(1, table.size());
         }
         List<String> names = Arrays.stream(header).map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
@@ -81,6 +83,19 @@ public final class CsvInput {
             return wide(name, header, names, data, stem(file), defaultMetric);
         }
         return rows(name, header, data, Columns.of(header, name, stem(file), defaultMetric));
+    }
+
+    /** The header with its first column named like a time (see {@link #TIME_NAMES}) called {@code timestamp}. */
+    private static String[] timeColumnNamed(String[] header) {
+        String[] named = header.clone();
+        for (int i = 0; i < named.length; i++) {
+            String n = named[i].strip().toLowerCase(Locale.ROOT);
+            if (TIME_NAMES.contains(n)) {
+                named[i] = n.equals(TIMESTAMP) ? named[i] : TIMESTAMP;
+                break;
+            }
+        }
+        return named;
     }
 
     private static SeriesFile rows(String name, String[] header, List<Line> data, Columns columns) {
@@ -231,7 +246,7 @@ public final class CsvInput {
             try {
                 t = Timestamps.parse(row[timestamp]);
             } catch (DateTimeParseException e) {
-                throw new BadCell(timestamp, "'" + row[timestamp] + "' is neither ISO-8601 nor yyyy-MM-dd HH:mm:ss");
+                throw new BadCell(timestamp, "'" + row[timestamp] + "' is not a time (" + Timestamps.FORMS + ")");
             }
             double v;
             try {

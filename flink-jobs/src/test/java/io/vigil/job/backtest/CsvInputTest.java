@@ -72,7 +72,7 @@ class CsvInputTest {
         assertThat(read.rows()).isEqualTo(7);
         assertThat(read.readings()).filteredOn(r -> r != null).extracting(Reading::value).containsExactly(1.0, 6.0);
         assertThat(read.problems()).extracting(RowProblem::toString).containsExactly(
-                "sub/bad.csv:4: column 1 (timestamp): 'yesterday' is neither ISO-8601 nor yyyy-MM-dd HH:mm:ss",
+                "sub/bad.csv:4: column 1 (timestamp): 'yesterday' is not a time (" + Timestamps.FORMS + ")",
                 "sub/bad.csv:5: column 4 (value): 'high' is not a number",
                 "sub/bad.csv:6: has 3 cells, the header has 4",
                 "sub/bad.csv:7: column 2 (device): is empty",
@@ -81,7 +81,7 @@ class CsvInputTest {
 
     @Test
     void aHeaderWithoutTimestampOrAnEmptyFileIsRefusedAsAWhole() throws IOException {
-        Path noTime = write("notime.csv", "time,level\n2026-01-05 08:00:00,1\n");
+        Path noTime = write("notime.csv", "when,level\n2026-01-05 08:00:00,1\n");
         Path noTimeNoHeader = write("numbers.csv", "1.5 2.5\n1.6 2.4\n");
         Path empty = write("empty.csv", "");
 
@@ -156,6 +156,21 @@ class CsvInputTest {
         assertThat(read.readings()).extracting(Reading::metric, Reading::eventTime, Reading::value)
                 .containsExactly(tuple("column2", T0, 0.25), tuple("column3", T0, 3657.0),
                         tuple("column2", T0 + 180_000, 0.5), tuple("column3", T0 + 180_000, 3658.5));
+    }
+
+    @Test
+    void aTimeColumnNamedTheWayExportsNameItIsTheTimestamp() throws IOException {
+        Path grafana = write("grafana.csv", "Time,level\n2026-01-05 08:00:00,1.5\n");
+        Path influx = write("influx.csv", "_time,value,label\n2026-01-05T08:00:00Z,2.5,1\n");
+
+        SeriesFile wide = CsvInput.read(grafana, "grafana.csv", "ignored");
+        SeriesFile narrow = CsvInput.read(influx, "influx.csv", "m");
+
+        assertThat(wide.readings()).extracting(Reading::metric, Reading::eventTime, Reading::value)
+                .containsExactly(tuple("level", T0, 1.5));
+        assertThat(narrow.header()).containsExactly("timestamp", "value", "label");
+        assertThat(narrow.readings()).extracting(Reading::metric, Reading::eventTime, Reading::value)
+                .containsExactly(tuple("m", T0, 2.5));
     }
 
     private Path write(String name, String text) throws IOException {
