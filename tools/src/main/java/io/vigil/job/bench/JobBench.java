@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * waited for it, within a short grace (see {@link #END_OF_INPUT_GRACE}).
  */
 public final class JobBench {
-    private static final String RULES = "bench-rules.yaml";
+    private static final String RULES = "bench-job-rules.yaml";
     /**
      * RocksDB's block cache and write buffers come out of managed memory; Flink's local default is small. The bench
      * sizes it as docs/deploy.md sizes a deployment: a base plus room for each series' state (~1 KB, kept twice in
