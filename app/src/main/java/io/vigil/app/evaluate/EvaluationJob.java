@@ -2,9 +2,9 @@ package io.vigil.app.evaluate;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
-import io.vigil.job.InMemorySink;
 import io.vigil.job.InOrderReplay;
 import io.vigil.job.VigilJob;
+import io.vigil.job.backtest.ReplayResultSink;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.sim.GroundTruthRun;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class EvaluationJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         TypeInformation<Reading> type = TypeInformation.of(Reading.class);
         DataGeneratorSource<Reading> source = new DataGeneratorSource<>(new RunReadings(runs), count, type);
-        try (InMemorySink<Alert> sink = new InMemorySink<>()) {
+        try (ReplayResultSink<Alert> sink = new ReplayResultSink<>()) {
             VigilJob.build(env, source, followEachReading(), null, new DiscardingSink<>(), null,
                     List.<Sink<Alert>>of(sink), List.of(), rules, VigilJob.REPLAY_SETTLE);
             InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);

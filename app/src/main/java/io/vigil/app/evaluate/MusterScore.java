@@ -5,9 +5,9 @@ import io.vigil.common.Phase;
 import io.vigil.common.Protocol;
 import io.vigil.common.Reading;
 import io.vigil.common.rfid.Site;
-import io.vigil.job.InMemorySink;
 import io.vigil.job.InOrderReplay;
 import io.vigil.job.VigilJob;
+import io.vigil.job.backtest.ReplayResultSink;
 import io.vigil.job.rfid.RfidRules;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.sim.rfid.MusterTruth;
@@ -79,7 +79,7 @@ public record MusterScore(long trueTriggerMs, Long triggerAtMs, Long openedAtMs,
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
         TypeInformation<Reading> type = TypeInformation.of(Reading.class);
-        try (InMemorySink<Alert> sink = new InMemorySink<>()) {
+        try (ReplayResultSink<Alert> sink = new ReplayResultSink<>()) {
             VigilJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
                             readings.toArray(Reading[]::new)), readings.size(), type),
                     EvaluationJob.followEachReading(), new DiscardingSink<>(), List.<Sink<Alert>>of(sink), rules);

@@ -6,8 +6,8 @@ import io.vigil.common.Protocol;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.TagFormat;
 import io.vigil.common.rfid.TagRead;
-import io.vigil.job.InMemorySink;
 import io.vigil.job.InOrderReplay;
+import io.vigil.job.backtest.ReplayResultSink;
 import io.vigil.job.rfid.PresenceSettings;
 import io.vigil.job.rfid.RfidJob;
 import io.vigil.job.rfid.RfidRules;
@@ -81,7 +81,8 @@ public final class RfidEvaluation {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
                 new Configuration());
         TypeInformation<TagRead> type = TypeInformation.of(TagRead.class);
-        try (InMemorySink<Alert> alertSink = new InMemorySink<>(); InMemorySink<ZoneCount> counts = new InMemorySink<>()) {
+        try (ReplayResultSink<Alert> alertSink = new ReplayResultSink<>();
+             ReplayResultSink<ZoneCount> counts = new ReplayResultSink<>()) {
             RfidJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
                             reads.toArray(TagRead[]::new)), reads.size(), type), followEachRead(),
                     new DiscardingSink<>(), List.<Sink<Alert>>of(alertSink), site, presence, Duration.ofSeconds(30),

@@ -1,4 +1,4 @@
-package io.vigil.job;
+package io.vigil.job.backtest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,17 +10,17 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Keeps a job's records in this JVM's memory, for a job on a local environment in the same JVM (backtests,
- * evaluations, tests). Flink serializes sinks, so the records live in a static map under the sink's id;
- * {@link #close} forgets them. Unlike {@code collectAsync}, nothing can be lost when the local cluster shuts down at
- * the end of a bounded job: {@code execute()} returns after every writer is done.
+ * Where a replay's results come back: keeps a job's records in this JVM's memory, for a job on a local environment
+ * in the same JVM (the backtest, the evaluations, tests). Flink serializes sinks, so the records live in a static map
+ * under the sink's id; {@link #close} forgets them. Unlike {@code collectAsync}, nothing can be lost when the local
+ * cluster shuts down at the end of a bounded job: {@code execute()} returns after every writer is done.
  */
-public final class InMemorySink<T> implements Sink<T>, AutoCloseable {
+public final class ReplayResultSink<T> implements Sink<T>, AutoCloseable {
     private static final long serialVersionUID = 1L;
     private static final Map<String, List<Object>> VALUES = new ConcurrentHashMap<>();
     private final String id = UUID.randomUUID().toString();
 
-    public InMemorySink() {
+    public ReplayResultSink() {
         VALUES.put(id, new ArrayList<>());
     }
 
