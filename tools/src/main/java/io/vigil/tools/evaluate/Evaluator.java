@@ -1,4 +1,4 @@
-package io.vigil.app.evaluate;
+package io.vigil.tools.evaluate;
 
 import io.vigil.common.Alert;
 import io.vigil.job.rules.Flatline;

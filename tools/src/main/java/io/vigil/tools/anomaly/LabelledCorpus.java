@@ -1,4 +1,4 @@
-package io.vigil.app.anomaly;
+package io.vigil.tools.anomaly;
 
 import io.vigil.job.backtest.Timestamps;
 import java.io.IOException;

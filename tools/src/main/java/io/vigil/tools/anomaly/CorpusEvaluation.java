@@ -1,6 +1,6 @@
-package io.vigil.app.anomaly;
+package io.vigil.tools.anomaly;
 
-import io.vigil.app.anomaly.LabelledCorpus.LabelledFile;
+import io.vigil.tools.anomaly.LabelledCorpus.LabelledFile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

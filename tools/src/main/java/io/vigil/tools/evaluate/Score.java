@@ -1,4 +1,4 @@
-package io.vigil.app.evaluate;
+package io.vigil.tools.evaluate;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vigil.app.incidents;
+package io.vigil.common.incident;
 
 /** Durations as an officer reads them: {@code 1d 2h 5m}, {@code 12m 30s}, {@code 850ms}. */
 public final class HumanDurations {

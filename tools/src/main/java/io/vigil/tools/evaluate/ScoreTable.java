@@ -1,6 +1,6 @@
-package io.vigil.app.evaluate;
+package io.vigil.tools.evaluate;
 
-import io.vigil.app.incidents.HumanDurations;
+import io.vigil.common.incident.HumanDurations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

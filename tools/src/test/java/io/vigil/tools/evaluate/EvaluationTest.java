@@ -1,4 +1,4 @@
-package io.vigil.app.evaluate;
+package io.vigil.tools.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
