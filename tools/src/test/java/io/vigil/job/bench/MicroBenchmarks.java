@@ -23,6 +23,11 @@ public final class MicroBenchmarks {
                     .include(SeriesEvaluatorBenchmark.class.getSimpleName())
                     .include(AnomalyModelBenchmark.class.getSimpleName());
         }
+        // Runner.run ignores JMH's -l; without this, "list the benchmarks" would run all of them
+        if (cli.shouldList()) {
+            new Runner(options.build()).list();
+            return;
+        }
         new Runner(options.build()).run();
     }
 }
