@@ -1,8 +1,8 @@
 package io.vigil.app;
 
-import io.vigil.app.incidents.HumanDurations;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
+import io.vigil.common.incident.HumanDurations;
 import io.vigil.job.rules.NoData;
 import io.vigil.job.rules.Rule;
 import io.vigil.job.rules.RuleSet;

@@ -71,7 +71,7 @@ final class BenchE2eCommand implements Callable<Integer> {
                     + " gauges near the bench rule's limit cross and clear it every minute).")
     double timeScale;
 
-    @Option(names = "--rules", paramLabel = "FILE", description = "Rules file (default config/bench-rules.yaml).")
+    @Option(names = "--rules", paramLabel = "FILE", description = "Rules file (default config/bench-e2e-rules.yaml).")
     Path rules;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of vigil.readings (default ${DEFAULT-VALUE}).")
@@ -124,7 +124,7 @@ final class BenchE2eCommand implements Callable<Integer> {
             jobArgs.addAll(List.of("--buffer-timeout", bufferTimeout.toMillis() + "ms"));
         }
         E2eBench.Config config = new E2eBench.Config(dir,
-                rules != null ? rules : vigil.root().resolve("config/bench-rules.yaml"), devices, coapShare, timeScale,
+                rules != null ? rules : vigil.root().resolve("config/bench-e2e-rules.yaml"), devices, coapShare, timeScale,
                 warmUpRate, warmUp, latencyRate, latencyFor, rates, step, maxStoreLag, partitions, gatewaySubscribers,
                 parallelism, jobArgs, jfr, publishers);
         // progress and the children's output on the console; the summary on the command's own output

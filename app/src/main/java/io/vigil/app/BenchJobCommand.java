@@ -47,7 +47,7 @@ final class BenchJobCommand implements Callable<Integer> {
     Integer parallelism;
 
     @Option(names = "--rules", paramLabel = "RULES.yaml",
-            description = "Rules on metric 'level' (default: every detector kind, bench-rules.yaml in flink-jobs).")
+            description = "Rules on metric 'level' (default: every detector kind, bench-job-rules.yaml in vigil-tools).")
     Path rules;
 
     @Option(names = "--timeout", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "10m",

@@ -2,11 +2,11 @@ package io.vigil.app;
 
 import io.vigil.app.deadletters.DeadLetterFeed;
 import io.vigil.app.deadletters.DeadLetterFeed.Entry;
-import io.vigil.app.incidents.HumanDurations;
 import io.vigil.common.DeadLetter;
 import io.vigil.common.RejectReason;
 import io.vigil.common.Topics;
 import io.vigil.app.deadletters.SafeText;
+import io.vigil.common.incident.HumanDurations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.vigil.app;
 
-import io.vigil.app.anomaly.CorpusEvaluation;
-import io.vigil.app.anomaly.LabelledCorpus;
 import io.vigil.job.anomaly.AnomalySettings;
 import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.rules.Anomaly;
 import io.vigil.sim.anomaly.DetectionEvaluation;
 import io.vigil.sim.anomaly.LabelledSeries;
+import io.vigil.tools.anomaly.CorpusEvaluation;
+import io.vigil.tools.anomaly.LabelledCorpus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

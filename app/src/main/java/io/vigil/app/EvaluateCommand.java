@@ -1,10 +1,10 @@
 package io.vigil.app;
 
-import io.vigil.app.evaluate.Evaluator;
-import io.vigil.app.evaluate.ScoreTable;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import io.vigil.sim.GroundTruthScenario;
+import io.vigil.tools.evaluate.Evaluator;
+import io.vigil.tools.evaluate.ScoreTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package io.vigil.app;
 
-import io.vigil.app.evaluate.MusterScore;
-import io.vigil.app.evaluate.RfidEvaluation;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.job.rfid.PresenceSettings;
@@ -9,6 +7,8 @@ import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import io.vigil.sim.rfid.ReadNoise;
 import io.vigil.sim.rfid.RfidScenario;
+import io.vigil.tools.evaluate.MusterScore;
+import io.vigil.tools.evaluate.RfidEvaluation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.vigil.app;
 
-import io.vigil.app.incidents.HumanDurations;
 import io.vigil.app.incidents.IncidentHistory;
 import io.vigil.app.incidents.IncidentPoint;
 import io.vigil.app.incidents.IncidentReportFields;
+import io.vigil.common.incident.HumanDurations;
 import io.vigil.common.incident.IncidentReport;
 import io.vigil.common.serde.Json;
 import java.io.PrintWriter;

@@ -2,15 +2,15 @@ package io.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.evaluate.Evaluator;
-import io.vigil.app.evaluate.Score;
-import io.vigil.app.evaluate.ScoreTable;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.job.rules.RulesLoader;
 import io.vigil.sim.GroundTruthRun;
 import io.vigil.sim.GroundTruthRun.Event;
 import io.vigil.sim.GroundTruthScenario.Kind;
+import io.vigil.tools.evaluate.Evaluator;
+import io.vigil.tools.evaluate.Score;
+import io.vigil.tools.evaluate.ScoreTable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.vigil.app;
 import static io.vigil.stack.LocalStack.Server.INFLUX;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.incidents.HumanDurations;
+import io.vigil.common.incident.HumanDurations;
 import io.vigil.common.incident.IncidentReport;
 import io.vigil.common.serde.Json;
 import io.vigil.stack.LocalStack;

@@ -14,6 +14,7 @@ import io.vigil.common.incident.RulesUpdate;
 import io.vigil.job.anomaly.SeriesAnomaly;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.job.anomaly.AnomalySettings;
+import io.vigil.job.backtest.ReplayResultSink;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.nio.file.Path;
@@ -63,9 +64,9 @@ class VigilJobTest {
             readings.set(i, readings.set(i + 1, readings.get(i)));
         }
         RuleSet rules = RulesLoader.load(Path.of("..", "config", "rules.yaml"));
-        InMemorySink<Reading> series = new InMemorySink<>();
-        InMemorySink<Alert> alertsA = new InMemorySink<>();
-        InMemorySink<Alert> alertsB = new InMemorySink<>();
+        ReplayResultSink<Reading> series = new ReplayResultSink<>();
+        ReplayResultSink<Alert> alertsA = new ReplayResultSink<>();
+        ReplayResultSink<Alert> alertsB = new ReplayResultSink<>();
 
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // readings and state must use Flink's POJO serializers, not Kryo
@@ -103,8 +104,8 @@ class VigilJobTest {
         // 4.2 alarms level-high only; from index 6 on, once the push is in force, 4.6 alarms level-watch too
         double[] levels = {3.0, 4.2, 4.2, 4.2, 4.2, 4.2, 4.6, 4.6, 4.6, 3.0, 3.0, 3.0};
         int firstAfterPush = 6;
-        InMemorySink<Alert> alerts = new InMemorySink<>();
-        InMemorySink<AuditEvent> audit = new InMemorySink<>();
+        ReplayResultSink<Alert> alerts = new ReplayResultSink<>();
+        ReplayResultSink<AuditEvent> audit = new ReplayResultSink<>();
         String highIncident = "level-high:gauge-1:water_level:" + (T0 + 1000);
 
         // readings pause before index 6 until the job has put the pushed rules in force
@@ -135,7 +136,7 @@ class VigilJobTest {
                 everyReadingMovesTheWatermark(),
                 new DataGeneratorSource<>(control, 2, RateLimiterStrategy.perSecond(1),
                         TypeInformation.of(ControlMessage.class)),
-                new InMemorySink<>(), List.<Sink<Alert>>of(alerts), List.<Sink<AuditEvent>>of(audit),
+                new ReplayResultSink<>(), List.<Sink<Alert>>of(alerts), List.<Sink<AuditEvent>>of(audit),
                 RulesLoader.parse(original, "test"));
         env.execute("vigil-rules-push-test");
 
@@ -176,14 +177,14 @@ class VigilJobTest {
             readings.add(reading("gauge-2", "temperature", 12.5 + wobble, t));
         }
         readings.add(reading("gauge-2", "temperature", Double.NaN, T0 + n * 60_000L));
-        InMemorySink<AnomalyScore> scores = new InMemorySink<>();
-        InMemorySink<Alert> alerts = new InMemorySink<>();
+        ReplayResultSink<AnomalyScore> scores = new ReplayResultSink<>();
+        ReplayResultSink<Alert> alerts = new ReplayResultSink<>();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         VigilJob.build(env, source(readings), VigilJob.watermarks(Duration.ofSeconds(2), Duration.ofSeconds(10)), null,
-                new InMemorySink<>(), scores, List.<Sink<Alert>>of(alerts), List.of(), RuleSet.anomalyDefaults());
+                new ReplayResultSink<>(), scores, List.<Sink<Alert>>of(alerts), List.of(), RuleSet.anomalyDefaults());
         InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);
         env.execute("vigil-anomaly-test");
 

@@ -1,5 +1,6 @@
 package io.vigil.app.incidents;
 
+import io.vigil.common.incident.HumanDurations;
 import io.vigil.common.incident.IncidentReport;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -3,6 +3,8 @@ package io.vigil.app.anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.app.Vigil;
+import io.vigil.tools.anomaly.CorpusEvaluation;
+import io.vigil.tools.anomaly.LabelledCorpus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -28,7 +28,7 @@ class BenchE2eCommandTest {
         StringWriter out = new StringWriter();
         CommandLine cmd = new CommandLine(new Vigil());
         cmd.setOut(new PrintWriter(out));
-        int exit = cmd.execute("bench", "e2e", "--work-dir", dir.toString(), "--rules", "../config/bench-rules.yaml",
+        int exit = cmd.execute("bench", "e2e", "--work-dir", dir.toString(), "--rules", "../config/bench-e2e-rules.yaml",
                 "--devices", "20", "--coap-share", "0", "--warm-up-rate", "0",
                 "--latency-rate", "200", "--latency-for", "8s", "--rates", "300", "--step", "4s",
                 "--partitions", "2", "--gateway-subscribers", "2",

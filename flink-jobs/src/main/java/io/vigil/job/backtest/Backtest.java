@@ -2,7 +2,6 @@ package io.vigil.job.backtest;
 
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
-import io.vigil.job.InMemorySink;
 import io.vigil.job.InOrderReplay;
 import io.vigil.job.LoopbackCluster;
 import io.vigil.job.VigilJob;
@@ -46,8 +45,9 @@ public final class Backtest {
         Replay replay = Replay.merge(inputs);
         List<Alert> alerts = List.of();
         List<AnomalyScore> scores = List.of();
-        try (Handoff handoff = Handoff.open(replay.readings()); InMemorySink<Alert> alertSink = new InMemorySink<>();
-             InMemorySink<AnomalyScore> scoreSink = new InMemorySink<>()) {
+        try (Handoff handoff = Handoff.open(replay.readings());
+             ReplayResultSink<Alert> alertSink = new ReplayResultSink<>();
+             ReplayResultSink<AnomalyScore> scoreSink = new ReplayResultSink<>()) {
             if (!replay.readings().isEmpty()) {
                 StreamExecutionEnvironment env = job(handoff, settings, scoreSink, alertSink);
                 try (ProgressLine line = ProgressLine.start(settings.progress(), handoff.emitted,

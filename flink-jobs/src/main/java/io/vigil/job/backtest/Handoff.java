@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What a backtest hands to its own job's source. Flink serializes sources into the job graph, so the source
  * carries this key instead of millions of readings; the job runs on a local environment in the driver's JVM, and
- * {@link #close} forgets the readings. (Results come back through {@link io.vigil.job.InMemorySink}.)
+ * {@link #close} forgets the readings. (Results come back through {@link ReplayResultSink}.)
  */
 final class Handoff implements AutoCloseable {
     private static final Map<String, Handoff> OPEN = new ConcurrentHashMap<>();

@@ -11,9 +11,9 @@ import io.vigil.common.Reading;
 import io.vigil.common.incident.Acknowledgement;
 import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
-import io.vigil.job.InMemorySink;
 import io.vigil.job.InOrderReplay;
 import io.vigil.job.VigilJob;
+import io.vigil.job.backtest.ReplayResultSink;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.time.Duration;
@@ -58,7 +58,7 @@ class GroupAnomalyJobTest {
     void threeSensorsOfAZoneTurningUnusualTogetherRaiseOneGroupAlarmAndOneSensorAloneNone() throws Exception {
         RuleSet rules = RulesLoader.parse(RULES, "test");
         List<Reading> readings = plant();
-        InMemorySink<Alert> alerts = new InMemorySink<>();
+        ReplayResultSink<Alert> alerts = new ReplayResultSink<>();
 
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // the changes and signals must use Flink's own serializers
@@ -67,7 +67,7 @@ class GroupAnomalyJobTest {
         TypeInformation<Reading> type = TypeInformation.of(Reading.class);
         VigilJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
                         readings.toArray(Reading[]::new)), readings.size(), type),
-                everyReadingMovesEventTime(), new InMemorySink<>(),
+                everyReadingMovesEventTime(), new ReplayResultSink<>(),
                 List.<Sink<Alert>>of(alerts), rules);
         InOrderReplay.oneReader(env, VigilJob.READINGS_SOURCE);
         env.execute("vigil-group-anomaly-test");
@@ -92,8 +92,8 @@ class GroupAnomalyJobTest {
     void anOfficerAcknowledgesAGroupIncidentOnTheUsualControlTopic() throws Exception {
         RuleSet rules = RulesLoader.parse(RULES, "test");
         List<Reading> readings = plant();
-        InMemorySink<Alert> alerts = new InMemorySink<>();
-        InMemorySink<AuditEvent> audit = new InMemorySink<>();
+        ReplayResultSink<Alert> alerts = new ReplayResultSink<>();
+        ReplayResultSink<AuditEvent> audit = new ReplayResultSink<>();
         String incident = "plant-unusual:plant:boiler-room:temperature:" + (T0 + (QUIET + 6) * MIN);
         int afterAlarm = (QUIET + 8) * 6;
         // the readings pause after the ALARM until the acknowledgement has been applied, so it finds the incident open
@@ -122,7 +122,7 @@ class GroupAnomalyJobTest {
                 everyReadingMovesEventTime(),
                 new DataGeneratorSource<>(control, 2, RateLimiterStrategy.perSecond(1),
                         TypeInformation.of(ControlMessage.class)),
-                new InMemorySink<>(), List.<Sink<Alert>>of(alerts), List.<Sink<AuditEvent>>of(audit), rules);
+                new ReplayResultSink<>(), List.<Sink<Alert>>of(alerts), List.<Sink<AuditEvent>>of(audit), rules);
         env.execute("vigil-group-anomaly-ack-test");
 
         assertThat(alerts.values()).extracting(Alert::incidentId, Alert::phase, Alert::acknowledgedBy).containsExactly(

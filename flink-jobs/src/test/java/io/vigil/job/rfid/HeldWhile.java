@@ -19,7 +19,10 @@ final class HeldWhile<S extends SourceSplit> implements RateLimiterStrategy<S> {
     private static final long serialVersionUID = 1L;
     private static final Duration MAX_HOLD = Duration.ofSeconds(90);
 
-    /** A condition the source tasks can evaluate (tests use {@link io.vigil.job.InMemorySink}s, which serialize). */
+    /**
+     * A condition the source tasks can evaluate (tests use {@link io.vigil.job.backtest.ReplayResultSink}s, which
+     * serialize).
+     */
     @FunctionalInterface
     interface Condition extends Serializable {
         boolean holds();

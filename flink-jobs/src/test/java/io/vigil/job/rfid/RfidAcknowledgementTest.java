@@ -11,7 +11,7 @@ import io.vigil.common.incident.AuditEvent;
 import io.vigil.common.incident.ControlMessage;
 import io.vigil.common.rfid.TagFormat;
 import io.vigil.common.rfid.TagRead;
-import io.vigil.job.InMemorySink;
+import io.vigil.job.backtest.ReplayResultSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +57,8 @@ class RfidAcknowledgementTest {
                 new ControlMessage(ControlMessage.Type.ACK, null, null),
                 ControlMessage.of(new Acknowledgement(INCIDENT, "duty-1", ACK_AT, "on my way", "mqtt vigil/ack/x")));
 
-        InMemorySink<Alert> alerts = new InMemorySink<>();
-        InMemorySink<AuditEvent> audit = new InMemorySink<>();
+        ReplayResultSink<Alert> alerts = new ReplayResultSink<>();
+        ReplayResultSink<AuditEvent> audit = new ReplayResultSink<>();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -72,7 +72,7 @@ class RfidAcknowledgementTest {
         RfidJob.build(env,
                 new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(readType, reads.toArray(TagRead[]::new)),
                         reads.size(), new HeldWhile<>(10, () -> alarmOut.holds() && !acknowledged.holds()), readType),
-                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(30)), new InMemorySink<>(),
+                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(30)), new ReplayResultSink<>(),
                 List.<Sink<Alert>>of(alerts), RfidJobTest.SITE,
                 PresenceSettings.defaults().withDepartAfter(Duration.ofSeconds(5)), Duration.ofSeconds(2), null, null,
                 new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(controlType,

@@ -10,7 +10,7 @@ import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.common.rfid.TagFormat;
 import io.vigil.common.rfid.TagRead;
-import io.vigil.job.InMemorySink;
+import io.vigil.job.backtest.ReplayResultSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -99,8 +99,8 @@ class RfidJobTest {
         Alert fire = new Alert("fire:smoke-1:smoke:" + (T0 + 8000), "fire", "smoke-1", "harbour", "plaza", "smoke",
                 Phase.ALARM, "critical", 1, 1, T0 + 8000, T0 + 8000, "Fire", "", null, null, null, 0, null);
 
-        InMemorySink<PresenceEvent> presence = new InMemorySink<>();
-        InMemorySink<Alert> alerts = new InMemorySink<>();
+        ReplayResultSink<PresenceEvent> presence = new ReplayResultSink<>();
+        ReplayResultSink<Alert> alerts = new ReplayResultSink<>();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -181,7 +181,7 @@ class RfidJobTest {
         List<TagRead> shuffled = new ArrayList<>(reads);
         shuffled.sort(Comparator.comparingLong(r -> r.eventTime() + random.nextInt(800)));
 
-        InMemorySink<Alert> alerts = new InMemorySink<>();
+        ReplayResultSink<Alert> alerts = new ReplayResultSink<>();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -189,7 +189,7 @@ class RfidJobTest {
         TypeInformation<TagRead> readType = TypeInformation.of(TagRead.class);
         RfidJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(readType,
                         shuffled.toArray(TagRead[]::new)), shuffled.size(), readType),
-                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), new InMemorySink<>(),
+                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), new ReplayResultSink<>(),
                 List.<Sink<Alert>>of(alerts), site, PresenceSettings.defaults().withDepartAfter(Duration.ofSeconds(5)),
                 Duration.ofSeconds(2), null, null);
         env.execute("rfid-never-read-test");
@@ -225,8 +225,8 @@ class RfidJobTest {
             }
         }
         reads.sort(java.util.Comparator.comparingLong(TagRead::eventTime));
-        InMemorySink<ZoneCount> occupancy = new InMemorySink<>();
-        InMemorySink<ReadRate> rates = new InMemorySink<>();
+        ReplayResultSink<ZoneCount> occupancy = new ReplayResultSink<>();
+        ReplayResultSink<ReadRate> rates = new ReplayResultSink<>();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -234,8 +234,8 @@ class RfidJobTest {
         TypeInformation<TagRead> type = TypeInformation.of(TagRead.class);
         RfidJob.build(env, new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type,
                         reads.toArray(TagRead[]::new)), reads.size(), type),
-                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), new InMemorySink<>(),
-                List.<Sink<Alert>>of(new InMemorySink<>()), PresenceTrackerTest.SITE,
+                RfidJob.watermarks(Duration.ofSeconds(1), Duration.ofSeconds(10)), new ReplayResultSink<>(),
+                List.<Sink<Alert>>of(new ReplayResultSink<>()), PresenceTrackerTest.SITE,
                 PresenceSettings.defaults().withDepartAfter(Duration.ofSeconds(5)), Duration.ofSeconds(2), null,
                 new RfidSeries(occupancy, rates, Duration.ofSeconds(5)));
         env.execute("rfid-series-test");
