@@ -100,7 +100,13 @@ final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, InfluxPoint> {
 
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
-        if (points.next(element) == null) {
+        InfluxPoint point = points.next(element);
+        if (point == null || point.sizeInBytes() > InfluxSink.MAX_POINT_BYTES) {
+            // the base writer would fail the task on an oversized entry: one odd record must not stop the job
+            if (point != null) {
+                LOG.warn("point of {} bytes not stored, more than {}: {}...", point.sizeInBytes(),
+                        InfluxSink.MAX_POINT_BYTES, point.line().substring(0, 200));
+            }
             skipped.inc();
             return;
         }

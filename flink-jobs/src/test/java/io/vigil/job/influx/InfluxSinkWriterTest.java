@@ -99,15 +99,16 @@ class InfluxSinkWriterTest {
     }
 
     @Test
-    void aCheckpointWritesEverythingTheWriterHoldsAndSkipsWhatCannotBeAPoint() throws Exception {
+    void aCheckpointWritesEverythingTheWriterHoldsAndSkipsWhatCannotBeStored() throws Exception {
         try (TaskThread task = new TaskThread()) {
             InfluxSinkWriter<String> writer = writer(task, 100, Duration.ofMinutes(1));
             write(writer, 0, 3);
             writer.write("bad point", null);
+            writer.write("level,device=huge text=\"" + "x".repeat((int) InfluxSink.MAX_POINT_BYTES) + "\"", null);
             writer.flush(false); // as before a checkpoint barrier
             assertThat(lines(influx.requests())).containsExactlyElementsOf(points(0, 3));
             assertThat(writer.snapshotState(1).get(0).getBufferedRequestEntries()).isEmpty();
-            assertThat(task.count("influxPointsSkipped")).isEqualTo(1);
+            assertThat(task.count("influxPointsSkipped")).isEqualTo(2);
         }
     }
 
