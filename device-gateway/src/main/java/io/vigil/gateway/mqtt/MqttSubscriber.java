@@ -1,5 +1,6 @@
 package io.vigil.gateway.mqtt;
 
+import io.vigil.common.Backoff;
 import io.vigil.gateway.GatewayConfig;
 import java.time.Duration;
 import java.util.List;
@@ -37,8 +38,7 @@ final class MqttSubscriber implements MqttCallback {
     private static final long OPERATION_TIMEOUT_MS = 10_000;
     /** Bounds the unacknowledged messages (and so the memory) one connection holds while Kafka is slow. */
     private static final int RECEIVE_MAXIMUM = 1000;
-    private static final Duration FIRST_RETRY = Duration.ofMillis(500);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+    private static final Backoff KAFKA_RETRY = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
     private static final long RECONNECTING = -1;
 
     private final String clientId;
@@ -235,7 +235,7 @@ final class MqttSubscriber implements MqttCallback {
         if (!taking || onConnection != connection.get()) {
             return; // the broker redelivers it on the next connection
         }
-        long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempts, 10));
+        long delay = KAFKA_RETRY.after(attempts + 1).toMillis();
         LOG.warn("{}: Kafka did not take the message from {} ({}); retry {} in {} ms",
                 clientId, topic, failure.toString(), attempts + 1, delay);
         try {

@@ -37,7 +37,7 @@ public final class AlertmanagerSink implements Sink<Alert>, SupportsWriterState<
     @Override
     public StatefulSinkWriter<Alert, AlertmanagerState> restoreWriter(WriterInitContext context,
                                                                      Collection<AlertmanagerState> state) {
-        return new AlertmanagerWriter(url, resendInterval, context.getProcessingTimeService(),
+        return new AlertmanagerWriter(url, resendInterval, context.getMailboxExecutor(), context.getProcessingTimeService(),
                 context.metricGroup().counter("alertmanagerErrors"), state);
     }
 

@@ -3,14 +3,12 @@ package io.vigil.job.alertmanager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.common.Alert;
+import io.vigil.common.Backoff;
 import io.vigil.common.Phase;
 import io.vigil.common.serde.Json;
-import io.vigil.job.http.HttpOutcome;
-import java.io.IOException;
+import io.vigil.job.http.AsyncHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +17,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -29,36 +28,41 @@ import org.slf4j.LoggerFactory;
  * Alertmanager identifies an alert by its label set, and the labels include {@code phase} and {@code escalation}:
  * each transition therefore ends the previous label set ({@code endsAt} = the transition's time) and starts the
  * new one ({@code startsAt} = the incident's start). CLOSED is sent with {@code endsAt}, so it is resolved at once.
- * Runs on the task thread only (writes, flushes and the timers share the mailbox).
+ * Runs on the task thread only: writes, flushes, timers and Alertmanager's answers all come through the mailbox.
  *
  * <p>Alertmanager only routes notifications, so it must never hold the job back: a flush (before every checkpoint)
- * makes at most one request, bounded by {@link #REQUEST_TIMEOUT}, and what Alertmanager does not take stays
- * pending, in the checkpointed state, and is retried on a timer with backoff. Waiting in the sink instead would
- * stall the task, hold every checkpoint and so keep the transitions off {@code vigil.alerts} and the sirens on
- * MQTT for as long as Alertmanager is away. Pending notices are kept newest per label set, so a long outage holds
- * at most one per label set.
+ * starts at most one request and does not wait for it, and what Alertmanager has not taken yet (the request in
+ * flight included) stays pending, in the checkpointed state, until a 2xx answer. On 429, 5xx or no answer the
+ * pending notices are sent again after a {@link #RETRY} backoff on a timer; another answer means Alertmanager refuses
+ * the request itself, so those notices are dropped with an error in the log (the transitions are on
+ * {@code vigil.alerts} regardless). Waiting in the sink instead would stall the task, hold every checkpoint and so
+ * keep the transitions off {@code vigil.alerts} and the sirens on MQTT for as long as Alertmanager is away.
+ * Pending notices are kept newest per label set, so a long outage holds at most one per label set.
  */
 final class AlertmanagerWriter implements StatefulSinkWriter<Alert, AlertmanagerState> {
     private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerWriter.class);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
-    static final long FIRST_RETRY_MS = 500;
-    static final long MAX_RETRY_MS = 10_000;
+    static final Backoff RETRY = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
     private final URI endpoint;
     private final long resendMs;
+    private final MailboxExecutor mailbox;
     private final ProcessingTimeService time;
     private final Counter errors;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final AsyncHttp http = new AsyncHttp(Duration.ofSeconds(2));
     /** The last alert of every incident not yet CLOSED, by incident id. */
     private final Map<String, Alert> active = new LinkedHashMap<>();
     /** What Alertmanager has not taken yet, by label set: the alert and its end (null: active). */
     private final Map<Map<String, String>, AlertmanagerState> unsent = new LinkedHashMap<>();
-    private long retryMs = FIRST_RETRY_MS;
+    /** The notices of the request in flight, null when none is; they stay in {@link #unsent} until answered. */
+    private Map<Map<String, String>, AlertmanagerState> sending;
+    private int failures;
     private boolean retryScheduled;
 
-    AlertmanagerWriter(String url, Duration resendInterval, ProcessingTimeService time, Counter errors,
-                       Collection<AlertmanagerState> restored) {
+    AlertmanagerWriter(String url, Duration resendInterval, MailboxExecutor mailbox, ProcessingTimeService time,
+                       Counter errors, Collection<AlertmanagerState> restored) {
         this.endpoint = URI.create(url.replaceAll("/+$", "") + "/api/v2/alerts");
         this.resendMs = resendInterval.toMillis();
+        this.mailbox = mailbox;
         this.time = time;
         this.errors = errors;
         for (AlertmanagerState s : restored) {
@@ -69,9 +73,7 @@ final class AlertmanagerWriter implements StatefulSinkWriter<Alert, Alertmanager
             }
         }
         scheduleResend();
-        if (!unsent.isEmpty()) {
-            scheduleRetry();
-        }
+        post();
     }
 
     private void scheduleResend() {
@@ -83,20 +85,15 @@ final class AlertmanagerWriter implements StatefulSinkWriter<Alert, Alertmanager
     }
 
     private void scheduleRetry() {
-        if (retryScheduled) {
-            return;
-        }
         retryScheduled = true;
-        long delay = retryMs;
-        retryMs = Math.min(2 * retryMs, MAX_RETRY_MS);
-        time.registerTimer(time.getCurrentProcessingTime() + delay, now -> {
+        time.registerTimer(time.getCurrentProcessingTime() + RETRY.after(failures).toMillis(), now -> {
             retryScheduled = false;
             post();
         });
     }
 
     @Override
-    public void write(Alert alert, Context context) throws IOException, InterruptedException {
+    public void write(Alert alert, Context context) {
         Alert before = active.remove(alert.incidentId());
         if (before != null && !labels(before).equals(labels(alert))) {
             queue(before, alert.eventTime());
@@ -115,12 +112,10 @@ final class AlertmanagerWriter implements StatefulSinkWriter<Alert, Alertmanager
         unsent.put(key, AlertmanagerState.unsent(alert, endsAt));
     }
 
-    /** Before a checkpoint: one attempt, unless a retry is already scheduled; never waits for Alertmanager. */
+    /** Before a checkpoint: starts a request unless one is in flight or waiting to retry; never waits for it. */
     @Override
-    public void flush(boolean endOfInput) throws IOException, InterruptedException {
-        if (!retryScheduled) {
-            post();
-        }
+    public void flush(boolean endOfInput) {
+        post();
     }
 
     @Override
@@ -139,38 +134,47 @@ final class AlertmanagerWriter implements StatefulSinkWriter<Alert, Alertmanager
         return unsent.size();
     }
 
-    private void post() throws InterruptedException {
-        if (unsent.isEmpty()) {
+    boolean idle() {
+        return sending == null;
+    }
+
+    private void post() {
+        if (unsent.isEmpty() || sending != null || retryScheduled) {
             return;
         }
+        sending = new LinkedHashMap<>(unsent);
         ArrayNode body = Json.mapper().createArrayNode();
-        unsent.values().forEach(n -> body.add(toJson(n.alert(), n.endsAt())));
+        sending.values().forEach(n -> body.add(toJson(n.alert(), n.endsAt())));
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
-        HttpResponse<String> response = null;
-        String failure;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            failure = "HTTP " + response.statusCode() + " " + response.body().trim();
-        } catch (IOException e) {
-            failure = e.toString();
-        }
-        switch (HttpOutcome.of(response)) {
+        int alerts = sending.size();
+        http.send(request).thenAccept(answer -> mailbox.execute(() -> answered(answer),
+                "Alertmanager answered %d alerts", alerts));
+    }
+
+    private void answered(AsyncHttp.Answer answer) {
+        Map<Map<String, String>, AlertmanagerState> sent = sending;
+        sending = null;
+        switch (answer.outcome()) {
             case OK -> {
-                unsent.clear();
-                retryMs = FIRST_RETRY_MS;
+                sent.forEach(unsent::remove); // only what was sent: a newer notice of a label set stays pending
+                failures = 0;
+                post();
             }
             case RETRY -> {
                 errors.inc();
-                LOG.warn("Alertmanager did not take {} alerts ({}); retrying in {} ms", unsent.size(), failure, retryMs);
+                failures++;
+                LOG.warn("Alertmanager did not take {} alerts ({}); retrying in {} ms", sent.size(), answer.detail(),
+                        RETRY.after(failures).toMillis());
                 scheduleRetry();
             }
             case FATAL -> {
                 // a refusal of the request itself would be refused again: the transitions stay on vigil.alerts
                 errors.inc();
-                LOG.error("Alertmanager refused {} alerts, dropped: {}", unsent.size(), failure);
-                unsent.clear();
+                LOG.error("Alertmanager refused {} alerts, dropped: {}", sent.size(), answer.detail());
+                sent.forEach(unsent::remove);
+                post();
             }
         }
     }

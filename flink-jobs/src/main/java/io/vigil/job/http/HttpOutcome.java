@@ -2,7 +2,10 @@ package io.vigil.job.http;
 
 import java.net.http.HttpResponse;
 
-/** What to do after an HTTP request to InfluxDB or Alertmanager: the one place HTTP outcomes are classified. */
+/**
+ * What to do after an HTTP request to InfluxDB or Alertmanager: the one place HTTP outcomes are classified. 2xx: done;
+ * 429 and 5xx: retry later with backoff; any other answer says the request itself is wrong, so retrying cannot help.
+ */
 public enum HttpOutcome {
     OK, RETRY, FATAL;
 

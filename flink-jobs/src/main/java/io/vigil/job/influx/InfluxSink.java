@@ -1,25 +1,31 @@
 package io.vigil.job.influx;
 
-import java.io.IOException;
 import java.io.Serializable;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import java.util.Collection;
+import java.util.List;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.connector.base.sink.AsyncSinkBase;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Writes records to InfluxDB as points, in batches of {@link InfluxSettings#batchSize()} or every
- * {@link InfluxSettings#flushInterval()}. {@link SinkWriter#flush} runs before every checkpoint barrier and
- * returns only once InfluxDB has accepted every buffered point, so a completed checkpoint never has unwritten
- * points behind it: at-least-once, and replays overwrite the same points.
+ * Writes records to InfluxDB as points on Flink's async sink: batches of {@link InfluxSettings#batchSize()} or every
+ * {@link InfluxSettings#flushInterval()}, one request in flight, never blocking the task thread on InfluxDB (see
+ * {@link InfluxSinkWriter}). Before every checkpoint barrier the writer waits (yielding to its mailbox) until
+ * InfluxDB has accepted everything it holds, so a completed checkpoint never has unwritten points behind it:
+ * at-least-once, and replays overwrite the same points.
  */
-public final class InfluxSink<T> implements Sink<T> {
+public final class InfluxSink<T> extends AsyncSinkBase<T, InfluxPoint> {
     private static final long serialVersionUID = 1L;
+    /** Points buffered per batch size before writes wait: room to keep taking records while a request waits. */
+    static final int BUFFERED_BATCHES = 4;
+    static final long MAX_BATCH_BYTES = 64L << 20;
+    static final long MAX_POINT_BYTES = 1L << 20;
+    /** Longer than a write and the CREATE DATABASE before it ({@link InfluxSinkWriter#REQUEST_TIMEOUT} each). */
+    static final long ASYNC_REQUEST_TIMEOUT_MS = 120_000;
     private final InfluxSettings settings;
-    private static final int LATENCY_WINDOW = 1000;
     private final LineFormat<T> format;
     private final ReceiveTime<T> receiveTime;
 
@@ -35,88 +41,56 @@ public final class InfluxSink<T> implements Sink<T> {
 
     /** With {@code receiveTime}, the sink also reports {@code storeLatencyMs}; null: it does not. */
     public InfluxSink(InfluxSettings settings, LineFormat<T> format, ReceiveTime<T> receiveTime) {
+        super(new Points<>(format, receiveTime), settings.batchSize(), 1, BUFFERED_BATCHES * settings.batchSize(),
+                MAX_BATCH_BYTES, settings.flushInterval().toMillis(), MAX_POINT_BYTES, ASYNC_REQUEST_TIMEOUT_MS, false);
         this.settings = settings;
         this.format = format;
         this.receiveTime = receiveTime;
     }
 
     @Override
-    public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        try {
-            return new Writer<>(settings, format, receiveTime, context);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while creating the InfluxDB database", e);
-        }
+    public StatefulSinkWriter<T, BufferedRequestState<InfluxPoint>> createWriter(WriterInitContext context) {
+        return restoreWriter(context, List.of());
     }
 
-    private static final class Writer<T> implements SinkWriter<T> {
-        private final LineFormat<T> format;
-        private final InfluxWriter influx;
-        private final Counter skipped;
-        private final ProcessingTimeService time;
-        private final long flushIntervalMs;
-        private final ReceiveTime<T> receiveTime;
-        private final Histogram storeLatencyMs;
-        private long oldestUnwritten = Long.MAX_VALUE;
+    @Override
+    public StatefulSinkWriter<T, BufferedRequestState<InfluxPoint>> restoreWriter(
+            WriterInitContext context, Collection<BufferedRequestState<InfluxPoint>> state) {
+        return new InfluxSinkWriter<>(new Points<>(format, receiveTime), context, settings, format.precision(), state);
+    }
 
-        Writer(InfluxSettings settings, LineFormat<T> format, ReceiveTime<T> receiveTime, WriterInitContext context)
-                throws IOException, InterruptedException {
+    @Override
+    public SimpleVersionedSerializer<BufferedRequestState<InfluxPoint>> getWriterStateSerializer() {
+        return new InfluxPoint.StateSerializer();
+    }
+
+    /**
+     * Formats each record once: the writer asks {@link #next} first, so a record that cannot be a point is counted
+     * and never buffered, and the base writer's {@link #apply} then takes the point already made.
+     */
+    static final class Points<T> implements ElementConverter<T, InfluxPoint> {
+        private static final long serialVersionUID = 1L;
+        private final LineFormat<T> format;
+        private final ReceiveTime<T> receiveTime;
+        private transient InfluxPoint next;
+
+        Points(LineFormat<T> format, ReceiveTime<T> receiveTime) {
             this.format = format;
             this.receiveTime = receiveTime;
-            var metrics = context.metricGroup();
-            this.influx = new InfluxWriter(settings, metrics.counter("influxPointsWritten"),
-                    metrics.counter("influxWriteErrors"), metrics.histogram("influxWriteLatencyMs",
-                            new DescriptiveStatisticsHistogram(LATENCY_WINDOW)), format.precision());
-            this.storeLatencyMs = metrics.histogram("storeLatencyMs",
-                    new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
-            this.skipped = metrics.counter("influxPointsSkipped");
-            this.time = context.getProcessingTimeService();
-            this.flushIntervalMs = settings.flushInterval().toMillis();
-            influx.createDatabase();
-            scheduleFlush();
         }
 
-        private void scheduleFlush() {
-            // the callback runs on the task thread (mailbox), never concurrently with write()
-            time.registerTimer(time.getCurrentProcessingTime() + flushIntervalMs, now -> {
-                influx.flush();
-                recordStoreLatency();
-                scheduleFlush();
-            });
-        }
-
-        @Override
-        public void write(T element, Context context) throws IOException, InterruptedException {
+        /** The record's point, kept for {@link #apply}; null if it cannot be stored. */
+        InfluxPoint next(T element) {
             String line = format.line(element);
-            if (line == null) {
-                skipped.inc();
-                return;
-            }
-            if (receiveTime != null) {
-                oldestUnwritten = Math.min(oldestUnwritten, receiveTime.of(element));
-            }
-            influx.add(line);
-            recordStoreLatency();
+            next = line == null ? null : new InfluxPoint(line, receiveTime == null ? 0 : receiveTime.of(element));
+            return next;
         }
 
         @Override
-        public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            influx.flush();
-            recordStoreLatency();
-        }
-
-        /** Once a batch is written: receipt of its oldest record to InfluxDB's acceptance, the worst in the batch. */
-        private void recordStoreLatency() {
-            if (influx.buffered() == 0 && oldestUnwritten != Long.MAX_VALUE) {
-                storeLatencyMs.update(System.currentTimeMillis() - oldestUnwritten);
-                oldestUnwritten = Long.MAX_VALUE;
-            }
-        }
-
-        @Override
-        public void close() {
-            // nothing to release: unflushed points belong to an incomplete checkpoint and are replayed
+        public InfluxPoint apply(T element, org.apache.flink.api.connector.sink2.SinkWriter.Context context) {
+            InfluxPoint point = next != null ? next : next(element);
+            next = null;
+            return point;
         }
     }
 }

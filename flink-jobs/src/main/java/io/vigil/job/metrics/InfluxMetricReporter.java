@@ -1,5 +1,6 @@
 package io.vigil.job.metrics;
 
+import io.vigil.job.http.HttpOutcome;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -7,9 +8,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.metrics.CharacterFilter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -22,6 +25,7 @@ import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.Scheduled;
+import org.influxdb.dto.Point;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,15 +80,9 @@ public final class InfluxMetricReporter implements MetricReporter, Scheduled {
         long now = System.currentTimeMillis();
         StringBuilder body = new StringBuilder();
         metrics.forEach((metric, m) -> {
-            String fields = fields(metric);
+            Map<String, Object> fields = fields(metric);
             if (fields != null) {
-                body.append(LineProtocol.measurement(m.name()));
-                m.tags().forEach((k, v) -> {
-                    if (v != null && !v.isEmpty()) {
-                        body.append(',').append(LineProtocol.tag(k)).append('=').append(LineProtocol.tag(v));
-                    }
-                });
-                body.append(' ').append(fields).append(' ').append(now).append('\n');
+                body.append(line(m.name(), m.tags(), fields, now)).append('\n');
             }
         });
         if (body.length() == 0) {
@@ -94,7 +92,7 @@ public final class InfluxMetricReporter implements MetricReporter, Scheduled {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(write).timeout(Duration.ofSeconds(10))
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            logOutcome(r.statusCode() / 100 == 2, "HTTP " + r.statusCode() + " " + r.body());
+            logOutcome(HttpOutcome.of(r) == HttpOutcome.OK, "HTTP " + r.statusCode() + " " + r.body());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -113,27 +111,56 @@ public final class InfluxMetricReporter implements MetricReporter, Scheduled {
         failing = !ok;
     }
 
-    static String fields(Metric metric) {
+    /** One point in line protocol; influxdb-java's {@link Point} does the escaping. Empty tag values are left out. */
+    static String line(String measurement, Map<String, String> tags, Map<String, Object> fields, long timeMs) {
+        Point.Builder point = Point.measurement(measurement).time(timeMs, TimeUnit.MILLISECONDS).fields(fields);
+        tags.forEach((k, v) -> {
+            if (v != null && !v.isEmpty()) {
+                point.tag(k, v);
+            }
+        });
+        return point.build().lineProtocol(TimeUnit.MILLISECONDS);
+    }
+
+    /** The metric's fields in the layout of Flink's InfluxDB reporter; null for what is not a number. */
+    static Map<String, Object> fields(Metric metric) {
+        Map<String, Object> fields = new LinkedHashMap<>();
         if (metric instanceof Counter c) {
-            return "count=" + c.getCount() + "i";
+            fields.put("count", c.getCount());
+            return fields;
         }
         if (metric instanceof Meter m) {
-            return "count=" + m.getCount() + "i,rate=" + LineProtocol.number(m.getRate());
+            fields.put("count", m.getCount());
+            fields.put("rate", finite(m.getRate()));
+            return fields;
         }
         if (metric instanceof Histogram h) {
             HistogramStatistics s = h.getStatistics();
-            return "count=" + h.getCount() + "i,min=" + s.getMin() + "i,max=" + s.getMax() + "i,mean="
-                    + LineProtocol.number(s.getMean()) + ",stddev=" + LineProtocol.number(s.getStdDev())
-                    + ",p50=" + LineProtocol.number(s.getQuantile(0.5)) + ",p75=" + LineProtocol.number(s.getQuantile(0.75))
-                    + ",p95=" + LineProtocol.number(s.getQuantile(0.95)) + ",p98=" + LineProtocol.number(s.getQuantile(0.98))
-                    + ",p99=" + LineProtocol.number(s.getQuantile(0.99)) + ",p999=" + LineProtocol.number(s.getQuantile(0.999));
+            fields.put("count", h.getCount());
+            fields.put("min", s.getMin());
+            fields.put("max", s.getMax());
+            fields.put("mean", finite(s.getMean()));
+            fields.put("stddev", finite(s.getStdDev()));
+            fields.put("p50", finite(s.getQuantile(0.5)));
+            fields.put("p75", finite(s.getQuantile(0.75)));
+            fields.put("p95", finite(s.getQuantile(0.95)));
+            fields.put("p98", finite(s.getQuantile(0.98)));
+            fields.put("p99", finite(s.getQuantile(0.99)));
+            fields.put("p999", finite(s.getQuantile(0.999)));
+            return fields;
         }
         if (metric instanceof Gauge<?> g) {
             Object v = g.getValue();
             if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-                return "value=" + LineProtocol.number(n.doubleValue());
+                fields.put("value", n.doubleValue()); // always a float: a field's type must not change between reports
+                return fields;
             }
         }
         return null; // non-numeric gauges (strings, maps) have no place in a time series
+    }
+
+    /** NaN and infinities are not valid field values; they become 0 so one odd statistic does not lose the point. */
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : 0.0;
     }
 }

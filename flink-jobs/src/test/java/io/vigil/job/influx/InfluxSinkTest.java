@@ -3,7 +3,6 @@ package io.vigil.job.influx;
 import static io.vigil.stack.LocalStack.Server.INFLUX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.common.Protocol;
@@ -13,16 +12,15 @@ import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.stack.InfluxServer;
 import io.vigil.stack.LocalStack;
 import io.vigil.job.http.HttpOutcome;
+import io.vigil.job.http.TaskThread;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -93,14 +91,9 @@ class InfluxSinkTest {
         runJob(readings, settings);
         assertThat(count("burst", "readings")).as("a replay overwrites its points").isEqualTo(25);
 
-        LineFormat<AnomalyScore> scores = LineFormats.anomalyScores();
-        InfluxWriter writer = new InfluxWriter(settings, new SimpleCounter(), new SimpleCounter(),
-                new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1), scores.precision());
-        for (Reading r : readings) {
-            writer.add(scores.line(new AnomalyScore(r.deviceId(), r.site(), r.zone(), r.metric(), r.eventTime(),
-                    r.value(), 0.5, r.unit(), r.eventNanos())));
-        }
-        writer.flush();
+        List<AnomalyScore> scores = readings.stream().map(r -> new AnomalyScore(r.deviceId(), r.site(), r.zone(),
+                r.metric(), r.eventTime(), r.value(), 0.5, r.unit(), r.eventNanos())).toList();
+        run(scores, AnomalyScore.class, new InfluxSink<>(settings, LineFormats.anomalyScores()));
         List<JsonNode> rows = values(influx.query("burst", "SELECT value, anomaly_score FROM readings ORDER BY time"));
         assertThat(rows).hasSize(25).allSatisfy(row -> {
             assertThat(row.get(1).isNumber()).as("value in %s", row).isTrue();
@@ -146,47 +139,38 @@ class InfluxSinkTest {
 
     @Test
     void keepsPointsWhileInfluxIsDownAndWritesThemWhenItIsBack() throws Exception {
-        SimpleCounter written = new SimpleCounter();
-        SimpleCounter errors = new SimpleCounter();
-        InfluxWriter writer = new InfluxWriter(settings("outage", 1000), written, errors,
-                new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1), LineFormats.readings().precision());
-        writer.createDatabase();
-        influx.close();
-        try {
-            for (int i = 0; i < 500; i++) {
-                writer.add(LineFormats.readings().line(new Reading("dev-1", null, null, "level", i, "m",
-                        1_700_000_000_000L + i, 0, null)));
-            }
-            CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
-                try {
-                    writer.flush();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+        try (TaskThread task = new TaskThread()) {
+            InfluxSink<Reading> sink = new InfluxSink<>(settings("outage", 250), LineFormats.readings());
+            var writer = sink.createWriter(task);
+            task.runUntil(() -> exists("outage"), Duration.ofSeconds(20));
+            influx.close();
+            try {
+                for (int i = 0; i < 500; i++) {
+                    writer.write(new Reading("dev-1", null, null, "level", i, "m", 1_700_000_000_000L + i, 0, null), null);
                 }
-            });
-            await().atMost(Duration.ofSeconds(20)).until(() -> errors.getCount() >= 2);
-            assertThat(flushed).isNotDone();
-            assertThat(written.getCount()).isZero();
-        } finally {
-            influx.start();
+                task.runUntil(() -> task.count("influxWriteErrors") >= 2, Duration.ofSeconds(20));
+                assertThat(task.count("influxPointsWritten")).isZero();
+            } finally {
+                influx.start();
+            }
+            task.runUntil(() -> task.count("influxPointsWritten") == 500, Duration.ofSeconds(30));
+            assertThat(count("outage", "readings")).isEqualTo(500);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> written.getCount() == 500);
-        assertThat(writer.buffered()).isZero();
-        assertThat(count("outage", "readings")).isEqualTo(500);
     }
 
     @Test
-    void aWriteInfluxRejectsFailsAtOnceWithItsAnswer() throws Exception {
-        SimpleCounter errors = new SimpleCounter();
-        InfluxWriter writer = new InfluxWriter(settings("rejects", 10), new SimpleCounter(), errors);
-        writer.createDatabase();
-        writer.add("readings value=\"text\" 1700000000000");
-        writer.add("readings value=1.5 1700000000001"); // float after string in one batch: field type conflict
-        assertThatThrownBy(writer::flush)
-                .isInstanceOf(InfluxWriter.InfluxRejectedException.class)
-                .hasMessageContaining("HTTP 400")
-                .hasMessageContaining("field type conflict");
-        assertThat(errors.getCount()).isEqualTo(1);
+    void aWriteInfluxRejectsFailsTheTaskAtOnceWithItsAnswer() throws Exception {
+        try (TaskThread task = new TaskThread()) {
+            InfluxSink<String> sink = new InfluxSink<>(settings("rejects", 2), line -> line);
+            var writer = sink.createWriter(task);
+            writer.write("readings value=\"text\" 1700000000000", null);
+            writer.write("readings value=1.5 1700000000001", null); // float after string in one batch: type conflict
+            assertThatThrownBy(() -> task.runUntil(() -> false, Duration.ofSeconds(20)))
+                    .rootCause().isInstanceOf(InfluxSinkWriter.InfluxRejectedException.class)
+                    .hasMessageContaining("HTTP 400")
+                    .hasMessageContaining("field type conflict");
+            assertThat(task.count("influxWriteErrors")).isEqualTo(1);
+        }
     }
 
     @Test
@@ -201,13 +185,27 @@ class InfluxSinkTest {
     }
 
     static void runJob(List<Reading> readings, InfluxSettings settings) throws Exception {
+        run(readings, Reading.class, new InfluxSink<>(settings, LineFormats.readings()));
+    }
+
+    static <T> void run(List<T> records, Class<T> recordClass, InfluxSink<T> sink) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        TypeInformation<Reading> type = TypeInformation.of(Reading.class);
-        env.fromSource(new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type, readings.toArray(Reading[]::new)),
-                        readings.size(), type), WatermarkStrategy.noWatermarks(), "readings")
-                .sinkTo(new InfluxSink<>(settings, LineFormats.readings()));
+        TypeInformation<T> type = TypeInformation.of(recordClass);
+        @SuppressWarnings("unchecked")
+        T[] elements = records.toArray((T[]) java.lang.reflect.Array.newInstance(recordClass, 0));
+        env.fromSource(new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type, elements), records.size(),
+                        type), WatermarkStrategy.noWatermarks(), "records")
+                .sinkTo(sink);
         env.execute("influx-sink-test");
+    }
+
+    static boolean exists(String db) {
+        try {
+            return influx.query(db, "SHOW DATABASES").contains("\"" + db + "\"");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     static InfluxSettings settings(String db, int batchSize) {
