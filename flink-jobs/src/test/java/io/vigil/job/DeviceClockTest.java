@@ -89,16 +89,15 @@ class DeviceClockTest {
     void run(String name, Fault fault) throws Exception {
         Path rules = dir.resolve(name + "-rules.yaml");
         Files.writeString(rules, RULES);
-        JobConfig config = JobConfig.defaults().toBuilder()
-                .kafkaBootstrap(stack.kafka.bootstrapServers())
-                .consumerGroup("vigil-clock-" + name)
-                .influxUrl(stack.influx.url())
-                .mqttUrl(stack.mosquitto.url())
-                .rulesFile(rules)
-                .checkpointDir(dir.resolve(name + "-checkpoints"))
-                .checkpointInterval(Duration.ofMillis(500))
-                .webUiPort(0)
-                .build();
+        JobConfig config = JobConfig.defaults()
+                .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
+                .with(JobOptions.CONSUMER_GROUP, "vigil-clock-" + name)
+                .with(JobOptions.INFLUX_URL, stack.influx.url())
+                .with(JobOptions.MQTT_URL, stack.mosquitto.url())
+                .with(JobOptions.RULES, rules)
+                .with(JobOptions.CHECKPOINT_DIR, dir.resolve(name + "-checkpoints"))
+                .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500))
+                .with(JobOptions.WEB_UI_PORT, 0);
         ScheduledExecutorService steady = Executors.newSingleThreadScheduledExecutor();
         AtomicBoolean high = new AtomicBoolean();
         try (JobHandle job = JobApplication.start(config);
