@@ -187,7 +187,8 @@ public final class JobApplication {
                 .build();
         List<Sink<Alert>> sinks = new ArrayList<>(List.of(
                 kafkaAlerts,
-                new MqttAlertSink(config.get(MQTT_URL), config.get(CONSUMER_GROUP) + suffix, config.mqttLogin()),
+                new MqttAlertSink(config.get(MQTT_URL), config.get(CONSUMER_GROUP) + suffix, config.mqttLogin(),
+                        config.get(MQTT_ALERT_QOS)),
                 new InfluxSink<>(influx, LineFormats.incidents())));
         if (config.get(ALERTMANAGER_URL) != null) {
             sinks.add(new AlertmanagerSink(config.get(ALERTMANAGER_URL), config.get(ALERTMANAGER_RESEND)));

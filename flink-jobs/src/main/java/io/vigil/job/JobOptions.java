@@ -47,6 +47,10 @@ public final class JobOptions {
             "The alert publisher's broker user name (default: anonymous); needs --mqtt-password-file."));
     public static final JobOption<Path> MQTT_PASSWORD_FILE = declare(JobOption.path("mqtt-password-file", null,
             "File whose first line is that user's broker password, read where the job's main runs."));
+    public static final JobOption<Integer> MQTT_ALERT_QOS = declare(JobOption.integer("mqtt-alert-qos", 1, 0, 2,
+            "MQTT QoS of the retained alert messages, and so the most a field display or siren subscribed higher "
+                    + "gets: 1 at least once; 2 each publish once to QoS 2 subscribers, at two more packets per alert "
+                    + "(a job restart can still publish an alert again); 0 at most once, less broker work."));
     public static final JobOption<String> ALERTMANAGER_URL = declare(JobOption.url("alertmanager-url", null,
             "Prometheus Alertmanager v2 API to notify (default: none).", "http", "https"));
     public static final JobOption<Duration> ALERTMANAGER_RESEND = declare(JobOption.duration("alertmanager-resend",
