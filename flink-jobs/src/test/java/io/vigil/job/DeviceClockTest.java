@@ -89,15 +89,9 @@ class DeviceClockTest {
     void run(String name, Fault fault) throws Exception {
         Path rules = dir.resolve(name + "-rules.yaml");
         Files.writeString(rules, RULES);
-        JobConfig config = JobConfig.defaults()
-                .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
+        JobConfig config = StackJob.config(stack, dir.resolve(name + "-checkpoints"))
                 .with(JobOptions.CONSUMER_GROUP, "vigil-clock-" + name)
-                .with(JobOptions.INFLUX_URL, stack.influx.url())
-                .with(JobOptions.MQTT_URL, stack.mosquitto.url())
-                .with(JobOptions.RULES, rules)
-                .with(JobOptions.CHECKPOINT_DIR, dir.resolve(name + "-checkpoints"))
-                .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500))
-                .with(JobOptions.WEB_UI_PORT, 0);
+                .with(JobOptions.RULES, rules);
         ScheduledExecutorService steady = Executors.newSingleThreadScheduledExecutor();
         AtomicBoolean high = new AtomicBoolean();
         try (JobHandle job = JobApplication.start(config);

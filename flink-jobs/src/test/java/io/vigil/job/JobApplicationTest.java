@@ -79,14 +79,8 @@ class JobApplicationTest {
 
     @Test
     void readingsBecomePointsAndAlertsAndARestartKeepsTheIncident() throws Exception {
-        JobConfig config = JobConfig.defaults()
-                .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
-                .with(JobOptions.INFLUX_URL, stack.influx.url())
-                .with(JobOptions.MQTT_URL, stack.mosquitto.url())
+        JobConfig config = StackJob.config(stack, dir.resolve("checkpoints"))
                 .with(JobOptions.ALERTMANAGER_URL, stack.alertmanager.url())
-                .with(JobOptions.RULES, Path.of("..", "config", "rules.yaml"))
-                .with(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints"))
-                .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500))
                 .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
                 .with(JobOptions.INFLUX_FLUSH_INTERVAL, Duration.ofMillis(200))
                 .with(JobOptions.WEB_UI_PORT, FreePorts.tcp());
@@ -201,16 +195,11 @@ class JobApplicationTest {
                     JsonSerde.control().toBytes(ControlMessage.of(new Acknowledgement("nothing:x:y:0", "nobody", T0,
                             null, "test"))))).get(30, TimeUnit.SECONDS);
         }
-        JobConfig config = JobConfig.defaults()
-                .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
+        JobConfig config = StackJob.config(stack, dir.resolve("reload-checkpoints"))
                 .with(JobOptions.READINGS_TOPIC, prefix + "readings").with(JobOptions.ALERTS_TOPIC, prefix + "alerts")
                 .with(JobOptions.CONTROL_TOPIC, prefix + "control").with(JobOptions.AUDIT_TOPIC, prefix + "audit")
                 .with(JobOptions.CONSUMER_GROUP, "vigil-reload").with(JobOptions.INFLUX_DB, "reload")
-                .with(JobOptions.INFLUX_URL, stack.influx.url())
-                .with(JobOptions.MQTT_URL, stack.mosquitto.url())
                 .with(JobOptions.RULES, rulesFile)
-                .with(JobOptions.CHECKPOINT_DIR, dir.resolve("reload-checkpoints"))
-                .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500))
                 .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
                 .with(JobOptions.WEB_UI_PORT, FreePorts.tcp());
         String high = "level-high:gauge-9:water_level:" + T0;

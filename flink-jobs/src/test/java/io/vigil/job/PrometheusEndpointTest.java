@@ -42,14 +42,7 @@ class PrometheusEndpointTest {
     @Test
     void flinksMetricsAreScrapedFromLoopback() throws Exception {
         int port = FreePorts.tcp();
-        JobConfig config = JobConfig.defaults()
-                .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
-                .with(JobOptions.INFLUX_URL, stack.influx.url())
-                .with(JobOptions.MQTT_URL, stack.mosquitto.url())
-                .with(JobOptions.RULES, Path.of("..", "config", "rules.yaml"))
-                .with(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints"))
-                .with(JobOptions.WEB_UI_PORT, 0)
-                .with(JobOptions.PROMETHEUS_PORT, port);
+        JobConfig config = StackJob.config(stack, dir.resolve("checkpoints")).with(JobOptions.PROMETHEUS_PORT, port);
         HttpClient http = HttpClient.newHttpClient();
         try (JobHandle job = JobApplication.start(config)) {
             job.awaitRunning(Duration.ofSeconds(60));

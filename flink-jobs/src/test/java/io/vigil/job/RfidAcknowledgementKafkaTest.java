@@ -73,17 +73,10 @@ class RfidAcknowledgementKafkaTest {
                   - {id: staff, prefixes: ["p-s"]}
                   - {id: visitors, prefixes: ["p-v"]}
                 """);
-        JobConfig config = JobConfig.defaults()
-                .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
-                .with(JobOptions.INFLUX_URL, stack.influx.url())
-                .with(JobOptions.MQTT_URL, stack.mosquitto.url())
-                .with(JobOptions.RULES, Path.of("..", "config", "rules.yaml"))
+        JobConfig config = StackJob.config(stack, dir.resolve("checkpoints"))
                 .with(JobOptions.SITE, site)
-                .with(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints"))
-                .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500))
                 .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
-                .with(JobOptions.INFLUX_FLUSH_INTERVAL, Duration.ofMillis(200))
-                .with(JobOptions.WEB_UI_PORT, 0);
+                .with(JobOptions.INFLUX_FLUSH_INTERVAL, Duration.ofMillis(200));
         try (KafkaProducer<byte[], byte[]> producer = JobApplicationTest.producer(stack);
              KafkaConsumer<byte[], byte[]> alerts = JobApplicationTest.consumer(stack, Topics.ALERTS);
              KafkaConsumer<byte[], byte[]> audit = JobApplicationTest.consumer(stack, Topics.AUDIT);

@@ -13,6 +13,7 @@ import io.vigil.common.serde.JsonSerde;
 import io.vigil.job.JobApplication;
 import io.vigil.job.JobConfig;
 import io.vigil.job.JobOptions;
+import io.vigil.job.StackJob;
 import io.vigil.job.JobHandle;
 import io.vigil.job.rules.RulesLoader;
 import io.vigil.stack.LocalStack;
@@ -74,14 +75,7 @@ class BacktestEqualsLiveTest {
 
         try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("stack"), MQTT, INFLUX, KAFKA).start()) {
             stack.kafka.createTopics(1, Topics.READINGS, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
-            JobConfig config = JobConfig.defaults()
-                    .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
-                    .with(JobOptions.INFLUX_URL, stack.influx.url())
-                    .with(JobOptions.MQTT_URL, stack.mosquitto.url())
-                    .with(JobOptions.RULES, Path.of("..", "config", "rules.yaml"))
-                    .with(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints"))
-                    .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500))
-                    .with(JobOptions.WEB_UI_PORT, 0);
+            JobConfig config = StackJob.config(stack, dir.resolve("checkpoints"));
 
             BacktestResult backtest = Backtest.run(inputs, new BacktestSettings(RulesLoader.load(config.get(JobOptions.RULES)),
                     config.get(JobOptions.OUT_OF_ORDERNESS), config.get(JobOptions.PARALLELISM), null));
