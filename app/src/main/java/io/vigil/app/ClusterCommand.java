@@ -202,8 +202,13 @@ final class ClusterCommand {
         private void createTopics(String bootstrap, int count) throws Exception {
             Properties p = new Properties();
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            // kafka-clients refuses an API timeout below the request timeout (30 s by default): lower both
+            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15000);
             p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
-            List<String> topics = List.of(Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
+            String readingsTopic = job.get(JobOptions.READINGS_TOPIC);
+            // the job's topics as given, and the gateway's dead letters
+            List<String> topics = List.of(readingsTopic, Topics.DEADLETTER, job.get(JobOptions.ALERTS_TOPIC),
+                    job.get(JobOptions.CONTROL_TOPIC), job.get(JobOptions.AUDIT_TOPIC));
             try (Admin admin = Admin.create(p)) {
                 Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
                 List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
@@ -214,9 +219,9 @@ final class ClusterCommand {
                             + " with " + count + " partitions");
                 }
                 Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
-                TopicDescription readings = described.get(Topics.READINGS);
+                TopicDescription readings = described.get(readingsTopic);
                 if (readings.partitions().size() < parallelism) {
-                    out().println("cluster: note: " + Topics.READINGS + " has " + readings.partitions().size()
+                    out().println("cluster: note: " + readingsTopic + " has " + readings.partitions().size()
                             + " partitions, fewer than the parallelism " + parallelism + ": some source tasks stay idle");
                 }
             }
