@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import io.vigil.common.config.InvalidConfigFileException;
 import io.vigil.job.JobConfig;
+import io.vigil.job.JobOptions;
 import io.vigil.job.backtest.Backtest;
 import io.vigil.job.backtest.BacktestResult;
 import io.vigil.job.backtest.BacktestSettings;
@@ -104,7 +105,7 @@ final class BacktestCommand implements Callable<Integer> {
             }
             report(inputs, err);
             BacktestSettings settings = new BacktestSettings(ruleSet,
-                    maxOutOfOrderness != null ? maxOutOfOrderness : JobConfig.defaults().maxOutOfOrderness(),
+                    maxOutOfOrderness != null ? maxOutOfOrderness : JobConfig.defaults().get(JobOptions.OUT_OF_ORDERNESS),
                     parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors(),
                     err);
             BacktestResult result = Backtest.run(inputs, settings);

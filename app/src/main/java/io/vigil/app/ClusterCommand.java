@@ -5,11 +5,12 @@ import io.vigil.cluster.FlinkCluster;
 import io.vigil.cluster.FlinkRest;
 import io.vigil.common.Topics;
 import io.vigil.job.ClusterJob;
+import io.vigil.job.JobConfig;
+import io.vigil.job.JobOptions;
 import io.vigil.job.RetainedCheckpoints;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -58,6 +60,12 @@ final class ClusterCommand {
         }
     }
 
+    /** The REST endpoint of the cluster that stop, status and submit talk to. */
+    static final class RestUrl {
+        @Option(names = "--rest-url", description = "The cluster's REST URL (default " + DEFAULT_REST_URL + ").")
+        String url = DEFAULT_REST_URL;
+    }
+
     ClusterSettings settings() {
         return ClusterSettings.defaults(home != null ? home.toAbsolutePath() : vigil.home().resolve("flink-cluster"));
     }
@@ -88,16 +96,15 @@ final class ClusterCommand {
             description = {"Cancels running jobs (their last checkpoint is retained for the next submit --restore latest),",
                     "then stops the TaskManagers and the JobManager."})
     static final class Stop extends Subcommand {
-        @Option(names = "--rest-url", description = "The cluster's REST URL (default " + DEFAULT_REST_URL + ").")
-        String restUrl = DEFAULT_REST_URL;
+        @Mixin RestUrl rest;
 
         @Override
         public Integer call() throws Exception {
             ClusterSettings s = cluster.settings();
-            FlinkRest rest = new FlinkRest(restUrl);
-            if (!FlinkCluster.runningProcesses(s).isEmpty() && rest.isUp()) {
-                for (String job : rest.jobs("RUNNING")) {
-                    rest.cancel(job);
+            FlinkRest flink = new FlinkRest(rest.url);
+            if (!FlinkCluster.runningProcesses(s).isEmpty() && flink.isUp()) {
+                for (String job : flink.jobs("RUNNING")) {
+                    flink.cancel(job);
                     out().println("cluster: cancelled job " + job);
                 }
             }
@@ -111,8 +118,7 @@ final class ClusterCommand {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Shows the cluster's processes, slots and jobs. Exit code 0 if its JobManager runs, 1 if not.")
     static final class Status extends Subcommand {
-        @Option(names = "--rest-url", description = "The cluster's REST URL (default " + DEFAULT_REST_URL + ").")
-        String restUrl = DEFAULT_REST_URL;
+        @Mixin RestUrl rest;
 
         @Override
         public Integer call() throws Exception {
@@ -120,19 +126,19 @@ final class ClusterCommand {
             Map<String, Long> running = FlinkCluster.runningProcesses(s);
             running.forEach((name, pid) -> out().println("cluster: " + name + " pid " + pid + ", log "
                     + FlinkCluster.logFile(s, name)));
-            FlinkRest rest = new FlinkRest(restUrl);
-            if (!rest.isUp()) {
-                out().println("cluster: no JobManager answers at " + restUrl
+            FlinkRest flink = new FlinkRest(rest.url);
+            if (!flink.isUp()) {
+                out().println("cluster: no JobManager answers at " + rest.url
                         + (running.isEmpty() ? "; no cluster process runs under " + s.home() : ""));
                 return 1;
             }
-            var o = rest.overview();
-            out().println("cluster: " + restUrl + ": " + o.path("taskmanagers").asInt() + " TaskManagers, "
+            var o = flink.overview();
+            out().println("cluster: " + rest.url + ": " + o.path("taskmanagers").asInt() + " TaskManagers, "
                     + o.path("slots-available").asInt() + " of " + o.path("slots-total").asInt() + " slots free, "
                     + o.path("jobs-running").asInt() + " jobs running");
-            for (String job : rest.jobs("RUNNING")) {
-                var c = rest.checkpoints(job).path("counts");
-                out().println("cluster: job " + job + " RUNNING on " + rest.taskManagersRunning(job)
+            for (String job : flink.jobs("RUNNING")) {
+                var c = flink.checkpoints(job).path("counts");
+                out().println("cluster: job " + job + " RUNNING on " + flink.taskManagersRunning(job)
                         + ", checkpoints completed " + c.path("completed").asInt() + ", restores " + c.path("restored").asInt());
             }
             RetainedCheckpoints.latest(s.checkpointDir())
@@ -144,27 +150,15 @@ final class ClusterCommand {
     @Command(name = "submit", mixinStandardHelpOptions = true,
             description = {"Uploads the job jar to a Flink cluster's REST API and runs it (entry class "
                     + "io.vigil.job.ClusterJob). Creates the Kafka topics with --partitions partitions if they do not exist.",
-                    "Job options left out keep the job's defaults (see bin/vigil job --help)."})
+                    "Job options left out keep the job's defaults; the job reads them as bin/vigil job does."})
     static final class Submit extends Subcommand {
-        @Option(names = "--rest-url", description = "The cluster's REST URL (default " + DEFAULT_REST_URL + ").")
-        String restUrl = DEFAULT_REST_URL;
+        @Mixin RestUrl rest;
         @Option(names = "--jar", paramLabel = "FILE", description = "Job jar (default flink-jobs/target/vigil-job.jar in the checkout).") Path jar;
         @Option(names = "--parallelism", description = "Job parallelism (default 2).") int parallelism = 2;
         @Option(names = "--partitions", description = "Partitions of topics created here (default 4; 0 = create none).") int partitions = 4;
         @Option(names = "--restore", paramLabel = "latest|PATH",
                 description = "Start from a savepoint or retained checkpoint; 'latest' = the newest under this cluster's home.") String restore;
-        @Option(names = "--kafka", description = "Kafka bootstrap servers (default 127.0.0.1:9092).") String kafka;
-        @Option(names = "--consumer-group", description = "Kafka consumer group and transactional id prefix (default vigil-job).") String consumerGroup;
-        @Option(names = "--influx-url", description = "InfluxDB URL (default http://127.0.0.1:8086).") String influxUrl;
-        @Option(names = "--influx-db", description = "InfluxDB database (default vigil).") String influxDb;
-        @Option(names = "--mqtt-url", description = "MQTT broker for alerts (default tcp://127.0.0.1:1883).") String mqttUrl;
-        @Option(names = "--alertmanager-url", description = "Prometheus Alertmanager to notify (default: none).") String alertmanagerUrl;
-        @Option(names = "--rules", paramLabel = "FILE",
-                description = "Rules file, read where the JobManager runs (default config/rules.yaml in the checkout).") Path rules;
-        @Option(names = "--checkpoint-interval", description = "e.g. 2s (default 2s; alerts reach vigil.alerts at each checkpoint).") String checkpointInterval;
-        @Option(names = "--out-of-orderness", description = "e.g. 5s (default 5s).") String outOfOrderness;
-        @Option(names = "--buffer-timeout", description = "e.g. 10ms (default 100ms; lower for alert latency).") String bufferTimeout;
-        @Option(names = "--settle", description = "e.g. 100ms when gateways use a shared subscription (default 0: judged on arrival).") String settle;
+        @Mixin JobOptionsMixin.Submitted job;
 
         @Override
         public Integer call() throws Exception {
@@ -174,32 +168,21 @@ final class ClusterCommand {
                 return 2;
             }
             if (partitions > 0) {
-                createTopics(kafka != null ? kafka : io.vigil.job.JobConfig.defaults().kafkaBootstrap(), partitions);
+                createTopics(job.get(JobOptions.KAFKA), partitions);
             }
             Optional<String> from = restorePath();
-            FlinkRest rest = new FlinkRest(restUrl);
-            String jobId = rest.runJar(rest.uploadJar(jobJar), ClusterJob.class.getName(), jobArguments(), parallelism, from);
+            FlinkRest flink = new FlinkRest(rest.url);
+            String jobId = flink.runJar(flink.uploadJar(jobJar), ClusterJob.class.getName(), jobArguments(), parallelism, from);
             out().println("cluster: job " + jobId + " submitted with parallelism " + parallelism
-                    + from.map(p -> ", restoring " + p).orElse("") + "; " + restUrl + "/#/job/running/" + jobId + "/overview");
+                    + from.map(p -> ", restoring " + p).orElse("") + "; " + rest.url + "/#/job/running/" + jobId + "/overview");
             return 0;
         }
 
-        /** The program arguments ClusterJob reads: only what was given, plus the rules file as an absolute path. */
+        /** The program arguments ClusterJob reads: the options given, and the rules file as an absolute path. */
         List<String> jobArguments() {
-            List<String> args = new ArrayList<>();
-            add(args, "--kafka", kafka);
-            add(args, "--consumer-group", consumerGroup);
-            add(args, "--influx-url", influxUrl);
-            add(args, "--influx-db", influxDb);
-            add(args, "--mqtt-url", mqttUrl);
-            add(args, "--alertmanager-url", alertmanagerUrl);
-            Path rulesFile = rules != null ? rules : cluster.vigil.root().resolve("config/rules.yaml");
-            add(args, "--rules", rulesFile.toAbsolutePath().toString());
-            add(args, "--checkpoint-interval", checkpointInterval);
-            add(args, "--out-of-orderness", outOfOrderness);
-            add(args, "--buffer-timeout", bufferTimeout);
-            add(args, "--settle", settle);
-            return args;
+            Path rules = job.given(JobOptions.RULES) ? job.get(JobOptions.RULES)
+                    : cluster.vigil.root().resolve("config/rules.yaml");
+            return ClusterJob.arguments(job.applyTo(JobConfig.defaults()).with(JobOptions.RULES, rules.toAbsolutePath()));
         }
 
         private Optional<String> restorePath() {
@@ -215,19 +198,17 @@ final class ClusterCommand {
                     .toUri().toString());
         }
 
-        private static void add(List<String> args, String name, String value) {
-            if (value != null) {
-                args.add(name);
-                args.add(value);
-            }
-        }
-
         /** Creates the missing topics; says so when an existing one has fewer partitions than the job's parallelism. */
         private void createTopics(String bootstrap, int count) throws Exception {
             Properties p = new Properties();
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            // kafka-clients refuses an API timeout below the request timeout (30 s by default): lower both
+            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15000);
             p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
-            List<String> topics = List.of(Topics.READINGS, Topics.DEADLETTER, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
+            String readingsTopic = job.get(JobOptions.READINGS_TOPIC);
+            // the job's topics as given, and the gateway's dead letters
+            List<String> topics = List.of(readingsTopic, Topics.DEADLETTER, job.get(JobOptions.ALERTS_TOPIC),
+                    job.get(JobOptions.CONTROL_TOPIC), job.get(JobOptions.AUDIT_TOPIC));
             try (Admin admin = Admin.create(p)) {
                 Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
                 List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
@@ -238,9 +219,9 @@ final class ClusterCommand {
                             + " with " + count + " partitions");
                 }
                 Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
-                TopicDescription readings = described.get(Topics.READINGS);
+                TopicDescription readings = described.get(readingsTopic);
                 if (readings.partitions().size() < parallelism) {
-                    out().println("cluster: note: " + Topics.READINGS + " has " + readings.partitions().size()
+                    out().println("cluster: note: " + readingsTopic + " has " + readings.partitions().size()
                             + " partitions, fewer than the parallelism " + parallelism + ": some source tasks stay idle");
                 }
             }

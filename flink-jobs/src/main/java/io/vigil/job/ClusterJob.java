@@ -1,15 +1,14 @@
 package io.vigil.job;
 
-import io.vigil.common.config.Durations;
 import io.vigil.common.rfid.Site;
 import io.vigil.common.rfid.SiteLoader;
 import io.vigil.job.rules.RuleSet;
 import io.vigil.job.rules.RulesLoader;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Function;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -18,10 +17,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * the cluster's configuration decides checkpoint storage, state backend and restart strategy, because they belong
  * to where the job runs (a shared file system, the operator's HA setup), not to the job.
  *
- * <p>Arguments ({@code --name value}; left out keep {@link JobConfig#defaults()}, except parallelism, which
- * defaults to the cluster's or the submitter's): {@code --kafka --consumer-group --influx-url --influx-db
- * --mqtt-url --alertmanager-url --rules --site --parallelism --checkpoint-interval --out-of-orderness --idleness --buffer-timeout
- * --settle --influx-batch-size --influx-flush-interval}. Durations are written as everywhere in Vigil ({@link Durations}): {@code 500ms}, {@code 2s}, {@code 1m}.
+ * <p>Arguments: {@code --name value} for each option of {@link JobOptions} in scope {@link JobOption.Scope#JOB},
+ * read by the option's own declaration (durations as everywhere in Vigil: {@code 500ms}, {@code 2s}, {@code 1m});
+ * left out keep its default, except parallelism, which defaults to the cluster's or the submitter's.
  */
 public final class ClusterJob {
     static final String JOB_NAME = "vigil";
@@ -31,50 +29,27 @@ public final class ClusterJob {
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobConfig config = config(args, env.getParallelism());
-        RuleSet rules = RulesLoader.load(config.rulesFile());
-        env.setParallelism(config.parallelism());
+        RuleSet rules = RulesLoader.load(config.get(JobOptions.RULES));
+        env.setParallelism(config.get(JobOptions.PARALLELISM));
         // exactly-once: vigil.alerts is committed with each checkpoint, so a failover replays nothing twice
-        env.enableCheckpointing(config.checkpointInterval().toMillis());
-        env.setBufferTimeout(config.bufferTimeout().toMillis());
-        Site site = config.siteFile() == null ? null : SiteLoader.load(config.siteFile());
+        env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis());
+        env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());
+        Path siteFile = config.get(JobOptions.SITE);
+        Site site = siteFile == null ? null : SiteLoader.load(siteFile);
         JobApplication.addPipeline(env, config, rules, site);
         env.execute(JOB_NAME);
     }
 
     /**
-     * The validated config the arguments describe; throws {@link IllegalArgumentException} naming an unknown
-     * argument or a bad value.
+     * The config the arguments describe; throws {@link IllegalArgumentException} naming an unknown argument or the
+     * option whose value is bad.
      *
      * @param defaultParallelism used when no {@code --parallelism} is given
      */
-    static JobConfig config(String[] args, int defaultParallelism) {
-        Map<String, String> p = arguments(args);
-        JobConfig.Builder b = JobConfig.defaults().toBuilder().webUiPort(0).parallelism(defaultParallelism);
-        set(p, "kafka", Function.identity(), b::kafkaBootstrap);
-        set(p, "consumer-group", Function.identity(), b::consumerGroup);
-        set(p, "influx-url", Function.identity(), b::influxUrl);
-        set(p, "influx-db", Function.identity(), b::influxDatabase);
-        set(p, "mqtt-url", Function.identity(), b::mqttUrl);
-        set(p, "alertmanager-url", Function.identity(), b::alertmanagerUrl);
-        set(p, "rules", Path::of, b::rulesFile);
-        set(p, "site", Path::of, b::siteFile);
-        set(p, "parallelism", ClusterJob::integer, b::parallelism);
-        set(p, "checkpoint-interval", ClusterJob::duration, b::checkpointInterval);
-        set(p, "out-of-orderness", ClusterJob::duration, b::maxOutOfOrderness);
-        set(p, "idleness", ClusterJob::duration, b::idleness);
-        set(p, "buffer-timeout", ClusterJob::duration, b::bufferTimeout);
-        set(p, "settle", ClusterJob::duration, b::settle);
-        set(p, "influx-batch-size", ClusterJob::integer, b::influxBatchSize);
-        set(p, "influx-flush-interval", ClusterJob::duration, b::influxFlushInterval);
-        if (!p.isEmpty()) {
-            throw new IllegalArgumentException("job arguments: unknown " + p.keySet().stream().map(n -> "--" + n).toList());
-        }
-        return b.build().validate();
-    }
-
-    /** {@code --name value} pairs in order. */
-    private static Map<String, String> arguments(String[] args) {
-        Map<String, String> named = new LinkedHashMap<>();
+    public static JobConfig config(String[] args, int defaultParallelism) {
+        JobConfig config = JobConfig.defaults().with(JobOptions.PARALLELISM, defaultParallelism);
+        Set<String> seen = new HashSet<>();
+        List<String> unknown = new ArrayList<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || args[i].length() == 2) {
                 throw new IllegalArgumentException("job arguments: expected --name value, found \"" + args[i] + "\"");
@@ -83,32 +58,42 @@ public final class ClusterJob {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("job arguments: --" + name + " needs a value");
             }
-            if (named.put(name, args[i + 1]) != null) {
+            if (!seen.add(name)) {
                 throw new IllegalArgumentException("job arguments: --" + name + " given twice");
             }
+            JobOption<?> option = JobOptions.named(name);
+            if (option == null || option.scope() != JobOption.Scope.JOB) {
+                unknown.add("--" + name);
+            } else {
+                config = read(config, option, args[i + 1]);
+            }
         }
-        return named;
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("job arguments: unknown " + unknown);
+        }
+        return config;
     }
 
-    /** Applies and removes argument {@code name}, so what is left at the end is unknown. */
-    private static <T> void set(Map<String, String> p, String name, Function<String, T> parse,
-                                Function<T, JobConfig.Builder> setter) {
-        String text = p.remove(name);
-        if (text == null) {
-            return;
+    /** The arguments {@link #config} reads back as {@code config}: each cluster option that is not at its default. */
+    public static List<String> arguments(JobConfig config) {
+        List<String> args = new ArrayList<>();
+        for (JobOption<?> option : JobOptions.all()) {
+            if (option.scope() == JobOption.Scope.JOB) {
+                addIfChanged(args, config, option);
+            }
         }
-        try {
-            setter.apply(parse.apply(text));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("job arguments: --" + name + " " + text + ": " + e.getMessage(), e);
+        return args;
+    }
+
+    private static <T> void addIfChanged(List<String> args, JobConfig config, JobOption<T> option) {
+        T value = config.get(option);
+        if (value != null && !value.equals(option.defaultValue())) {
+            args.add(option.flag());
+            args.add(option.write(value));
         }
     }
 
-    private static int integer(String text) {
-        return Integer.parseInt(text.trim());
-    }
-
-    private static Duration duration(String text) {
-        return Durations.parse(text);
+    private static <T> JobConfig read(JobConfig config, JobOption<T> option, String text) {
+        return config.with(option, option.read(text));
     }
 }

@@ -1,5 +1,7 @@
 package io.vigil.job;
 
+import static io.vigil.job.JobOptions.*;
+
 import io.vigil.common.Alert;
 import io.vigil.common.Reading;
 import io.vigil.common.incident.AuditEvent;
@@ -67,48 +69,47 @@ public final class JobApplication {
 
     private JobApplication() {}
 
-    /** Validates the config, loads the rules (failing on any rule error) and submits the job. */
+    /** Loads the rules (failing on any rule error) and submits the job. */
     public static JobHandle start(JobConfig config) throws Exception {
-        config.validate();
-        RuleSet rules = RulesLoader.load(config.rulesFile());
-        Site site = config.siteFile() == null ? null : SiteLoader.load(config.siteFile());
-        Path checkpoints = config.checkpointDir().toAbsolutePath();
+        RuleSet rules = RulesLoader.load(config.get(RULES));
+        Site site = config.get(SITE) == null ? null : SiteLoader.load(config.get(SITE));
+        Path checkpoints = config.get(CHECKPOINT_DIR).toAbsolutePath();
         Files.createDirectories(checkpoints);
         // the latest checkpoint and the run before it stay; older runs' retained checkpoints are deleted
         RetainedCheckpoints.prune(checkpoints);
         Optional<Path> restoreFrom = RetainedCheckpoints.latest(checkpoints);
 
-        Configuration conf = LoopbackCluster.configuration(String.valueOf(config.webUiPort()));
+        Configuration conf = LoopbackCluster.configuration(String.valueOf(config.get(WEB_UI_PORT)));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
-        conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(CHECKPOINT_INTERVAL));
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.get(BUFFER_TIMEOUT));
         restoreFrom.ifPresent(chk -> {
             LOG.info("restoring from retained checkpoint {}; rules pushed before it stay in force over {}", chk,
-                    config.rulesFile());
+                    config.get(RULES));
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, chk.toUri().toString());
             // an operator removed since the checkpoint must not block the restart
             conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
         });
-        if (config.metricsInfluxUrl() != null) {
-            MetricsReporting.toInflux(conf, URI.create(config.metricsInfluxUrl()), config.influxDatabase(),
-                    config.metricsInterval());
+        if (config.get(METRICS_INFLUX_URL) != null) {
+            MetricsReporting.toInflux(conf, URI.create(config.get(METRICS_INFLUX_URL)), config.get(INFLUX_DB),
+                    config.get(METRICS_INTERVAL));
         }
-        if (config.prometheusPort() != null) {
-            MetricsReporting.toPrometheus(conf, config.prometheusPort());
+        if (config.get(PROMETHEUS_PORT) != null) {
+            MetricsReporting.toPrometheus(conf, config.get(PROMETHEUS_PORT));
         }
-        StreamExecutionEnvironment env = config.webUiPort() > 0
+        StreamExecutionEnvironment env = config.get(WEB_UI_PORT) > 0
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(conf);
-        env.setParallelism(config.parallelism());
+        env.setParallelism(config.get(PARALLELISM));
         addPipeline(env, config, rules, site);
         JobClient client = env.executeAsync("vigil");
         LOG.info("Vigil job {} submitted with {} rules{}{}", client.getJobID(), rules.size(),
                 site == null ? "" : " and RFID site " + site.id(),
-                config.webUiPort() > 0 ? "; web UI http://" + LOOPBACK + ":" + config.webUiPort() : "");
-        return new JobHandle(client, restoreFrom, config.webUiPort());
+                config.get(WEB_UI_PORT) > 0 ? "; web UI http://" + LOOPBACK + ":" + config.get(WEB_UI_PORT) : "");
+        return new JobHandle(client, restoreFrom, config.get(WEB_UI_PORT));
     }
 
     /**
@@ -118,22 +119,22 @@ public final class JobApplication {
     @SuppressWarnings("deprecation") // OffsetResetStrategy: the type flink-connector-kafka 5.0 still takes
     static void addPipeline(StreamExecutionEnvironment env, JobConfig config, RuleSet rules, Site site) {
         KafkaSource<Reading> readings = KafkaSource.<Reading>builder()
-                .setBootstrapServers(config.kafkaBootstrap())
-                .setTopics(config.readingsTopic())
-                .setGroupId(config.consumerGroup())
+                .setBootstrapServers(config.get(KAFKA))
+                .setTopics(config.get(READINGS_TOPIC))
+                .setGroupId(config.get(CONSUMER_GROUP))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(JsonRecordDeserializer.readings())
                 .setProperty("partition.discovery.interval.ms", "10000")
-                .setProperty("client.id.prefix", config.consumerGroup())
+                .setProperty("client.id.prefix", config.get(CONSUMER_GROUP))
                 .build();
-        InfluxSettings influx = new InfluxSettings(config.influxUrl(), config.influxDatabase(),
-                config.influxBatchSize(), config.influxFlushInterval(), config.influxRetryTimeout());
+        InfluxSettings influx = new InfluxSettings(config.get(INFLUX_URL), config.get(INFLUX_DB),
+                config.get(INFLUX_BATCH_SIZE), config.get(INFLUX_FLUSH_INTERVAL), config.get(INFLUX_RETRY_TIMEOUT));
         List<Sink<Alert>> alertSinks = alertSinks(config, influx, "-alerts");
         DataStream<Alert> alerts = VigilJob.build(env, readings,
-                VigilJob.watermarks(config.maxOutOfOrderness(), config.idleness()), controlSource(config, "-control"),
+                VigilJob.watermarks(config.get(OUT_OF_ORDERNESS), config.get(IDLENESS)), controlSource(config, "-control"),
                 new InfluxSink<>(influx, LineFormats.readings(), Reading::receiveTime),
                 new InfluxSink<>(influx, LineFormats.anomalyScores()), alertSinks, auditSinks(config, influx), rules,
-                config.settle());
+                config.get(SETTLE));
         if (site != null) {
             buildRfid(env, config, site, influx, alertSinks(config, influx, "-rfid-alerts"), alerts);
         }
@@ -146,23 +147,23 @@ public final class JobApplication {
     @SuppressWarnings("deprecation") // OffsetResetStrategy, as above
     private static KafkaSource<ControlMessage> controlSource(JobConfig config, String suffix) {
         return KafkaSource.<ControlMessage>builder()
-                .setBootstrapServers(config.kafkaBootstrap())
+                .setBootstrapServers(config.get(KAFKA))
                 // a pattern, not a topic list: the job must start before anyone has created the control topic,
                 // and partition discovery picks it up once the gateway does
-                .setTopicPattern(Pattern.compile(Pattern.quote(config.controlTopic())))
-                .setGroupId(config.consumerGroup() + suffix)
+                .setTopicPattern(Pattern.compile(Pattern.quote(config.get(CONTROL_TOPIC))))
+                .setGroupId(config.get(CONSUMER_GROUP) + suffix)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(JsonRecordDeserializer.control())
                 .setProperty("partition.discovery.interval.ms", "10000")
-                .setProperty("client.id.prefix", config.consumerGroup() + suffix)
+                .setProperty("client.id.prefix", config.get(CONSUMER_GROUP) + suffix)
                 .build();
     }
 
     /** Kafka vigil.audit and InfluxDB; one set per pipeline, as for the alert sinks. */
     private static List<Sink<AuditEvent>> auditSinks(JobConfig config, InfluxSettings influx) {
         KafkaSink<AuditEvent> kafkaAudit = KafkaSink.<AuditEvent>builder()
-                .setBootstrapServers(config.kafkaBootstrap())
-                .setRecordSerializer(new AuditRecordSerializer(config.auditTopic()))
+                .setBootstrapServers(config.get(KAFKA))
+                .setRecordSerializer(new AuditRecordSerializer(config.get(AUDIT_TOPIC)))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
         return List.of(kafkaAudit, new InfluxSink<>(influx, LineFormats.audit()));
@@ -175,21 +176,22 @@ public final class JobApplication {
      */
     private static List<Sink<Alert>> alertSinks(JobConfig config, InfluxSettings influx, String suffix) {
         KafkaSink<Alert> kafkaAlerts = KafkaSink.<Alert>builder()
-                .setBootstrapServers(config.kafkaBootstrap())
-                .setRecordSerializer(new AlertRecordSerializer(config.alertsTopic()))
+                .setBootstrapServers(config.get(KAFKA))
+                .setRecordSerializer(new AlertRecordSerializer(config.get(ALERTS_TOPIC)))
                 // vigil.alerts is the system of record: a restart replays the transitions emitted after the last
                 // checkpoint, and only a transaction committed with the checkpoint keeps them from being seen twice
                 // (consumers read_committed; alerts become visible when the checkpoint completes, docs/incidents.md)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.consumerGroup() + suffix)
+                .setTransactionalIdPrefix(config.get(CONSUMER_GROUP) + suffix)
                 .setProperty("transaction.timeout.ms", String.valueOf(ALERT_TRANSACTION_TIMEOUT_MS))
                 .build();
         List<Sink<Alert>> sinks = new ArrayList<>(List.of(
                 kafkaAlerts,
-                new MqttAlertSink(config.mqttUrl(), config.consumerGroup() + suffix, config.mqttLogin()),
+                new MqttAlertSink(config.get(MQTT_URL), config.get(CONSUMER_GROUP) + suffix, config.mqttLogin(),
+                        config.get(MQTT_ALERT_QOS)),
                 new InfluxSink<>(influx, LineFormats.incidents())));
-        if (config.alertmanagerUrl() != null) {
-            sinks.add(new AlertmanagerSink(config.alertmanagerUrl(), config.alertmanagerResend()));
+        if (config.get(ALERTMANAGER_URL) != null) {
+            sinks.add(new AlertmanagerSink(config.get(ALERTMANAGER_URL), config.get(ALERTMANAGER_RESEND)));
         }
         return sinks;
     }
@@ -203,17 +205,17 @@ public final class JobApplication {
     private static void buildRfid(StreamExecutionEnvironment env, JobConfig config, Site site, InfluxSettings influx,
                                   List<Sink<Alert>> alertSinks, DataStream<Alert> evacuationTriggers) {
         KafkaSource<TagRead> tagReads = KafkaSource.<TagRead>builder()
-                .setBootstrapServers(config.kafkaBootstrap())
-                .setTopics(config.tagReadsTopic())
-                .setGroupId(config.consumerGroup() + "-tagreads")
+                .setBootstrapServers(config.get(KAFKA))
+                .setTopics(config.get(TAG_READS_TOPIC))
+                .setGroupId(config.get(CONSUMER_GROUP) + "-tagreads")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(JsonRecordDeserializer.tagReads())
                 .setProperty("partition.discovery.interval.ms", "10000")
-                .setProperty("client.id.prefix", config.consumerGroup() + "-tagreads")
+                .setProperty("client.id.prefix", config.get(CONSUMER_GROUP) + "-tagreads")
                 .build();
         RfidSeries series = new RfidSeries(new InfluxSink<>(influx, RfidLineFormats.occupancy()),
                 new InfluxSink<>(influx, RfidLineFormats.tagReads()), READ_RATE_INTERVAL);
-        RfidJob.build(env, tagReads, RfidJob.watermarks(config.maxOutOfOrderness(), config.idleness()),
+        RfidJob.build(env, tagReads, RfidJob.watermarks(config.get(OUT_OF_ORDERNESS), config.get(IDLENESS)),
                 new InfluxSink<>(influx, RfidLineFormats.presence()), alertSinks, site, PresenceSettings.defaults(),
                 OCCUPANCY_CLOSE_AFTER, evacuationTriggers, series, controlSource(config, "-rfid-control"),
                 auditSinks(config, influx));

@@ -89,16 +89,9 @@ class DeviceClockTest {
     void run(String name, Fault fault) throws Exception {
         Path rules = dir.resolve(name + "-rules.yaml");
         Files.writeString(rules, RULES);
-        JobConfig config = JobConfig.defaults().toBuilder()
-                .kafkaBootstrap(stack.kafka.bootstrapServers())
-                .consumerGroup("vigil-clock-" + name)
-                .influxUrl(stack.influx.url())
-                .mqttUrl(stack.mosquitto.url())
-                .rulesFile(rules)
-                .checkpointDir(dir.resolve(name + "-checkpoints"))
-                .checkpointInterval(Duration.ofMillis(500))
-                .webUiPort(0)
-                .build();
+        JobConfig config = StackJob.config(stack, dir.resolve(name + "-checkpoints"))
+                .with(JobOptions.CONSUMER_GROUP, "vigil-clock-" + name)
+                .with(JobOptions.RULES, rules);
         ScheduledExecutorService steady = Executors.newSingleThreadScheduledExecutor();
         AtomicBoolean high = new AtomicBoolean();
         try (JobHandle job = JobApplication.start(config);

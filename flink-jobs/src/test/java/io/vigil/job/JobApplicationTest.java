@@ -79,18 +79,11 @@ class JobApplicationTest {
 
     @Test
     void readingsBecomePointsAndAlertsAndARestartKeepsTheIncident() throws Exception {
-        JobConfig config = JobConfig.defaults().toBuilder()
-                .kafkaBootstrap(stack.kafka.bootstrapServers())
-                .influxUrl(stack.influx.url())
-                .mqttUrl(stack.mosquitto.url())
-                .alertmanagerUrl(stack.alertmanager.url())
-                .rulesFile(Path.of("..", "config", "rules.yaml"))
-                .checkpointDir(dir.resolve("checkpoints"))
-                .checkpointInterval(Duration.ofMillis(500))
-                .maxOutOfOrderness(Duration.ofSeconds(1))
-                .influxFlushInterval(Duration.ofMillis(200))
-                .webUiPort(FreePorts.tcp())
-                .build();
+        JobConfig config = StackJob.config(stack, dir.resolve("checkpoints"))
+                .with(JobOptions.ALERTMANAGER_URL, stack.alertmanager.url())
+                .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
+                .with(JobOptions.INFLUX_FLUSH_INTERVAL, Duration.ofMillis(200))
+                .with(JobOptions.WEB_UI_PORT, FreePorts.tcp());
         try (MqttProbe<Alert> mqtt = new MqttProbe<>(stack.mosquitto.url(), "probe", "vigil/alerts/#",
                 JsonSerde.alerts()::fromBytes);
              KafkaProducer<byte[], byte[]> producer = producer();
@@ -102,7 +95,7 @@ class JobApplicationTest {
                 job.awaitRunning(Duration.ofSeconds(60));
                 assertThat(job.restoredFrom()).isEmpty();
                 assertThat(ListeningSockets.nonLoopback()).as("sockets listening beyond loopback").isEmpty();
-                assertThat(webUi(config.webUiPort(), "/jobs/overview")).contains("RUNNING");
+                assertThat(webUi(config.get(JobOptions.WEB_UI_PORT), "/jobs/overview")).contains("RUNNING");
 
                 double[] rising = {3.0, 3.7, 4.2, 4.3, 4.4, 4.5, 4.4, 4.3, 4.2, 4.2, 4.2};
                 for (int i = 0; i < rising.length; i++) {
@@ -202,19 +195,13 @@ class JobApplicationTest {
                     JsonSerde.control().toBytes(ControlMessage.of(new Acknowledgement("nothing:x:y:0", "nobody", T0,
                             null, "test"))))).get(30, TimeUnit.SECONDS);
         }
-        JobConfig config = JobConfig.defaults().toBuilder()
-                .kafkaBootstrap(stack.kafka.bootstrapServers())
-                .readingsTopic(prefix + "readings").alertsTopic(prefix + "alerts")
-                .controlTopic(prefix + "control").auditTopic(prefix + "audit")
-                .consumerGroup("vigil-reload").influxDatabase("reload")
-                .influxUrl(stack.influx.url())
-                .mqttUrl(stack.mosquitto.url())
-                .rulesFile(rulesFile)
-                .checkpointDir(dir.resolve("reload-checkpoints"))
-                .checkpointInterval(Duration.ofMillis(500))
-                .maxOutOfOrderness(Duration.ofSeconds(1))
-                .webUiPort(FreePorts.tcp())
-                .build();
+        JobConfig config = StackJob.config(stack, dir.resolve("reload-checkpoints"))
+                .with(JobOptions.READINGS_TOPIC, prefix + "readings").with(JobOptions.ALERTS_TOPIC, prefix + "alerts")
+                .with(JobOptions.CONTROL_TOPIC, prefix + "control").with(JobOptions.AUDIT_TOPIC, prefix + "audit")
+                .with(JobOptions.CONSUMER_GROUP, "vigil-reload").with(JobOptions.INFLUX_DB, "reload")
+                .with(JobOptions.RULES, rulesFile)
+                .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
+                .with(JobOptions.WEB_UI_PORT, FreePorts.tcp());
         String high = "level-high:gauge-9:water_level:" + T0;
         String watch = "level-watch:gauge-9:water_level:" + (T0 + 3000);
         try (KafkaProducer<byte[], byte[]> producer = producer();

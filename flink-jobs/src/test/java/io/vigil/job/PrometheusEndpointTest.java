@@ -42,15 +42,7 @@ class PrometheusEndpointTest {
     @Test
     void flinksMetricsAreScrapedFromLoopback() throws Exception {
         int port = FreePorts.tcp();
-        JobConfig config = JobConfig.defaults().toBuilder()
-                .kafkaBootstrap(stack.kafka.bootstrapServers())
-                .influxUrl(stack.influx.url())
-                .mqttUrl(stack.mosquitto.url())
-                .rulesFile(Path.of("..", "config", "rules.yaml"))
-                .checkpointDir(dir.resolve("checkpoints"))
-                .webUiPort(0)
-                .prometheusPort(port)
-                .build();
+        JobConfig config = StackJob.config(stack, dir.resolve("checkpoints")).with(JobOptions.PROMETHEUS_PORT, port);
         HttpClient http = HttpClient.newHttpClient();
         try (JobHandle job = JobApplication.start(config)) {
             job.awaitRunning(Duration.ofSeconds(60));

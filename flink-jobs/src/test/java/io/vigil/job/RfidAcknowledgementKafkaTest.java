@@ -73,18 +73,10 @@ class RfidAcknowledgementKafkaTest {
                   - {id: staff, prefixes: ["p-s"]}
                   - {id: visitors, prefixes: ["p-v"]}
                 """);
-        JobConfig config = JobConfig.defaults().toBuilder()
-                .kafkaBootstrap(stack.kafka.bootstrapServers())
-                .influxUrl(stack.influx.url())
-                .mqttUrl(stack.mosquitto.url())
-                .rulesFile(Path.of("..", "config", "rules.yaml"))
-                .siteFile(site)
-                .checkpointDir(dir.resolve("checkpoints"))
-                .checkpointInterval(Duration.ofMillis(500))
-                .maxOutOfOrderness(Duration.ofSeconds(1))
-                .influxFlushInterval(Duration.ofMillis(200))
-                .webUiPort(0)
-                .build();
+        JobConfig config = StackJob.config(stack, dir.resolve("checkpoints"))
+                .with(JobOptions.SITE, site)
+                .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
+                .with(JobOptions.INFLUX_FLUSH_INTERVAL, Duration.ofMillis(200));
         try (KafkaProducer<byte[], byte[]> producer = JobApplicationTest.producer(stack);
              KafkaConsumer<byte[], byte[]> alerts = JobApplicationTest.consumer(stack, Topics.ALERTS);
              KafkaConsumer<byte[], byte[]> audit = JobApplicationTest.consumer(stack, Topics.AUDIT);

@@ -38,4 +38,12 @@ class DurationsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("expected a duration like 500ms, 10s, 5m, 1h or 1d, got \"" + text + "\"");
     }
+
+    @ParameterizedTest
+    @CsvSource({"PT0S, 0ms", "PT0.5S, 500ms", "PT1M30S, 90s", "PT2M, 2m", "PT48H, 2d", "PT1.0001S, PT1.0001S"})
+    void writesTheShortestTextItReadsBack(String iso, String text) {
+        Duration d = Duration.parse(iso);
+        assertThat(Durations.write(d)).isEqualTo(text);
+        assertThat(Durations.parse(Durations.write(d))).isEqualTo(d);
+    }
 }

@@ -4,6 +4,7 @@ import io.vigil.common.Alert;
 import io.vigil.common.Topics;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.job.JobConfig;
+import io.vigil.job.JobOptions;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -20,32 +21,39 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
- * Publishes every alert as JSON, QoS 1 and retained, to {@code vigil/alerts/{zone}/{rule}/{subject}}: a field
- * display or siren that (re)connects gets each incident's current phase at once.
+ * Publishes every alert as JSON, retained, to {@code vigil/alerts/{zone}/{rule}/{subject}}: a field display or siren
+ * that (re)connects gets each incident's current phase at once. QoS 1 unless the job's {@code --mqtt-alert-qos} says
+ * otherwise.
  *
  * <p>Publishing is asynchronous. Like flink-connector-kafka's writer, the first asynchronous failure is kept and
  * rethrown on the task thread at the next write or flush, and {@link SinkWriter#flush} (before every checkpoint)
- * waits until the broker has acknowledged every alert: at-least-once.
+ * waits until the broker has acknowledged every alert (at QoS 1 and 2; at QoS 0 until it was sent): at-least-once.
  */
 public final class MqttAlertSink implements Sink<Alert> {
     private static final long serialVersionUID = 1L;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
+    private static final int DEFAULT_QOS = JobOptions.MQTT_ALERT_QOS.defaultValue();
     private final String brokerUrl;
     private final String clientIdPrefix;
     private final JobConfig.MqttLogin login;
+    private final int qos;
 
     /** @param clientIdPrefix the subtask index is appended; must be unique per job on one broker */
     public MqttAlertSink(String brokerUrl, String clientIdPrefix) {
-        this(brokerUrl, clientIdPrefix, null);
+        this(brokerUrl, clientIdPrefix, null, DEFAULT_QOS);
     }
 
-    /** @param login the broker login (its ACL must grant writing {@code vigil/alerts/#}), null for anonymous */
-    public MqttAlertSink(String brokerUrl, String clientIdPrefix, JobConfig.MqttLogin login) {
+    /**
+     * @param login the broker login (its ACL must grant writing {@code vigil/alerts/#}), null for anonymous
+     * @param qos   0, 1 or 2
+     */
+    public MqttAlertSink(String brokerUrl, String clientIdPrefix, JobConfig.MqttLogin login, int qos) {
         this.brokerUrl = brokerUrl;
         this.clientIdPrefix = clientIdPrefix;
         this.login = login;
+        this.qos = qos;
     }
 
     /** The retained topic of an alert; MQTT wildcards and separators in names are replaced so levels stay intact. */
@@ -60,23 +68,26 @@ public final class MqttAlertSink implements Sink<Alert> {
     @Override
     public SinkWriter<Alert> createWriter(WriterInitContext context) throws IOException {
         return new Writer(brokerUrl, clientIdPrefix + "-" + context.getTaskInfo().getIndexOfThisSubtask(),
-                context.metricGroup().counter("mqttAlertsPublished"), login);
+                context.metricGroup().counter("mqttAlertsPublished"), login, qos);
     }
 
     static final class Writer implements SinkWriter<Alert>, MqttActionListener {
         private final JsonSerde<Alert> json = JsonSerde.alerts();
         private final MqttAsyncClient client;
         private final Counter published;
+        private final int qos;
         private final Object lock = new Object();
         private int inFlight;
         private Throwable asyncError;
 
         Writer(String brokerUrl, String clientId, Counter published) throws IOException {
-            this(brokerUrl, clientId, published, null);
+            this(brokerUrl, clientId, published, null, DEFAULT_QOS);
         }
 
-        Writer(String brokerUrl, String clientId, Counter published, JobConfig.MqttLogin login) throws IOException {
+        Writer(String brokerUrl, String clientId, Counter published, JobConfig.MqttLogin login, int qos)
+                throws IOException {
             this.published = published;
+            this.qos = qos;
             try {
                 client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
                 DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
@@ -112,7 +123,7 @@ public final class MqttAlertSink implements Sink<Alert> {
                     inFlight++;
                 }
                 try {
-                    client.publish(topicOf(alert), payload, 1, true, null, this);
+                    client.publish(topicOf(alert), payload, qos, true, null, this);
                     return;
                 } catch (MqttException e) {
                     synchronized (lock) {

@@ -12,6 +12,8 @@ import io.vigil.common.Topics;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.job.JobApplication;
 import io.vigil.job.JobConfig;
+import io.vigil.job.JobOptions;
+import io.vigil.job.StackJob;
 import io.vigil.job.JobHandle;
 import io.vigil.job.rules.RulesLoader;
 import io.vigil.stack.LocalStack;
@@ -73,18 +75,10 @@ class BacktestEqualsLiveTest {
 
         try (LocalStack stack = LocalStack.onFreePorts(dir.resolve("stack"), MQTT, INFLUX, KAFKA).start()) {
             stack.kafka.createTopics(1, Topics.READINGS, Topics.ALERTS, Topics.CONTROL, Topics.AUDIT);
-            JobConfig config = JobConfig.defaults().toBuilder()
-                    .kafkaBootstrap(stack.kafka.bootstrapServers())
-                    .influxUrl(stack.influx.url())
-                    .mqttUrl(stack.mosquitto.url())
-                    .rulesFile(Path.of("..", "config", "rules.yaml"))
-                    .checkpointDir(dir.resolve("checkpoints"))
-                    .checkpointInterval(Duration.ofMillis(500))
-                    .webUiPort(0)
-                    .build();
+            JobConfig config = StackJob.config(stack, dir.resolve("checkpoints"));
 
-            BacktestResult backtest = Backtest.run(inputs, new BacktestSettings(RulesLoader.load(config.rulesFile()),
-                    config.maxOutOfOrderness(), config.parallelism(), null));
+            BacktestResult backtest = Backtest.run(inputs, new BacktestSettings(RulesLoader.load(config.get(JobOptions.RULES)),
+                    config.get(JobOptions.OUT_OF_ORDERNESS), config.get(JobOptions.PARALLELISM), null));
             assertThat(backtest.alerts()).extracting(Alert::ruleId).as("the data exercises several rules")
                     .contains("river-level-high", "device-offline");
 

@@ -56,7 +56,7 @@ class MqttAlertSinkLoginTest {
     void withItsLoginTheJobPublishesAlertsThatOfficersReceive() throws Exception {
         Alert alarm = MqttAlertSinkTest.alert("gauge-3", Phase.ALARM, 1000);
         MqttAlertSink.Writer writer = new MqttAlertSink.Writer(mosquitto.url(), "login-test", new SimpleCounter(),
-                new JobConfig.MqttLogin("vigil-job", JOB_PASSWORD));
+                new JobConfig.MqttLogin("vigil-job", JOB_PASSWORD), 1);
         try (MqttProbe<Alert> officer = new MqttProbe<>(mosquitto.url(), "officer-probe", "vigil/alerts/#", "officer",
                 OFFICER_PASSWORD, JsonSerde.alerts()::fromBytes)) {
             writer.write(alarm, null);
@@ -73,6 +73,6 @@ class MqttAlertSinkLoginTest {
         assertThatThrownBy(() -> new MqttAlertSink.Writer(mosquitto.url(), "anonymous", new SimpleCounter()))
                 .isInstanceOf(IOException.class);
         assertThatThrownBy(() -> new MqttAlertSink.Writer(mosquitto.url(), "wrong", new SimpleCounter(),
-                new JobConfig.MqttLogin("vigil-job", "not-it"))).isInstanceOf(IOException.class);
+                new JobConfig.MqttLogin("vigil-job", "not-it"), 1)).isInstanceOf(IOException.class);
     }
 }

@@ -7,12 +7,17 @@ import static org.awaitility.Awaitility.await;
 import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.serde.JsonSerde;
+import io.vigil.job.JobConfig;
+import io.vigil.job.JobOptions;
 import io.vigil.stack.LocalStack;
 import io.vigil.stack.MqttProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
@@ -20,6 +25,14 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +110,51 @@ class MqttAlertSinkTest {
         } finally {
             writer.close();
         }
+    }
+
+    @Test
+    void alertsGoOutAtTheJobsAlertQos() throws Exception {
+        for (int qos : new int[] {0, 2}) {
+            BlockingQueue<Integer> arrivedAt = new LinkedBlockingQueue<>();
+            MqttClient siren = new MqttClient(stack.mosquitto.url(), "siren-" + qos, new MemoryPersistence());
+            siren.setCallback(new MqttCallback() {
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    arrivedAt.add(message.getQos());
+                }
+
+                @Override
+                public void disconnected(MqttDisconnectResponse response) {}
+
+                @Override
+                public void mqttErrorOccurred(MqttException e) {}
+
+                @Override
+                public void deliveryComplete(IMqttToken token) {}
+
+                @Override
+                public void connectComplete(boolean reconnect, String serverUri) {}
+
+                @Override
+                public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+            });
+            siren.connect();
+            // a subscriber gets the lower of its own QoS and the publisher's: at 2 it shows what the sink sent
+            siren.subscribe("vigil/alerts/+/+/siren-test-" + qos, 2);
+            MqttAlertSink.Writer writer = new MqttAlertSink.Writer(stack.mosquitto.url(), "qos-" + qos,
+                    new SimpleCounter(), null, JobConfig.defaults().with(JobOptions.MQTT_ALERT_QOS, qos)
+                            .get(JobOptions.MQTT_ALERT_QOS));
+            try {
+                writer.write(alert("siren-test-" + qos, Phase.ALARM, 1000), null);
+                writer.flush(false);
+                assertThat(arrivedAt.poll(10, TimeUnit.SECONDS)).as("QoS %d", qos).isEqualTo(qos);
+            } finally {
+                writer.close();
+                siren.disconnect();
+                siren.close();
+            }
+        }
+        assertThat(JobConfig.defaults().get(JobOptions.MQTT_ALERT_QOS)).as("at least once by default").isEqualTo(1);
     }
 
     static Alert alert(String device, Phase phase, long t) {
