@@ -108,10 +108,14 @@ class PublisherFleetTest {
             Path wrong = dir.resolve("wrong-credentials.yaml");
             DeviceCredentials.write(tampered, wrong);
             // devices 3, 4 and 5 are the second worker's
+            long refusing = System.nanoTime();
             assertThatThrownBy(() -> PublisherFleet.start(six, wrong, 2, "128m", dir.resolve("logs")))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("publisher worker 1")
-                    .hasMessageContaining("did not connect");
+                    .hasMessageContaining("did not connect")
+                    .hasMessageContaining("broker refused gauge-5");
+            // named as soon as the refused worker exits, not when the fleet's 3-minute connect patience runs out
+            assertThat(Duration.ofNanos(System.nanoTime() - refusing)).isLessThan(Duration.ofSeconds(60));
         }
     }
 
