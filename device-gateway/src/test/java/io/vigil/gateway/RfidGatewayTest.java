@@ -33,6 +33,7 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Tag reads through a gateway against real Mosquitto and Kafka: person tags arrive pseudonymised, assets in clear,
  * readings still flow on the same connections, and no person tag id appears in any byte Kafka holds.
  */
+@Tag("servers")
 class RfidGatewayTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final byte[] KEY = "test-key-test-key-test-key-32byt".getBytes(StandardCharsets.US_ASCII);

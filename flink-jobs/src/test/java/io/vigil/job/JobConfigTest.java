@@ -8,9 +8,11 @@ import io.vigil.common.config.InvalidConfigFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("servers")
 class JobConfigTest {
     @TempDir
     Path dir;

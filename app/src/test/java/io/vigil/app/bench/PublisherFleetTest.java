@@ -16,10 +16,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The multi-process publisher against a real Mosquitto: exact counts, summed over workers, failures named. */
+@Tag("servers")
 class PublisherFleetTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 

@@ -8,7 +8,7 @@ import io.vigil.common.Alert;
 import io.vigil.common.Phase;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.stack.LocalStack;
-import io.vigil.stack.MqttProbe;
+import io.vigil.testing.MqttProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,11 +22,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The MQTT alert sink against a real Mosquitto. */
+@Tag("servers")
 class MqttAlertSinkTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension();
