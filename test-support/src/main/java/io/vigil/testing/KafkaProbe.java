@@ -52,6 +52,11 @@ public final class KafkaProbe implements AutoCloseable {
         return this;
     }
 
+    /** Everything read so far, from every topic, in the order read. */
+    public List<ConsumerRecord<String, byte[]>> records() {
+        return List.copyOf(records);
+    }
+
     /** Everything read so far from {@code topic}, in the order read. */
     public List<ConsumerRecord<String, byte[]>> records(String topic) {
         return records.stream().filter(r -> r.topic().equals(topic)).toList();
