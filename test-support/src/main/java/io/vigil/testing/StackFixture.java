@@ -159,8 +159,8 @@ public final class StackFixture implements BeforeAllCallback, AfterAllCallback, 
         return need(Server.ALERTMANAGER, own.alertmanager);
     }
 
-    /** The class's own servers (all of them when {@link #owned}), to stop or restart in a test. */
-    public LocalStack owned() {
+    /** The servers this class owns (all it named, when {@link #owned}), to stop or restart in a test. */
+    public LocalStack ownStack() {
         if (shared && (named.contains(Server.KAFKA) || named.contains(Server.INFLUX))) {
             throw new IllegalStateException("Kafka and InfluxDB of a shared fixture are not the test's to stop;"
                     + " use StackFixture.owned(...)");
