@@ -16,11 +16,13 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** A device registered with {@code vigil devices add} while the broker runs logs in over MQTT without a restart. */
+@Tag("servers")
 class BrokerAccessSyncTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -87,6 +88,7 @@ class ClusterCommandTest {
     }
 
     @Test
+    @Tag("servers") // a real Kafka: not in the quick unit tier
     void submitCreatesTheTopicsTheJobWasGiven() throws Exception {
         Path jar = Files.writeString(home.resolve("vigil-job.jar"), "not uploaded: no cluster answers");
         try (LocalStack stack = LocalStack.onFreePorts(home.resolve("stack"), KAFKA).start()) {

@@ -27,11 +27,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code vigil deadletters} against a real Kafka holding dead letters as the gateway writes them. */
+@Tag("servers")
 class DeadLettersCommandTest {
     static final String OLD_JSON = "{\"metric\":\"water_level\",\"value\":4.5,\"time\":1764300000000}";
     static final byte[] BINARY = {0x1b, '[', '2', 'J', 0x00, (byte) 0xff, (byte) 0xa1};

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo as a user runs it: every server and Vigil process for real (gateway, job and simulator as child JVMs),
  * the river-flood scenario, and the console showing a rate line and the flood gauge's alerts.
  */
+@Tag("servers")
 class DemoTest {
     @TempDir
     Path home;

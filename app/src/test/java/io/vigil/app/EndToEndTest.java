@@ -52,6 +52,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The walking skeleton end to end on real servers: devices publish over MQTT (Paho) and CoAP (Californium), the
  * gateway and the Flink job run as they do in production, and we count what reached InfluxDB, Kafka and MQTT.
  */
+@Tag("servers")
 class EndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(90);

@@ -18,11 +18,13 @@ import org.influxdb.dto.BatchPoints;
 import org.influxdb.dto.Point;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code vigil incidents} against a real InfluxDB holding points in the shape the job writes. */
+@Tag("servers")
 class IncidentsCommandTest {
     static final long T0 = System.currentTimeMillis() - 3_600_000; // an hour ago: inside the default 24h
     static final String CLOSED_ID = "river-level-high:gauge-7:water_level:" + T0;

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every {@code mosquitto_pub}, {@code mosquitto_sub}, {@code curl} and {@code echo ... | coap-client-openssl} line
  * found is run; one this test does not know how to judge fails it, so a new snippet cannot go unchecked.
  */
+@Tag("servers")
 class ReadmeSnippetsTest {
     private static final List<Path> DOCS = List.of(Path.of("..", "README.md"), Path.of("..", "docs", "formats.md"),
             Path.of("..", "docs", "rfid.md"));

@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real standalone session cluster: separate processes, loopback only, found again and stopped by pid file. */
+@Tag("servers")
 class FlinkClusterTest {
     @TempDir
     Path home;

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * however long the broker was away: its MQTT client retries at least every few seconds instead of backing off to
  * Paho's two minutes (it used to take ~98 s).
  */
+@Tag("servers")
 class BrokerRestartTest {
     private static final long MAX_RETRY_MS = MqttIngest.MAX_RECONNECT_DELAY.toMillis();
     /** Readings the restarted broker acknowledges while the gateway is away: queued, then delivered as one burst. */

@@ -1,5 +1,6 @@
 package io.vigil.gateway;
 
+import static io.vigil.stack.LocalStack.Server.KAFKA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,8 +12,8 @@ import io.vigil.common.registry.DeviceRegistry;
 import io.vigil.common.registry.RegisteredDevice;
 import io.vigil.common.registry.Secrets;
 import io.vigil.stack.FreePorts;
-import io.vigil.stack.KafkaServer;
 import io.vigil.stack.MosquittoServer;
+import io.vigil.testing.StackFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -24,10 +25,13 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** CoAPS with DTLS PSK from the device registry, over real DTLS against the real gateway, Kafka and Mosquitto. */
+@Tag("servers")
 class CoapsGatewayTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String D1_KEY = Secrets.newPskKey();
@@ -38,7 +42,8 @@ class CoapsGatewayTest {
     @TempDir
     static Path dir;
     static MosquittoServer mosquitto;
-    static KafkaServer kafkaServer;
+    @RegisterExtension
+    static final StackFixture servers = StackFixture.shared(KAFKA);
     static GatewayApplication gateway;
     static KafkaTopicsReader kafka;
 
@@ -52,19 +57,19 @@ class CoapsGatewayTest {
         registry.save(registryFile);
         mosquitto = new MosquittoServer(dir.resolve("mosquitto"), FreePorts.tcp());
         mosquitto.start();
-        kafkaServer = new KafkaServer(dir.resolve("kafka"), FreePorts.tcp(), FreePorts.tcp());
-        kafkaServer.start();
-        kafkaServer.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        servers.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
         gateway = GatewayApplication.start(GatewayConfig.defaults()
                 .withInstanceId("coaps")
                 .withMqttUrl(mosquitto.url())
-                .withKafkaBootstrap(kafkaServer.bootstrapServers())
+                .withKafkaBootstrap(servers.kafka().bootstrapServers())
+                .withTopics(servers.topic(Topics.READINGS), servers.topic(Topics.DEADLETTER))
                 .withCoap("127.0.0.1", 0)
                 .withCoapsPort(0)
                 .withAckPort(0)
                 // as in `bin/vigil bench e2e`: the rate limit off, so the burst below tests DTLS and Kafka only
                 .withSecurity(GatewaySecurity.defaults().withRegistry(registryFile).withRateLimit(0, 1)));
-        kafka = new KafkaTopicsReader(kafkaServer.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
+        kafka = new KafkaTopicsReader(servers.kafka().bootstrapServers(), servers.topic(Topics.READINGS),
+                servers.topic(Topics.DEADLETTER));
     }
 
     private static RegisteredDevice device(String id, String pskKey, boolean revoked) {
@@ -79,9 +84,6 @@ class CoapsGatewayTest {
         }
         if (gateway != null) {
             gateway.close();
-        }
-        if (kafkaServer != null) {
-            kafkaServer.close();
         }
         if (mosquitto != null) {
             mosquitto.close();

@@ -13,10 +13,9 @@ import io.vigil.common.Reading;
 import io.vigil.common.RejectReason;
 import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
-import io.vigil.stack.LocalStack;
+import io.vigil.testing.StackFixture;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -33,17 +32,18 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A gateway against real Mosquitto and Kafka: devices publish over MQTT and CoAP, the test reads Kafka. */
+@Tag("servers")
 class GatewayEndToEndTest {
     private static final int MAX_PAYLOAD = 8192;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path dir;
-    static LocalStack stack;
+    @RegisterExtension
+    static final StackFixture servers = StackFixture.shared(MQTT, KAFKA);
     static GatewayApplication gateway;
     static KafkaTopicsReader kafka;
     static MqttClient device;
@@ -51,17 +51,18 @@ class GatewayEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, MQTT, KAFKA).start();
-        stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        servers.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
         gateway = GatewayApplication.start(GatewayConfig.defaults()
                 .withInstanceId("e2e")
-                .withMqttUrl(stack.mosquitto.url())
-                .withKafkaBootstrap(stack.kafka.bootstrapServers())
+                .withMqttUrl(servers.mosquitto().url())
+                .withKafkaBootstrap(servers.kafka().bootstrapServers())
+                .withTopics(servers.topic(Topics.READINGS), servers.topic(Topics.DEADLETTER))
                 .withCoap("127.0.0.1", 0)
                 .withAckPort(0)
                 .withMaxPayloadBytes(MAX_PAYLOAD));
-        kafka = new KafkaTopicsReader(stack.kafka.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
-        device = Devices.mqttPublisher(stack.mosquitto.url(), "e2e-device");
+        kafka = new KafkaTopicsReader(servers.kafka().bootstrapServers(), servers.topic(Topics.READINGS),
+                servers.topic(Topics.DEADLETTER));
+        device = Devices.mqttPublisher(servers.mosquitto().url(), "e2e-device");
         coap = Devices.coapClient(gateway.coapPort());
     }
 
@@ -80,9 +81,6 @@ class GatewayEndToEndTest {
         }
         if (gateway != null) {
             gateway.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 
@@ -153,7 +151,7 @@ class GatewayEndToEndTest {
         int count = 30;
         // published without waiting for each PUBACK, as a device flushing its queue after a reconnect does, so many
         // arrive within one millisecond
-        MqttAsyncClient burst = new MqttAsyncClient(stack.mosquitto.url(), "e2e-burst", new MemoryPersistence());
+        MqttAsyncClient burst = new MqttAsyncClient(servers.mosquitto().url(), "e2e-burst", new MemoryPersistence());
         burst.connect().waitForCompletion();
         try {
             List<IMqttToken> sent = new java.util.ArrayList<>();

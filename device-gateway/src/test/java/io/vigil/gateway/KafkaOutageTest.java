@@ -26,6 +26,7 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * IngestTest: restarting Mosquitto here made the gateway's Paho reconnect back off for over a minute on the loaded
  * machine.) Each test stops Kafka and starts it again, so they share one stack.
  */
+@Tag("servers")
 class KafkaOutageTest {
     private static final int READINGS = 30;
     private static final long START = System.currentTimeMillis() - 60_000;

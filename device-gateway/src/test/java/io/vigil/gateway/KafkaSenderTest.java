@@ -3,9 +3,8 @@ package io.vigil.gateway;
 import static io.vigil.stack.LocalStack.Server.KAFKA;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.stack.LocalStack;
+import io.vigil.testing.StackFixture;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,41 +20,36 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What hangs off a stored record (the device's MQTT acknowledgement, admission bookkeeping) runs off Kafka's one I/O
  * thread, in the order Kafka answered, so a slow acknowledgement holds up no other record's trip to Kafka.
  */
+@Tag("servers")
 class KafkaSenderTest {
     private static final String TOPIC = "sender-test";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final byte[] VALUE = "{}".getBytes(StandardCharsets.UTF_8);
 
-    @TempDir
-    static Path dir;
-    static LocalStack stack;
+    @RegisterExtension
+    static final StackFixture servers = StackFixture.shared(KAFKA);
+
+    static String topic;
 
     @BeforeAll
-    static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, KAFKA).start();
-        stack.kafka.createTopics(1, TOPIC);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+    static void start() {
+        servers.createTopics(1, TOPIC);
+        topic = servers.topic(TOPIC);
     }
 
     /** Like the gateway's producer, but lingering long enough that a test attaches to a future before Kafka answers. */
     private static Producer<String, byte[]> producer(int lingerMs) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
@@ -69,7 +63,7 @@ class KafkaSenderTest {
         try (Producer<String, byte[]> producer = producer(1_000)) {
             KafkaSender sender = new KafkaSender(producer, new GatewayMetrics());
             CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Void> first = sender.send(TOPIC, "device-1", VALUE);
+            CompletableFuture<Void> first = sender.send(topic, "device-1", VALUE);
             CompletableFuture<String> slowAckRanOn = first.thenApply(done -> {
                 String thread = Thread.currentThread().getName();
                 try {
@@ -82,7 +76,7 @@ class KafkaSenderTest {
             assertThat(first).as("attached before Kafka answered (the producer lingers 1 s)").isNotDone();
             // a record on the same batch, answered by Kafka's I/O thread itself
             CompletableFuture<RecordMetadata> second = new CompletableFuture<>();
-            producer.send(new ProducerRecord<>(TOPIC, "device-2", VALUE), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic, "device-2", VALUE), (metadata, error) -> {
                 if (error == null) {
                     second.complete(metadata);
                 } else {
@@ -106,7 +100,7 @@ class KafkaSenderTest {
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 int n = i;
-                sent.add(sender.send(TOPIC, "device-1", VALUE).whenComplete((ok, failure) -> settled.add(n)));
+                sent.add(sender.send(topic, "device-1", VALUE).whenComplete((ok, failure) -> settled.add(n)));
             }
             assertThat(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
             assertThat(List.copyOf(settled)).hasSize(200).isSorted();
@@ -118,6 +112,6 @@ class KafkaSenderTest {
         Producer<String, byte[]> producer = producer(5);
         producer.close();
         KafkaSender sender = new KafkaSender(producer, new GatewayMetrics());
-        assertThat(sender.send(TOPIC, "device-1", VALUE)).failsWithin(WAIT);
+        assertThat(sender.send(topic, "device-1", VALUE)).failsWithin(WAIT);
     }
 }

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway's meters as they land in a real InfluxDB 1.x through Micrometer's v1 registry. */
+@Tag("servers")
 class MetricsToInfluxTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

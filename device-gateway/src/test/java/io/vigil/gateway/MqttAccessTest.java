@@ -26,10 +26,12 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The password and ACL files Vigil generates, enforced by a real Mosquitto. */
+@Tag("servers")
 class MqttAccessTest {
     private static final String GATEWAY_PASSWORD = Secrets.newPassword();
     private static final String G1_PASSWORD = Secrets.newPassword();

@@ -11,8 +11,8 @@ import io.vigil.common.RejectReason;
 import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
 import io.vigil.stack.Binaries;
-import io.vigil.stack.LocalStack;
 import io.vigil.stack.MosquittoServer;
+import io.vigil.testing.StackFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,34 +23,39 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One payload limit, from the device to the dead-letter topic, against the real broker config the stack writes and a
  * gateway with its default limit: nothing over it is acknowledged without the device or the operator being told.
  */
+@Tag("servers")
 class PayloadLimitTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int LIMIT = Payloads.DEVICE_PAYLOAD_LIMIT;
 
     @TempDir
     static Path dir;
-    static LocalStack stack;
+    @RegisterExtension
+    static final StackFixture servers = StackFixture.shared(MQTT, KAFKA);
     static GatewayApplication gateway;
     static KafkaTopicsReader kafka;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, MQTT, KAFKA).start();
-        stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        servers.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
         gateway = GatewayApplication.start(GatewayConfig.defaults()
                 .withInstanceId("limit")
-                .withMqttUrl(stack.mosquitto.url())
-                .withKafkaBootstrap(stack.kafka.bootstrapServers())
+                .withMqttUrl(servers.mosquitto().url())
+                .withKafkaBootstrap(servers.kafka().bootstrapServers())
+                .withTopics(servers.topic(Topics.READINGS), servers.topic(Topics.DEADLETTER))
                 .withCoap("127.0.0.1", 0)
                 .withAckPort(0));
-        kafka = new KafkaTopicsReader(stack.kafka.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
+        kafka = new KafkaTopicsReader(servers.kafka().bootstrapServers(), servers.topic(Topics.READINGS),
+                servers.topic(Topics.DEADLETTER));
     }
 
     @AfterAll
@@ -60,9 +65,6 @@ class PayloadLimitTest {
         }
         if (gateway != null) {
             gateway.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 
@@ -74,7 +76,7 @@ class PayloadLimitTest {
 
     @Test
     void aPayloadJustOverTheLimitIsDeadLetteredAsTooLarge() throws Exception {
-        MqttClient device = Devices.mqttPublisher(stack.mosquitto.url(), "limit-just-over");
+        MqttClient device = Devices.mqttPublisher(servers.mosquitto().url(), "limit-just-over");
         try {
             Devices.publish(device, "vigil/readings/limit-just-over", padded(LIMIT + 1), Payloads.JSON);
         } finally {
@@ -90,7 +92,7 @@ class PayloadLimitTest {
 
     @Test
     void anMqtt5DeviceIsToldAtOnceThatAFarLargerPayloadIsRefused() throws Exception {
-        MqttClient device = Devices.mqttPublisher(stack.mosquitto.url(), "limit-far-over-5");
+        MqttClient device = Devices.mqttPublisher(servers.mosquitto().url(), "limit-far-over-5");
         try {
             assertThatThrownBy(() -> Devices.publish(device, "vigil/readings/limit-far-over-5", padded(2 * LIMIT),
                     Payloads.JSON)).isInstanceOf(MqttException.class)
@@ -108,7 +110,7 @@ class PayloadLimitTest {
     void anMqtt311DeviceSeesItsConnectionCloseOnAFarLargerPayload() throws Exception {
         Path payload = Files.write(dir.resolve("far-over.json"), padded(2 * LIMIT));
         Process pub = new ProcessBuilder(Binaries.require("mosquitto_pub").toString(), "-h", "127.0.0.1",
-                "-p", String.valueOf(stack.mosquitto.port()), "-V", "mqttv311", "-q", "1", "-i", "limit-far-over-3",
+                "-p", String.valueOf(servers.mosquitto().port()), "-V", "mqttv311", "-q", "1", "-i", "limit-far-over-3",
                 "-t", "vigil/readings/limit-far-over-3", "-f", payload.toString())
                 .redirectErrorStream(true).start();
         assertThat(pub.waitFor(30, TimeUnit.SECONDS)).isTrue();

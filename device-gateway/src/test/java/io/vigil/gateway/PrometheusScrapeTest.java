@@ -7,36 +7,36 @@ import static org.awaitility.Awaitility.await;
 
 import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
-import io.vigil.stack.LocalStack;
+import io.vigil.testing.StackFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Prometheus scrapes a real gateway (real Mosquitto and Kafka) and sees what it did, in its text format. */
+@Tag("servers")
 class PrometheusScrapeTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path dir;
-    static LocalStack stack;
+    @RegisterExtension
+    static final StackFixture servers = StackFixture.shared(MQTT, KAFKA);
     static GatewayApplication gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, MQTT, KAFKA).start();
-        stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        servers.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
         gateway = GatewayApplication.start(GatewayConfig.defaults()
                 .withInstanceId("prometheus")
-                .withMqttUrl(stack.mosquitto.url())
-                .withKafkaBootstrap(stack.kafka.bootstrapServers())
+                .withMqttUrl(servers.mosquitto().url())
+                .withKafkaBootstrap(servers.kafka().bootstrapServers())
+                .withTopics(servers.topic(Topics.READINGS), servers.topic(Topics.DEADLETTER))
                 .withCoap("127.0.0.1", 0)
                 .withAckPort(0)
                 .withPrometheusPort(0));
@@ -47,9 +47,6 @@ class PrometheusScrapeTest {
         if (gateway != null) {
             gateway.close();
         }
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private static HttpResponse<String> scrape() throws Exception {
@@ -59,7 +56,7 @@ class PrometheusScrapeTest {
 
     @Test
     void aScrapeCountsReadingsAndRejectionsByProtocolAndReason() throws Exception {
-        MqttClient device = Devices.mqttPublisher(stack.mosquitto.url(), "prom-device");
+        MqttClient device = Devices.mqttPublisher(servers.mosquitto().url(), "prom-device");
         try {
             Devices.publish(device, "vigil/readings/prom-1", "{\"metric\":\"level\",\"value\":1.5}", Payloads.JSON);
             Devices.publish(device, "vigil/readings/prom-1", "{\"metric\":\"level\",\"value\":", Payloads.JSON);
@@ -76,7 +73,7 @@ class PrometheusScrapeTest {
                     .contains("vigil_gateway_readings_total{protocol=\"MQTT\"} 1.0")
                     .contains("vigil_gateway_rejections_total{reason=\"MALFORMED\"} 1.0")
                     .contains("vigil_gateway_rejections_total{reason=\"TOO_LARGE\"} 0.0")
-                    .contains("vigil_gateway_kafka_send_seconds_count{topic=\"vigil.readings\"}");
+                    .contains("vigil_gateway_kafka_send_seconds_count{topic=\"" + servers.topic(Topics.READINGS) + "\"}");
         });
     }
 

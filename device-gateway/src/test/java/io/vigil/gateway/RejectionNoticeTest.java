@@ -1,5 +1,6 @@
 package io.vigil.gateway;
 
+import static io.vigil.stack.LocalStack.Server.KAFKA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,8 +14,8 @@ import io.vigil.common.registry.Secrets;
 import io.vigil.common.registry.ServiceAccount;
 import io.vigil.common.serde.Json;
 import io.vigil.stack.FreePorts;
-import io.vigil.stack.KafkaServer;
 import io.vigil.stack.MosquittoServer;
+import io.vigil.testing.StackFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,13 +31,16 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A device learns why its payload was refused on vigil/rejections/{its id}, through a real Mosquitto enforcing the
  * ACL Vigil generates, and no other device receives what is published there.
  */
+@Tag("servers")
 class RejectionNoticeTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String GATEWAY_PASSWORD = Secrets.newPassword();
@@ -46,7 +50,8 @@ class RejectionNoticeTest {
     @TempDir
     static Path dir;
     static MosquittoServer mosquitto;
-    static KafkaServer kafka;
+    @RegisterExtension
+    static final StackFixture servers = StackFixture.shared(KAFKA);
     static GatewayApplication gateway;
 
     @BeforeAll
@@ -62,13 +67,12 @@ class RejectionNoticeTest {
                 Secrets.mosquittoHash(GATEWAY_PASSWORD), ServiceAccount.Role.GATEWAY)), dir.resolve("access"));
         mosquitto = new MosquittoServer(dir.resolve("mosquitto"), FreePorts.tcp()).withAccess(access.get(0), access.get(1));
         mosquitto.start();
-        kafka = new KafkaServer(dir.resolve("kafka"), FreePorts.tcp(), FreePorts.tcp());
-        kafka.start();
-        kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        servers.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
         gateway = GatewayApplication.start(GatewayConfig.defaults()
                 .withInstanceId("notices")
                 .withMqttUrl(mosquitto.url())
-                .withKafkaBootstrap(kafka.bootstrapServers())
+                .withKafkaBootstrap(servers.kafka().bootstrapServers())
+                .withTopics(servers.topic(Topics.READINGS), servers.topic(Topics.DEADLETTER))
                 .withCoap("127.0.0.1", 0)
                 .withCoapsPort(0)
                 .withAckPort(0)
@@ -80,9 +84,6 @@ class RejectionNoticeTest {
     static void stop() {
         if (gateway != null) {
             gateway.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
         if (mosquitto != null) {
             mosquitto.close();

@@ -13,33 +13,31 @@ import io.vigil.common.rfid.TagPseudonyms;
 import io.vigil.common.rfid.TagRead;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.gateway.rfid.RfidGatewayConfig;
-import io.vigil.stack.LocalStack;
+import io.vigil.testing.KafkaProbe;
+import io.vigil.testing.StackFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tag reads through a gateway against real Mosquitto and Kafka: person tags arrive pseudonymised, assets in clear,
  * readings still flow on the same connections, and no person tag id appears in any byte Kafka holds.
  */
+@Tag("servers")
 class RfidGatewayTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final byte[] KEY = "test-key-test-key-test-key-32byt".getBytes(StandardCharsets.US_ASCII);
@@ -49,17 +47,16 @@ class RfidGatewayTest {
 
     @TempDir
     static Path dir;
-    static LocalStack stack;
+    @RegisterExtension
+    static final StackFixture servers = StackFixture.shared(MQTT, KAFKA);
     static GatewayApplication gateway;
     static MqttClient reader;
     static CoapClient coap;
-    static KafkaConsumer<String, byte[]> consumer;
-    static final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+    static KafkaProbe kafka;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, MQTT, KAFKA).start();
-        stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.TAGREADS);
+        servers.createTopics(1, Topics.READINGS, Topics.DEADLETTER, Topics.TAGREADS);
         Path site = Files.writeString(dir.resolve("site.yaml"), """
                 readers:
                   - {reader: gate, zone: plaza}
@@ -71,20 +68,15 @@ class RfidGatewayTest {
                 """);
         gateway = GatewayApplication.start(GatewayConfig.defaults()
                 .withInstanceId("rfid")
-                .withMqttUrl(stack.mosquitto.url())
-                .withKafkaBootstrap(stack.kafka.bootstrapServers())
+                .withMqttUrl(servers.mosquitto().url())
+                .withKafkaBootstrap(servers.kafka().bootstrapServers())
+                .withTopics(servers.topic(Topics.READINGS), servers.topic(Topics.DEADLETTER))
                 .withCoap("127.0.0.1", 0)
-                .withAckPort(0), RfidGatewayConfig.of(site, KEY));
-        reader = Devices.mqttPublisher(stack.mosquitto.url(), "rfid-reader");
+                .withAckPort(0), new RfidGatewayConfig(site, KEY, servers.topic(Topics.TAGREADS)));
+        reader = Devices.mqttPublisher(servers.mosquitto().url(), "rfid-reader");
         coap = Devices.coapClient(gateway.coapPort());
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = List.of(new TopicPartition(Topics.TAGREADS, 0),
-                new TopicPartition(Topics.DEADLETTER, 0), new TopicPartition(Topics.READINGS, 0));
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
+        kafka = new KafkaProbe(servers.kafka().bootstrapServers(), servers.topic(Topics.TAGREADS),
+                servers.topic(Topics.DEADLETTER), servers.topic(Topics.READINGS));
     }
 
     @AfterAll
@@ -97,22 +89,18 @@ class RfidGatewayTest {
             reader.disconnect();
             reader.close();
         }
-        if (consumer != null) {
-            consumer.close();
+        if (kafka != null) {
+            kafka.close();
         }
         if (gateway != null) {
             gateway.close();
         }
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private static List<TagRead> tagReads(String readerId) {
-        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
         List<TagRead> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : seen) {
-            if (r.topic().equals(Topics.TAGREADS) && r.key().equals(readerId)) {
+        for (ConsumerRecord<String, byte[]> r : kafka.poll().records(servers.topic(Topics.TAGREADS))) {
+            if (r.key().equals(readerId)) {
                 out.add(JsonSerde.tagReads().deserialize(r.topic(), r.value()));
             }
         }
@@ -120,8 +108,7 @@ class RfidGatewayTest {
     }
 
     private static List<DeadLetter> deadLetters(String readerId) {
-        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-        return seen.stream().filter(r -> r.topic().equals(Topics.DEADLETTER))
+        return kafka.poll().records(servers.topic(Topics.DEADLETTER)).stream()
                 .map(r -> JsonSerde.deadLetters().deserialize(r.topic(), r.value()))
                 .filter(d -> readerId.equals(d.deviceId())).toList();
     }
@@ -223,8 +210,8 @@ class RfidGatewayTest {
         Devices.publish(reader, "vigil/readings/gauge-rfid", "{\"metric\":\"level\",\"value\":1}", null);
         Devices.publish(reader, "vigil/tagreads/gate-2", "{\"tag\":\"" + PERSON + "\"}", null);
         await().atMost(WAIT).until(() -> !tagReads("gate-2").isEmpty()
-                && seen.stream().anyMatch(r -> r.topic().equals(Topics.READINGS) && r.key().equals("gauge-rfid")));
-        for (ConsumerRecord<String, byte[]> r : seen) {
+                && kafka.records(servers.topic(Topics.READINGS)).stream().anyMatch(r -> r.key().equals("gauge-rfid")));
+        for (ConsumerRecord<String, byte[]> r : kafka.records()) {
             String bytes = new String(r.value(), StandardCharsets.UTF_8);
             assertThat(bytes).doesNotContain(PERSON).doesNotContain(ZEBRA_PERSON)
                     .doesNotContain(ZEBRA_PERSON.toLowerCase());

@@ -1,5 +1,6 @@
 package io.vigil.gateway;
 
+import static io.vigil.stack.LocalStack.Server.KAFKA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -14,8 +15,8 @@ import io.vigil.common.registry.RegisteredDevice;
 import io.vigil.common.registry.Secrets;
 import io.vigil.common.registry.ServiceAccount;
 import io.vigil.stack.FreePorts;
-import io.vigil.stack.KafkaServer;
 import io.vigil.stack.MosquittoServer;
+import io.vigil.testing.StackFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyStore;
@@ -36,10 +37,13 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway with a registry behind an authenticating broker, on real Mosquitto and Kafka. */
+@Tag("servers")
 class SecuredGatewayTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String GATEWAY_PASSWORD = Secrets.newPassword();
@@ -50,7 +54,8 @@ class SecuredGatewayTest {
     @TempDir
     static Path dir;
     static MosquittoServer mosquitto;
-    static KafkaServer kafkaServer;
+    @RegisterExtension
+    static final StackFixture servers = StackFixture.shared(KAFKA);
     static GatewayApplication gateway;
     static KafkaTopicsReader kafka;
     static Path registryFile;
@@ -75,20 +80,20 @@ class SecuredGatewayTest {
         mosquitto = new MosquittoServer(dir.resolve("mosquitto"), FreePorts.tcp()).withAccess(access.get(0), access.get(1))
                 .withTls(new MosquittoServer.Tls(FreePorts.tcp(), tlsCert, key));
         mosquitto.start();
-        kafkaServer = new KafkaServer(dir.resolve("kafka"), FreePorts.tcp(), FreePorts.tcp());
-        kafkaServer.start();
-        kafkaServer.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        servers.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
         gateway = GatewayApplication.start(GatewayConfig.defaults()
                 .withInstanceId("secured")
                 .withMqttUrl(mosquitto.url())
-                .withKafkaBootstrap(kafkaServer.bootstrapServers())
+                .withKafkaBootstrap(servers.kafka().bootstrapServers())
+                .withTopics(servers.topic(Topics.READINGS), servers.topic(Topics.DEADLETTER))
                 .withCoap("127.0.0.1", 0)
                 .withCoapsPort(0)
                 .withCoapPlain(true)
                 .withAckPort(0)
                 .withSecurity(GatewaySecurity.defaults().withRegistry(registryFile)
                         .withMqttLogin("vigil-gateway", GATEWAY_PASSWORD)));
-        kafka = new KafkaTopicsReader(kafkaServer.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
+        kafka = new KafkaTopicsReader(servers.kafka().bootstrapServers(), servers.topic(Topics.READINGS),
+                servers.topic(Topics.DEADLETTER));
     }
 
     @AfterAll
@@ -98,9 +103,6 @@ class SecuredGatewayTest {
         }
         if (gateway != null) {
             gateway.close();
-        }
-        if (kafkaServer != null) {
-            kafkaServer.close();
         }
         if (mosquitto != null) {
             mosquitto.close();

@@ -9,8 +9,7 @@ import io.vigil.common.Reading;
 import io.vigil.common.Topics;
 import io.vigil.common.codec.Payloads;
 import io.vigil.gateway.mqtt.SubscriptionMode;
-import io.vigil.stack.LocalStack;
-import java.nio.file.Path;
+import io.vigil.testing.StackFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -18,30 +17,31 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two gateway instances on one broker, two connections each, split the device topic tree through the shared
  * subscription, and an instance that restarts under the same id picks up the messages the broker kept for its
  * sessions.
  */
+@Tag("servers")
 class SharedSubscriptionTest {
     private static final int N = 200;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path dir;
-    static LocalStack stack;
+    @RegisterExtension
+    static final StackFixture servers = StackFixture.shared(MQTT, KAFKA);
     static KafkaTopicsReader kafka;
     static MqttClient device;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.onFreePorts(dir, MQTT, KAFKA).start();
-        stack.kafka.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
-        kafka = new KafkaTopicsReader(stack.kafka.bootstrapServers(), Topics.READINGS, Topics.DEADLETTER);
-        device = Devices.mqttPublisher(stack.mosquitto.url(), "split-device");
+        servers.createTopics(1, Topics.READINGS, Topics.DEADLETTER);
+        kafka = new KafkaTopicsReader(servers.kafka().bootstrapServers(), servers.topic(Topics.READINGS),
+                servers.topic(Topics.DEADLETTER));
+        device = Devices.mqttPublisher(servers.mosquitto().url(), "split-device");
     }
 
     @AfterAll
@@ -53,17 +53,15 @@ class SharedSubscriptionTest {
         if (kafka != null) {
             kafka.close();
         }
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private static GatewayConfig config(String instanceId) {
         return GatewayConfig.defaults()
                 .withSharedSubscription(2)
                 .withInstanceId(instanceId)
-                .withMqttUrl(stack.mosquitto.url())
-                .withKafkaBootstrap(stack.kafka.bootstrapServers())
+                .withMqttUrl(servers.mosquitto().url())
+                .withKafkaBootstrap(servers.kafka().bootstrapServers())
+                .withTopics(servers.topic(Topics.READINGS), servers.topic(Topics.DEADLETTER))
                 .withCoap("127.0.0.1", 0)
                 .withAckPort(0);
     }

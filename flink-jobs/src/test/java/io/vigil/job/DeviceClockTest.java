@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * expected alerts on time and raise no false ones. Steady devices report every 500 ms on the wall clock; a
  * no-data rule would call them offline after 10 s of event time without a reading.
  */
+@Tag("servers")
 class DeviceClockTest {
     static final String RULES = """
             rules:

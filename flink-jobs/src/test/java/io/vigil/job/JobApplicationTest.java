@@ -21,7 +21,7 @@ import io.vigil.common.serde.Json;
 import io.vigil.common.serde.JsonSerde;
 import io.vigil.stack.FreePorts;
 import io.vigil.stack.LocalStack;
-import io.vigil.stack.MqttProbe;
+import io.vigil.testing.MqttProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,6 +48,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * out, a garbage record skipped, and a restart that restores the open incident from the retained checkpoint
  * and publishes each transition on vigil.alerts exactly once.
  */
+@Tag("servers")
 class JobApplicationTest {
     static final long T0 = 1_700_000_000_000L;
     static final String INCIDENT = "river-level-high:gauge-1:water_level:" + (T0 + 1000);

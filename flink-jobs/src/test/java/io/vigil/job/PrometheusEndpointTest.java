@@ -17,10 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Prometheus scrapes the job as the launcher runs it (real Kafka, InfluxDB, Mosquitto), on loopback only. */
+@Tag("servers")
 class PrometheusEndpointTest {
     @TempDir
     static Path dir;

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches that incident: the ALARM is re-published with the officer, and vigil.audit records it. An
  * acknowledgement of an RFID incident that does not exist changes nothing.
  */
+@Tag("servers")
 class RfidAcknowledgementKafkaTest {
     static final long T0 = 1_764_300_000_000L;
     static final String INCIDENT = "rfid-intrusion:p-v9:intrusion:" + (T0 + 1500);

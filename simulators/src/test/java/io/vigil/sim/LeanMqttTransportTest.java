@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The lean publisher without reconnects: a lost broker fails what it had not answered, and every later reading. */
+@Tag("servers")
 class LeanMqttTransportTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final SimulatedDevice DEVICE = new SimulatedDevice(0, "lean-lost-0", Protocol.MQTT, "city", "a");

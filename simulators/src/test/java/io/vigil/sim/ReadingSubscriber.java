@@ -2,7 +2,7 @@ package io.vigil.sim;
 
 import io.vigil.common.Topics;
 import io.vigil.common.serde.Json;
-import io.vigil.stack.MqttProbe;
+import io.vigil.testing.MqttProbe;
 import java.util.List;
 import org.eclipse.paho.mqttv5.common.MqttException;
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Devices with their own credentials: MQTT devices log in as themselves to a real Mosquitto whose ACL lets each
  * publish only its own topic, CoAP devices do a real DTLS PSK handshake with their own identity.
  */
+@Tag("servers")
 class SecureSimulatorTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String READER_PASSWORD = Secrets.newPassword();

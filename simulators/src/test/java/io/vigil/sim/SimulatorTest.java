@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The simulator against a real Mosquitto (what a gateway subscriber receives) and a real Californium server (what
  * a gateway's CoAP resource receives). Each test uses its own device id prefix, so they share both servers.
  */
+@Tag("servers")
 class SimulatorTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

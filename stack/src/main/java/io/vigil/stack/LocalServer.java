@@ -27,6 +27,12 @@ public abstract class LocalServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * Set to {@value #UNIT_TIER} by {@code bin/vigil test --quick}, which leaves out the tests tagged "servers": a
+     * test that starts a server without the tag then fails at once instead of slowing the quick tier down.
+     */
+    public static final String TEST_TIER = "vigil.test.tier";
+    public static final String UNIT_TIER = "unit";
 
     protected final String name;
     protected final Path dir;
@@ -67,6 +73,10 @@ public abstract class LocalServer implements AutoCloseable {
     public synchronized LocalServer start() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             return this;
+        }
+        if (UNIT_TIER.equals(System.getProperty(TEST_TIER))) {
+            throw new IllegalStateException(name + " started by a unit-tier test: tag the test class @Tag(\"servers\")"
+                    + " so that only the full suite (bin/vigil test) runs it");
         }
         Files.createDirectories(dir);
         prepare();

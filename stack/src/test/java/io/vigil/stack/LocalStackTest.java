@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each real server starts on loopback, does its job, and restarts on the same data. */
+@Tag("servers")
 class LocalStackTest {
     @TempDir
     static Path dir;

@@ -208,6 +208,8 @@ public final class PublisherFleet implements AutoCloseable {
         private volatile Counts progress = Counts.NONE;
         private volatile Counts counts;
         private volatile String failedLine;
+        /** Set once the pump has read the worker's last line; the pump thread itself is still alive when it says so. */
+        private volatile boolean pumpDone;
 
         private Worker(int number, Process process, long planned, Path log) {
             this.number = number;
@@ -263,6 +265,7 @@ public final class PublisherFleet implements AutoCloseable {
                 failedLine = failedLine != null ? failedLine : "its output was lost: " + e.getMessage();
             } finally {
                 synchronized (ready) {
+                    pumpDone = true;
                     ready.notifyAll();
                 }
             }
@@ -287,7 +290,7 @@ public final class PublisherFleet implements AutoCloseable {
 
         void awaitReady(long deadlineNanos) throws IOException, InterruptedException {
             synchronized (ready) {
-                while (!isReady && pump.isAlive()) {
+                while (!isReady && !pumpDone) {
                     long left = deadlineNanos - System.nanoTime();
                     if (left <= 0) {
                         break;

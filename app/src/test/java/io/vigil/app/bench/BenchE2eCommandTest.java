@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -18,6 +19,7 @@ import picocli.CommandLine;
  * alert latencies on MQTT and on Kafka each with samples.
  * The figures themselves are not checked: they depend on the machine.
  */
+@Tag("servers")
 class BenchE2eCommandTest {
     private static final Pattern PHASE = Pattern.compile(
             "^(latency|step)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+\\d+\\s+\\d+\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(-?\\d+)\\s+(yes|no)",

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The broker bench against a real Mosquitto and mosquitto_sub, at rates any loaded machine passes. */
+@Tag("servers")
 class BrokerBenchTest {
     @TempDir
     Path dir;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Node-RED from npm (installed on first use into the checkout's var/cache, as bin/vigil bench nodered does; an
  * unreachable npm registry fails this test) with both flows, a tiny load, every point found in InfluxDB.
  */
+@Tag("servers")
 class NodeRedBenchTest {
     private static final Path CACHE = Path.of("..", "var", "cache", "node-red").toAbsolutePath().normalize();
 

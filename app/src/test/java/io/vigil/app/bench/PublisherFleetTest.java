@@ -16,10 +16,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The multi-process publisher against a real Mosquitto: exact counts, summed over workers, failures named. */
+@Tag("servers")
 class PublisherFleetTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -108,10 +110,14 @@ class PublisherFleetTest {
             Path wrong = dir.resolve("wrong-credentials.yaml");
             DeviceCredentials.write(tampered, wrong);
             // devices 3, 4 and 5 are the second worker's
+            long refusing = System.nanoTime();
             assertThatThrownBy(() -> PublisherFleet.start(six, wrong, 2, "128m", dir.resolve("logs")))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("publisher worker 1")
-                    .hasMessageContaining("did not connect");
+                    .hasMessageContaining("did not connect")
+                    .hasMessageContaining("broker refused gauge-5");
+            // named as soon as the refused worker exits, not when the fleet's 3-minute connect patience runs out
+            assertThat(Duration.ofNanos(System.nanoTime() - refusing)).isLessThan(Duration.ofSeconds(60));
         }
     }
 

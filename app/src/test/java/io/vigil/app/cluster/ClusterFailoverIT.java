@@ -46,6 +46,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -57,6 +58,7 @@ import org.slf4j.LoggerFactory;
  * the job must come back on the survivor from its last checkpoint and, counted at the end, every reading is in
  * InfluxDB once and every incident transition is on vigil.alerts (read_committed) once.
  */
+@Tag("servers")
 class ClusterFailoverIT {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterFailoverIT.class);
     static final Path JOB_JAR = Path.of("..", "flink-jobs", "target", "vigil-job.jar").toAbsolutePath().normalize();

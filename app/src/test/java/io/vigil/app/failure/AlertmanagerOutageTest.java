@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * system of record, the sirens on MQTT), keep what Alertmanager has not taken, and deliver it when it is back;
  * Alertmanager keeps alerts in memory only, so they must be sent again after its restart.
  */
+@Tag("servers")
 class AlertmanagerOutageTest {
     private static final String FLEET = "amdown-";
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -36,6 +36,7 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -53,6 +54,7 @@ import org.slf4j.LoggerFactory;
  * RATE_LIMITED dead letters, this test measured a p95 delay of 1.9 s before and 26.8 s during the flood on a
  * loaded 2-core machine: every refused payload was a Kafka write the MQTT acknowledgement waited for.
  */
+@Tag("servers")
 class BadPayloadFloodTest {
     private static final Logger LOG = LoggerFactory.getLogger(BadPayloadFloodTest.class);
     private static final String FLEET = "flood-";

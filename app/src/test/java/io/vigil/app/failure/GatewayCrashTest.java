@@ -3,6 +3,7 @@ package io.vigil.app.failure;
 import io.vigil.sim.Simulator;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Had the gateway acknowledged a message before Kafka acknowledged its record, the kill would lose it: the counts
  * below would come up short.
  */
+@Tag("servers")
 class GatewayCrashTest {
     private static final String FLEET = "gatewaycrash-";
 

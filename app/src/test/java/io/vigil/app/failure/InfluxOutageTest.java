@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * outage), which back-pressures the job: it stays RUNNING, no checkpoint completes with points unwritten behind it,
  * and once InfluxDB is back every reading is written and every transition committed, once.
  */
+@Tag("servers")
 class InfluxOutageTest {
     private static final String FLEET = "influxdown-";
     private static final Duration OUTAGE = Duration.ofSeconds(60);

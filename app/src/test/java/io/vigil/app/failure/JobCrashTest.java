@@ -6,6 +6,7 @@ import io.vigil.sim.Simulator;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * new JVM must restore the last retained checkpoint from disk ({@code RetainedCheckpoints.latest}) and replay
  * Kafka from that checkpoint's offsets, while the alerts transaction left open by the dead JVM is aborted.
  */
+@Tag("servers")
 class JobCrashTest {
     private static final String FLEET = "jobcrash-";
 

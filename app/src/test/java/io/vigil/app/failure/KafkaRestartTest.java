@@ -3,6 +3,7 @@ package io.vigil.app.failure;
 import io.vigil.sim.Simulator;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and retries; the job's source and its transactional alerts sink lose their broker and the job restarts from its
  * last checkpoint. Afterwards every reading is stored and every transition committed, once.
  */
+@Tag("servers")
 class KafkaRestartTest {
     private static final String FLEET = "kafkarestart-";
 

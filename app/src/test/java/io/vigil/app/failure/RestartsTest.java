@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * device's readings to queue in its broker session than the device's rate-limit burst: the broker delivers them at
  * once when the gateway is back, and they must not be refused as a flood.
  */
+@Tag("servers")
 class RestartsTest {
     private static final Logger LOG = LoggerFactory.getLogger(RestartsTest.class);
     private static final String DEVICE = DemoAccess.HAND_DEVICE;

@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * files, and every query, interpolated as Grafana's InfluxQL datasource does, against a real InfluxDB that a short
  * flood scenario and the RFID crowd scenario filled through the real gateway and job (their metrics included).
  */
+@Tag("servers")
 class DashboardsTest {
     private static final Path DASHBOARDS = Path.of("..", "dashboards").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -37,10 +37,12 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Officers acknowledge over HTTP and MQTT against a gateway on real Mosquitto and Kafka; the test reads Kafka. */
+@Tag("servers")
 class AcknowledgementEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String INCIDENT = "river-level-high:gauge-7:water_level:1700000000000";

@@ -20,10 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Alertmanager writer against a real Alertmanager: transitions, re-sends, resolution, outage, restore. */
+@Tag("servers")
 class AlertmanagerSinkTest {
     static final long T0 = System.currentTimeMillis() - 60_000;
     static final Duration WAIT = Duration.ofSeconds(15);

@@ -36,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * data ends with one reading of a series no rule watches, an hour later; that reading is in both runs.
  * Escalations are left out of the comparison: they follow wall-clock time, which a backtest does not have.
  */
+@Tag("servers")
 class BacktestEqualsLiveTest {
     static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
     @TempDir

@@ -16,10 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Last month's stored readings replayed: a time range and a tag condition against a real InfluxDB. */
+@Tag("servers")
 class InfluxRangeTest {
     static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
     @TempDir

@@ -26,11 +26,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The InfluxDB sink against a real InfluxDB 1.x. */
+@Tag("servers")
 class InfluxSinkTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

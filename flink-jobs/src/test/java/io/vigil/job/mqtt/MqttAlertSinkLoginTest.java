@@ -14,7 +14,7 @@ import io.vigil.common.serde.JsonSerde;
 import io.vigil.job.JobConfig;
 import io.vigil.stack.FreePorts;
 import io.vigil.stack.MosquittoServer;
-import io.vigil.stack.MqttProbe;
+import io.vigil.testing.MqttProbe;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +23,12 @@ import java.util.Map;
 import org.apache.flink.metrics.SimpleCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The job's alert publisher logs in to a Mosquitto that refuses anonymous clients, with its ALERT_PUBLISHER ACL. */
+@Tag("servers")
 class MqttAlertSinkLoginTest {
     private static final String JOB_PASSWORD = Secrets.newPassword();
     private static final String OFFICER_PASSWORD = Secrets.newPassword();

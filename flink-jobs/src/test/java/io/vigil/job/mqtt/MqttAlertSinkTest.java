@@ -10,7 +10,7 @@ import io.vigil.common.serde.JsonSerde;
 import io.vigil.job.JobConfig;
 import io.vigil.job.JobOptions;
 import io.vigil.stack.LocalStack;
-import io.vigil.stack.MqttProbe;
+import io.vigil.testing.MqttProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,11 +35,13 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The MQTT alert sink against a real Mosquitto. */
+@Tag("servers")
 class MqttAlertSinkTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension();

@@ -32,6 +32,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Readers log in as themselves to a real Mosquitto whose ACL comes from the registry: each may write only its own
  * tag-read topic, and the gateway's service account reads them all.
  */
+@Tag("servers")
 class SecureRfidSimulatorTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final List<String> READERS = List.of("plaza-gate", "pump-house", "store", "muster");

@@ -1,4 +1,4 @@
-package io.vigil.stack;
+package io.vigil.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
