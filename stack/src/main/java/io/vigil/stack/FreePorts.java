@@ -1,29 +1,58 @@
 package io.vigil.stack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 
-/** Free loopback ports for servers started by tests. */
+/**
+ * Free loopback ports for servers started by tests. A port is chosen at random below Linux's ephemeral range
+ * (32768–60999) and checked by binding it: a port the kernel hands out for port 0 lies in that range, where any
+ * outgoing connection of any process (a Kafka client, another test JVM) may take it before the server binds it, and
+ * two test JVMs asking at once are handed neighbouring ports. Below the range only a process that binds a port by
+ * number can take it; above {@link #LOW} no server Vigil or the demo starts listens by default.
+ */
 public final class FreePorts {
+    static final int LOW = 20_000;
+    static final int HIGH = 32_767;
+    private static final int TRIES = 200;
+
     private FreePorts() {}
 
     public static int tcp() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return tcp(FreePorts::candidate);
+    }
+
+    static int tcp(IntSupplier candidates) {
+        for (int i = 0; i < TRIES; i++) {
+            int port = candidates.getAsInt();
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free TCP port on loopback between " + LOW + " and " + HIGH);
     }
 
     public static int udp() {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int i = 0; i < TRIES; i++) {
+            int port = candidate();
+            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free UDP port on loopback between " + LOW + " and " + HIGH);
+    }
+
+    private static int candidate() {
+        return ThreadLocalRandom.current().nextInt(LOW, HIGH + 1);
     }
 }
