@@ -28,16 +28,14 @@ public record MemberChange(String ruleId, String group, String site, String zone
 
     /**
      * The change {@code assessment} of reading {@code r} makes to its series' standing in the group, or null when it
-     * makes none. Anomalous is what an {@code anomaly} rule pages on: from an onset (the model's, after its
-     * refractory period) for as long as the score holds at 0.5 or more.
+     * makes none ({@link #anomalousAfter}).
      */
     public static MemberChange of(Rule rule, GroupAnomaly g, Reading r, RuleState state,
                                   SeriesAnomaly.Assessment assessment) {
         if (assessment == null) {
             return null;
         }
-        boolean anomalous = state.groupAnomalous ? assessment.score() >= SeriesAnomaly.Assessment.ANOMALOUS
-                : assessment.onset();
+        boolean anomalous = anomalousAfter(state.groupAnomalous, assessment);
         if (anomalous == state.groupAnomalous) {
             return null;
         }
@@ -48,4 +46,11 @@ public record MemberChange(String ruleId, String group, String site, String zone
                 g.atLeast(), g.within().toMillis(), g.clearFor().toMillis());
     }
 
+    /**
+     * Whether a series counts as anomalous for its group after {@code assessment}, given whether it did before: from
+     * an onset (the model's, after its refractory period) for as long as the score holds at 0.5 or more.
+     */
+    public static boolean anomalousAfter(boolean anomalous, SeriesAnomaly.Assessment assessment) {
+        return anomalous ? assessment.score() >= SeriesAnomaly.Assessment.ANOMALOUS : assessment.onset();
+    }
 }

@@ -99,8 +99,8 @@ public final class CorpusEvaluation {
         double[] scores = new double[n];
         boolean[] onset = new boolean[n];
         boolean group = judging.atLeast() > 0;
-        List<List<MemberChange>> changes = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        List<List<MemberChange>> changes = new ArrayList<>(group ? n : 0);
+        for (int i = 0; group && i < n; i++) {
             changes.add(new ArrayList<>(0));
         }
         for (int c = 0; c < f.columns().length; c++) {
@@ -114,8 +114,8 @@ public final class CorpusEvaluation {
                     if (onset[i]) {
                         onsets.add(i);
                     }
-                } else if (anomalous ? scores[i] < SeriesAnomaly.Assessment.ANOMALOUS : onset[i]) {
-                    // what the series evaluator tells a group watch (MemberChange.of): from onset while the score holds
+                } else if (MemberChange.anomalousAfter(anomalous, new SeriesAnomaly.Assessment(scores[i], onset[i]))
+                        != anomalous) { // what the series evaluator tells a group watch (MemberChange.of)
                     anomalous = !anomalous;
                     changes.get(i).add(new MemberChange("k-of-n", f.name(), f.name(), "*", "*", "series-" + c,
                             anomalous, f.times()[i], judging.atLeast(), judging.withinMs(), 0));
