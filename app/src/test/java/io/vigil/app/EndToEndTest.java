@@ -18,7 +18,6 @@ import io.vigil.common.serde.JsonSerde;
 import io.vigil.gateway.GatewayApplication;
 import io.vigil.gateway.GatewayConfig;
 import io.vigil.job.JobApplication;
-import io.vigil.job.JobConfig;
 import io.vigil.job.JobHandle;
 import io.vigil.job.JobOptions;
 import io.vigil.stack.LocalStack;
@@ -95,18 +94,9 @@ class EndToEndTest {
                 """);
         gateway = GatewayApplication.start(GatewayConfig.defaults().withMqttUrl(stack.mosquitto.url())
                 .withKafkaBootstrap(stack.kafka.bootstrapServers()).withCoap("127.0.0.1", 0).withAckPort(0));
-        job = JobApplication.start(JobConfig.defaults()
-                .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
+        job = JobApplication.start(LiveJob.quickInflux(stack, dir, Duration.ofSeconds(2))
                 .with(JobOptions.CONSUMER_GROUP, "e2e-job")
-                .with(JobOptions.INFLUX_URL, stack.influx.url())
-                .with(JobOptions.MQTT_URL, stack.mosquitto.url())
-                .with(JobOptions.RULES, rules)
-                .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
-                .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2))
-                .with(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints"))
-                .with(JobOptions.WEB_UI_PORT, 0)
-                .with(JobOptions.INFLUX_BATCH_SIZE, 1000)
-                .with(JobOptions.INFLUX_FLUSH_INTERVAL, Duration.ofMillis(200)));
+                .with(JobOptions.RULES, rules));
         job.awaitRunning(PATIENCE);
 
         device = mqttClient("e2e-devices");

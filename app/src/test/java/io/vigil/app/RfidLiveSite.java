@@ -15,7 +15,6 @@ import io.vigil.gateway.GatewayApplication;
 import io.vigil.gateway.GatewayConfig;
 import io.vigil.gateway.rfid.RfidGatewayConfig;
 import io.vigil.job.JobApplication;
-import io.vigil.job.JobConfig;
 import io.vigil.job.JobHandle;
 import io.vigil.job.JobOptions;
 import io.vigil.sim.rfid.RfidScenario;
@@ -105,19 +104,10 @@ final class RfidLiveSite implements AutoCloseable {
             stack.kafka.createTopics(1, Topics.READINGS, Topics.TAGREADS, Topics.DEADLETTER, Topics.ALERTS);
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            job = JobApplication.start(JobConfig.defaults()
-                    .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
+            job = JobApplication.start(LiveJob.quickInflux(stack, dir, Duration.ofSeconds(1))
                     .with(JobOptions.CONSUMER_GROUP, "rfid-e2e")
-                    .with(JobOptions.INFLUX_URL, stack.influx.url())
-                    .with(JobOptions.MQTT_URL, stack.mosquitto.url())
                     .with(JobOptions.RULES, RULES_FILE)
-                    .with(JobOptions.SITE, siteFile)
-                    .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
-                    .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
-                    .with(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints"))
-                    .with(JobOptions.WEB_UI_PORT, 0)
-                    .with(JobOptions.INFLUX_BATCH_SIZE, 1000)
-                    .with(JobOptions.INFLUX_FLUSH_INTERVAL, Duration.ofMillis(200)));
+                    .with(JobOptions.SITE, siteFile));
             GatewayApplication gateway = GatewayApplication.start(GatewayConfig.defaults()
                     .withMqttUrl(stack.mosquitto.url()).withKafkaBootstrap(stack.kafka.bootstrapServers())
                     .withCoap("127.0.0.1", 0).withAckPort(0), RfidGatewayConfig.of(siteFile, key));

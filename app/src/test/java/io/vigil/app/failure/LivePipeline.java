@@ -18,8 +18,8 @@ import io.vigil.common.serde.JsonSerde;
 import io.vigil.gateway.GatewayApplication;
 import io.vigil.gateway.GatewayConfig;
 import io.vigil.job.JobApplication;
-import io.vigil.job.JobConfig;
 import io.vigil.job.JobHandle;
+import io.vigil.app.LiveJob;
 import io.vigil.job.JobOptions;
 import org.apache.flink.api.common.JobStatus;
 import io.vigil.sim.DeviceCredentials;
@@ -172,16 +172,9 @@ final class LivePipeline implements AutoCloseable {
     /** Starts the job; a restart restores the latest retained checkpoint (see {@link #jobLog()}). */
     void startJob() throws Exception {
         if (!setup.jobInOwnJvm()) {
-            jobHandle = JobApplication.start(JobConfig.defaults()
-                    .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
-                    .with(JobOptions.INFLUX_URL, stack.influx.url())
+            jobHandle = JobApplication.start(LiveJob.config(stack, dir, Duration.ofSeconds(1))
                     .with(JobOptions.ALERTMANAGER_URL, stack.alertmanager.url())
-                    .with(JobOptions.MQTT_URL, stack.mosquitto.url())
                     .with(JobOptions.RULES, dir.resolve("rules.yaml"))
-                    .with(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints"))
-                    .with(JobOptions.WEB_UI_PORT, 0)
-                    .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
-                    .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
                     .with(JobOptions.INFLUX_RETRY_TIMEOUT, setup.influxRetryTimeout()));
             return;
         }

@@ -15,8 +15,8 @@ import io.vigil.gateway.GatewayApplication;
 import io.vigil.gateway.GatewayConfig;
 import io.vigil.gateway.rfid.RfidGatewayConfig;
 import io.vigil.job.JobApplication;
-import io.vigil.job.JobConfig;
 import io.vigil.job.JobHandle;
+import io.vigil.app.LiveJob;
 import io.vigil.job.JobOptions;
 import io.vigil.sim.DeviceReading;
 import io.vigil.sim.RiverFloodScenario;
@@ -83,19 +83,10 @@ class DashboardsTest {
                 .withKafkaBootstrap(stack.kafka.bootstrapServers()).withCoap("127.0.0.1", 0)
                 .withMetricsInflux(stack.influx.url(), DB, Duration.ofSeconds(1)),
                 RfidGatewayConfig.of(SITE, pseudonymKey()));
-        job = JobApplication.start(JobConfig.defaults()
-                .with(JobOptions.KAFKA, stack.kafka.bootstrapServers())
+        job = JobApplication.start(LiveJob.quickInflux(stack, dir, Duration.ofSeconds(2))
                 .with(JobOptions.CONSUMER_GROUP, "dashboards-job")
-                .with(JobOptions.INFLUX_URL, stack.influx.url())
-                .with(JobOptions.MQTT_URL, stack.mosquitto.url())
                 .with(JobOptions.RULES, rules)
                 .with(JobOptions.SITE, SITE)
-                .with(JobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1))
-                .with(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2))
-                .with(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints"))
-                .with(JobOptions.WEB_UI_PORT, 0)
-                .with(JobOptions.INFLUX_BATCH_SIZE, 1000)
-                .with(JobOptions.INFLUX_FLUSH_INTERVAL, Duration.ofMillis(200))
                 .with(JobOptions.METRICS_INFLUX_URL, stack.influx.url())
                 .with(JobOptions.METRICS_INTERVAL, Duration.ofSeconds(2)));
         job.awaitRunning(PATIENCE);
