@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.stack.JavaCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -42,10 +43,9 @@ public final class ChildJvm implements Supervisor.Process {
     public static ChildJvm start(String name, String heap, List<String> jvmOptions, Path logDir, PrintStream console,
                                  String readyPrefix, List<String> vigilArgs) throws IOException {
         Files.createDirectories(logDir);
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-XX:+UseG1GC"));
-        cmd.addAll(jvmOptions);
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
+        options.addAll(jvmOptions);
+        List<String> cmd = JavaCommand.java(options);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Vigil.class.getName()));
         cmd.addAll(vigilArgs);
         Process p = new ProcessBuilder(LocalServer.ownSession(cmd)).redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package io.vigil.cluster;
 
+import io.vigil.stack.JavaCommand;
 import io.vigil.stack.LocalServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,10 +64,9 @@ final class FlinkProcess extends LocalServer {
 
     @Override
     protected List<String> command() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(memory);
-        cmd.add("-XX:+UseG1GC");
+        List<String> options = new ArrayList<>(memory);
+        options.add("-XX:+UseG1GC");
+        List<String> cmd = JavaCommand.java(options);
         JAVA_17_OPENS.forEach(p -> cmd.add("--add-opens=java.base/" + p + "=ALL-UNNAMED"));
         cmd.add("-Dlog.file=" + logFile()); // the web UI shows this file
         cmd.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties"));

@@ -99,10 +99,10 @@ public final class KafkaServer extends LocalServer {
     }
 
     private List<String> javaCommand() {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms128m", "-Xmx768m", "-XX:+UseG1GC",
-                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
-                "-cp", brokerClasspath());
+        List<String> cmd = JavaCommand.java(List.of("-Xms128m", "-Xmx768m", "-XX:+UseG1GC",
+                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties")));
+        cmd.addAll(List.of("-cp", brokerClasspath()));
+        return cmd;
     }
 
     @Override

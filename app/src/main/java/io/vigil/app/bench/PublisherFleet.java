@@ -1,5 +1,6 @@
 package io.vigil.app.bench;
 
+import io.vigil.stack.JavaCommand;
 import io.vigil.sim.DeviceCredentials;
 import io.vigil.sim.FleetSlice;
 import io.vigil.sim.SimulatorConfig;
@@ -223,10 +224,8 @@ public final class PublisherFleet implements AutoCloseable {
 
         static Worker launch(int number, PublisherWorker.Config config, long planned, String heap, Path logDir)
                 throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + heap, "-XX:+UseParallelGC",
-                    "-cp", System.getProperty("java.class.path"), PublisherWorker.class.getName()));
+            List<String> cmd = JavaCommand.java(List.of("-Xmx" + heap, "-XX:+UseParallelGC"));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PublisherWorker.class.getName()));
             cmd.addAll(config.args());
             // output to a file the fleet reads as it grows: reading the pipe itself raced with the JDK closing it
             // when the worker exited, and lost the counts line a worker printed on its way out
