@@ -2,15 +2,16 @@ package io.vigil.app;
 
 import io.vigil.app.bench.E2eBench;
 import io.vigil.app.bench.E2eReportTable;
+import io.vigil.job.JobOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -81,20 +82,9 @@ final class BenchE2eCommand implements Callable<Integer> {
             description = "The gateway's MQTT subscriber connections, in a shared subscription (default ${DEFAULT-VALUE}); 1 = the gateway's default plain subscription, and the job judges each reading on arrival (no settling window).")
     int gatewaySubscribers;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "The job's parallelism (default ${DEFAULT-VALUE}).")
-    int parallelism;
-
-    @Option(names = "--out-of-orderness", converter = DurationConverter.class,
-            description = "Passed to the job (default: the job's own, 5s).")
-    Duration outOfOrderness;
-
-    @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
-            description = "Passed to the job (default: the job's own, 2s; alerts become visible at each checkpoint).")
-    Duration checkpointInterval;
-
-    @Option(names = "--buffer-timeout", converter = DurationConverter.class,
-            description = "Passed to the job (default: the job's own, 100ms; a half-empty buffer between tasks waits this long).")
-    Duration bufferTimeout;
+    /** Passed to the job; parallelism also sizes the bench's checks. */
+    @Mixin
+    JobOptionsMixin.Tuning job;
 
     @Option(names = "--publishers", defaultValue = "2",
             description = "Publishing processes, each owning a slice of the devices and logging each in as itself"
@@ -113,16 +103,8 @@ final class BenchE2eCommand implements Callable<Integer> {
         Path dir = workDir != null ? workDir : vigil.home().resolve("bench").resolve("e2e-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-        List<String> jobArgs = new ArrayList<>();
-        if (outOfOrderness != null) {
-            jobArgs.addAll(List.of("--out-of-orderness", outOfOrderness.toMillis() + "ms"));
-        }
-        if (checkpointInterval != null) {
-            jobArgs.addAll(List.of("--checkpoint-interval", checkpointInterval.toMillis() + "ms"));
-        }
-        if (bufferTimeout != null) {
-            jobArgs.addAll(List.of("--buffer-timeout", bufferTimeout.toMillis() + "ms"));
-        }
+        int parallelism = job.get(JobOptions.PARALLELISM);
+        List<String> jobArgs = job.arguments(option -> !option.equals(JobOptions.PARALLELISM));
         E2eBench.Config config = new E2eBench.Config(dir,
                 rules != null ? rules : vigil.root().resolve("config/bench-e2e-rules.yaml"), devices, coapShare, timeScale,
                 warmUpRate, warmUp, latencyRate, latencyFor, rates, step, maxStoreLag, partitions, gatewaySubscribers,

@@ -3,8 +3,11 @@ package io.vigil.app;
 import io.vigil.job.JobConfig;
 import io.vigil.job.JobOption;
 import io.vigil.job.JobOptions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -40,6 +43,22 @@ abstract class JobOptionsMixin {
         return given(option) ? option.type().cast(given.get(option)) : option.defaultValue();
     }
 
+    /** Each option given on the command line as it would be given again, for a job started as a child process. */
+    List<String> arguments(Predicate<JobOption<?>> which) {
+        List<String> args = new ArrayList<>();
+        given.forEach((option, value) -> {
+            if (which.test(option)) {
+                args.add(option.flag());
+                args.add(written(option, value));
+            }
+        });
+        return args;
+    }
+
+    private static <T> String written(JobOption<T> option, Object value) {
+        return option.write(option.type().cast(value));
+    }
+
     private static <T> JobConfig with(JobConfig config, JobOption<T> option, Object value) {
         return config.with(option, option.type().cast(value));
     }
@@ -69,6 +88,20 @@ abstract class JobOptionsMixin {
                 return addOptions(spec,
                         option -> option.scope() == JobOption.Scope.JOB && !option.equals(JobOptions.PARALLELISM),
                         Map.of(JobOptions.RULES, "config/rules.yaml in the checkout"));
+            }
+        }
+    }
+
+    /** The job's tuning options, for a command that runs the job as a child process ({@code vigil bench e2e}). */
+    @Command(modelTransformer = Tuning.Options.class)
+    static final class Tuning extends JobOptionsMixin {
+        static final Set<JobOption<?>> OPTIONS = Set.of(JobOptions.PARALLELISM, JobOptions.CHECKPOINT_INTERVAL,
+                JobOptions.OUT_OF_ORDERNESS, JobOptions.BUFFER_TIMEOUT);
+
+        static final class Options implements IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                return addOptions(spec, OPTIONS::contains, Map.of());
             }
         }
     }

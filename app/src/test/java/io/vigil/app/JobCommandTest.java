@@ -58,6 +58,19 @@ class JobCommandTest {
         assertThat(help).contains("--out-of-orderness=DURATION " + JobOptions.OUT_OF_ORDERNESS.description() + " Default: 5s.").contains("Default: $VIGIL_HOME/flink/checkpoints.");
     }
 
+    @Test
+    void benchE2eTakesTheJobsTuningOptionsFromTheirDeclarationAndPassesThemOnAsGiven() {
+        CommandLine.ParseResult parsed = new CommandLine(new Vigil()).parseArgs("bench", "e2e",
+                "--checkpoint-interval", "PT0.5S", "--parallelism", "2", "--buffer-timeout", "10ms");
+        BenchE2eCommand e2e = (BenchE2eCommand) parsed.subcommand().subcommand().commandSpec().userObject();
+        assertThat(e2e.job.get(JobOptions.PARALLELISM)).isEqualTo(2);
+        assertThat(e2e.job.get(JobOptions.OUT_OF_ORDERNESS)).isEqualTo(JobOptions.OUT_OF_ORDERNESS.defaultValue());
+        assertThat(e2e.job.arguments(option -> !option.equals(JobOptions.PARALLELISM)))
+                .containsExactly("--checkpoint-interval", "500ms", "--buffer-timeout", "10ms");
+        String help = ClusterCommandTest.run("bench", "e2e", "--help").out().replaceAll("\\s+", " ");
+        assertThat(help).contains("--out-of-orderness=DURATION " + JobOptions.OUT_OF_ORDERNESS.description());
+    }
+
     private static JobCommand parse(String command, String[] args) {
         String[] all = new String[args.length + 1];
         all[0] = command;
