@@ -5,11 +5,10 @@ import io.vigil.app.bench.RateLadder;
 import io.vigil.app.bench.RateStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** Options left out keep {@link BrokerBench.Config#defaults}: defaults live there only. */
@@ -23,22 +22,16 @@ final class BenchBrokerCommand implements Callable<Integer> {
     @ParentCommand
     BenchCommand bench;
 
-    @Option(names = "--rates", split = ",", paramLabel = "RATE", description = "Readings/s of each step, ascending.") List<Double> rates;
-    @Option(names = "--step", converter = DurationConverter.class, paramLabel = "DURATION", description = "How long each step publishes (default 10s).") Duration step;
-    @Option(names = "--devices", description = "Simulated devices (default 1000).") Integer devices;
-    @Option(names = "--connections", description = "MQTT connections of each publisher process (default 4).") Integer connections;
-    @Option(names = "--publishers", description = "Publisher processes, each owning a slice of the devices (default 1: on 2 cores more did not help).") Integer publishers;
-    @Option(names = "--drain", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "How long after the last PUBACK the subscriber may take to count everything (default 5s).") Duration drain;
+    @Mixin
+    RateLadderOptions load;
 
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("vigil-bench-broker-");
         BrokerBench.Config d = BrokerBench.Config.defaults(dir);
-        BrokerBench.Config c = new BrokerBench.Config(dir, rates != null ? rates : d.rates(), step != null ? step : d.step(),
-                devices != null ? devices : d.devices(), connections != null ? connections : d.connections(),
-                drain != null ? drain : d.drainGrace(),
-                publishers != null ? publishers : d.publishers());
+        BrokerBench.Config c = new BrokerBench.Config(dir, load.rates(d.rates()), load.step(d.step()),
+                load.devices(d.devices()), load.connections(d.connections()), load.drain(d.drainGrace()),
+                load.publishers(d.publishers()));
         List<RateStep> steps = BrokerBench.run(c, System.out);
         System.out.println(RateLadder.summary("bench broker", steps));
         System.out.println("bench broker: load average " + Files.readString(Path.of("/proc/loadavg")).trim()

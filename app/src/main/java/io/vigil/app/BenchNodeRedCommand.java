@@ -7,11 +7,11 @@ import io.vigil.app.bench.RateLadder;
 import io.vigil.app.bench.RateStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -30,23 +30,17 @@ final class BenchNodeRedCommand implements Callable<Integer> {
 
     @Option(names = "--variants", split = ",", paramLabel = "VARIANT",
             description = "Flows to run: ${COMPLETION-CANDIDATES} (default both).") List<Variant> variants;
-    @Option(names = "--rates", split = ",", paramLabel = "RATE", description = "Readings/s of each step, ascending.") List<Double> rates;
-    @Option(names = "--step", converter = DurationConverter.class, paramLabel = "DURATION", description = "How long each step publishes (default 10s).") Duration step;
-    @Option(names = "--devices", description = "Simulated devices (default 1000).") Integer devices;
-    @Option(names = "--connections", description = "MQTT connections of each publisher process (default 4).") Integer connections;
-    @Option(names = "--publishers", description = "Publisher processes, each owning a slice of the devices (default 1: on 2 cores more did not help).") Integer publishers;
-    @Option(names = "--drain", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "How long after the last PUBACK InfluxDB may take to hold every point (default 5s).") Duration drain;
+
+    @Mixin
+    RateLadderOptions load;
 
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("vigil-bench-nodered-");
         NodeRedBench.Config d = NodeRedBench.Config.defaults(dir, bench.vigil.home().resolve("cache/node-red"));
         NodeRedBench.Config c = new NodeRedBench.Config(dir, d.cacheRoot(), variants != null ? variants : d.variants(),
-                rates != null ? rates : d.rates(), step != null ? step : d.step(),
-                devices != null ? devices : d.devices(), connections != null ? connections : d.connections(),
-                drain != null ? drain : d.drainGrace(),
-                publishers != null ? publishers : d.publishers());
+                load.rates(d.rates()), load.step(d.step()), load.devices(d.devices()),
+                load.connections(d.connections()), load.drain(d.drainGrace()), load.publishers(d.publishers()));
         Map<Variant, List<RateStep>> results = NodeRedBench.run(c, System.out);
         boolean any = false;
         for (Map.Entry<Variant, List<RateStep>> e : results.entrySet()) {
