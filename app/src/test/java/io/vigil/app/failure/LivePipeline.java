@@ -397,6 +397,25 @@ final class LivePipeline implements AutoCloseable {
             alertLog.close();
         } finally {
             stack.close();
+            keepLogs();
+        }
+    }
+
+    /**
+     * The child JVMs' logs outlive the test's directory (deleted when it passes) under target/pipeline-logs/: a
+     * recovery that passed but took far longer than usual is worth reading too.
+     */
+    private void keepLogs() throws java.io.IOException {
+        Path logs = dir.resolve("logs");
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        Path kept = Path.of("target", "pipeline-logs", dir.getFileName().toString());
+        Files.createDirectories(kept);
+        try (var files = Files.list(logs)) {
+            for (Path log : files.toList()) {
+                Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 }
