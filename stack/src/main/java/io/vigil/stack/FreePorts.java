@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntPredicate;
 import java.util.function.IntSupplier;
 
 /**
@@ -27,29 +28,39 @@ public final class FreePorts {
     }
 
     static int tcp(IntSupplier candidates) {
-        for (int i = 0; i < TRIES; i++) {
-            int port = candidates.getAsInt();
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free TCP port on loopback between " + LOW + " and " + HIGH);
+        return first("TCP", candidates, FreePorts::bindsTcp);
     }
 
     public static int udp() {
+        return first("UDP", FreePorts::candidate, FreePorts::bindsUdp);
+    }
+
+    private static int first(String protocol, IntSupplier candidates, IntPredicate free) {
         for (int i = 0; i < TRIES; i++) {
-            int port = candidate();
-            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            int port = candidates.getAsInt();
+            if (free.test(port)) {
                 return port;
-            } catch (IOException taken) {
-                // try another
             }
         }
-        throw new IllegalStateException("no free UDP port on loopback between " + LOW + " and " + HIGH);
+        throw new IllegalStateException("no free " + protocol + " port on loopback between " + LOW + " and " + HIGH);
+    }
+
+    private static boolean bindsTcp(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    private static boolean bindsUdp(int port) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 
     private static int candidate() {
