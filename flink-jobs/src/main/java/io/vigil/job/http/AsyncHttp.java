@@ -22,7 +22,7 @@ public final class AsyncHttp {
     public CompletableFuture<Answer> send(HttpRequest request) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
             if (failure == null) {
-                return new Answer(HttpOutcome.of(response), "HTTP " + response.statusCode() + " " + response.body().trim());
+                return new Answer(HttpOutcome.of(response.statusCode()), "HTTP " + response.statusCode() + " " + response.body().trim());
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             return new Answer(HttpOutcome.RETRY, cause.toString());

@@ -1,18 +1,13 @@
 package io.vigil.job.http;
 
-import java.net.http.HttpResponse;
 
 /**
  * What to do after an HTTP request to InfluxDB or Alertmanager: the one place HTTP outcomes are classified. 2xx: done;
  * 429 and 5xx: retry later with backoff; any other answer says the request itself is wrong, so retrying cannot help.
+ * No answer at all is a retry too ({@link AsyncHttp}).
  */
 public enum HttpOutcome {
     OK, RETRY, FATAL;
-
-    /** {@code response} is null when no answer came (connection refused, reset or timed out): retry. */
-    public static HttpOutcome of(HttpResponse<?> response) {
-        return response == null ? RETRY : of(response.statusCode());
-    }
 
     public static HttpOutcome of(int status) {
         if (status / 100 == 2) {

@@ -3,11 +3,15 @@ package io.vigil.job.influx;
 import java.io.Serializable;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
+import org.apache.flink.connector.base.sink.writer.strategy.CongestionControlRateLimitingStrategy;
+import org.apache.flink.connector.base.sink.writer.strategy.NoOpScalingStrategy;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
@@ -26,8 +30,7 @@ public final class InfluxSink<T> extends AsyncSinkBase<T, InfluxPoint> {
     /** Longer than a write and the CREATE DATABASE before it ({@link InfluxSinkWriter#REQUEST_TIMEOUT} each). */
     static final long ASYNC_REQUEST_TIMEOUT_MS = 120_000;
     private final InfluxSettings settings;
-    private final LineFormat<T> format;
-    private final ReceiveTime<T> receiveTime;
+    private final TimeUnit precision;
 
     /** When a record entered Vigil (epoch ms), for the store latency metric. */
     @FunctionalInterface
@@ -44,8 +47,7 @@ public final class InfluxSink<T> extends AsyncSinkBase<T, InfluxPoint> {
         super(new Points<>(format, receiveTime), settings.batchSize(), 1, BUFFERED_BATCHES * settings.batchSize(),
                 MAX_BATCH_BYTES, settings.flushInterval().toMillis(), MAX_POINT_BYTES, ASYNC_REQUEST_TIMEOUT_MS, false);
         this.settings = settings;
-        this.format = format;
-        this.receiveTime = receiveTime;
+        this.precision = format.precision();
     }
 
     @Override
@@ -54,9 +56,28 @@ public final class InfluxSink<T> extends AsyncSinkBase<T, InfluxPoint> {
     }
 
     @Override
+    @SuppressWarnings("unchecked") // the converter is the Points this sink was made with
     public StatefulSinkWriter<T, BufferedRequestState<InfluxPoint>> restoreWriter(
             WriterInitContext context, Collection<BufferedRequestState<InfluxPoint>> state) {
-        return new InfluxSinkWriter<>(new Points<>(format, receiveTime), context, settings, format.precision(), state);
+        AsyncSinkWriterConfiguration configuration = AsyncSinkWriterConfiguration.builder()
+                .setMaxBatchSize(getMaxBatchSize())
+                .setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())
+                .setMaxInFlightRequests(getMaxInFlightRequests())
+                .setMaxBufferedRequests(getMaxBufferedRequests())
+                .setMaxTimeInBufferMS(getMaxTimeInBufferMS())
+                .setMaxRecordSizeInBytes(getMaxRecordSizeInBytes())
+                .setRequestTimeoutMS(getRequestTimeoutMS())
+                .setFailOnTimeout(getFailOnTimeout())
+                // fixed batches: the default strategy shrinks them on failures, and after an outage the backlog
+                // would then drain in tiny writes
+                .setRateLimitingStrategy(CongestionControlRateLimitingStrategy.builder()
+                        .setMaxInFlightRequests(getMaxInFlightRequests())
+                        .setInitialMaxInFlightMessages(getMaxBatchSize())
+                        .setScalingStrategy(new NoOpScalingStrategy<>())
+                        .build())
+                .build();
+        return new InfluxSinkWriter<>((Points<T>) getElementConverter(), context, configuration, settings, precision,
+                state);
     }
 
     @Override

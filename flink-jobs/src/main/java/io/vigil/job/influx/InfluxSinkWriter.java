@@ -20,8 +20,6 @@ import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
-import org.apache.flink.connector.base.sink.writer.strategy.CongestionControlRateLimitingStrategy;
-import org.apache.flink.connector.base.sink.writer.strategy.NoOpScalingStrategy;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -59,25 +57,10 @@ final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, InfluxPoint> {
     private int failures;
     private long failingSinceMs;
 
-    InfluxSinkWriter(InfluxSink.Points<T> points, WriterInitContext context, InfluxSettings settings,
-                     TimeUnit precision, Collection<BufferedRequestState<InfluxPoint>> state) {
-        super(points, context, AsyncSinkWriterConfiguration.builder()
-                .setMaxBatchSize(settings.batchSize())
-                .setMaxBatchSizeInBytes(InfluxSink.MAX_BATCH_BYTES)
-                .setMaxInFlightRequests(1)
-                .setMaxBufferedRequests(InfluxSink.BUFFERED_BATCHES * settings.batchSize())
-                .setMaxTimeInBufferMS(settings.flushInterval().toMillis())
-                .setMaxRecordSizeInBytes(InfluxSink.MAX_POINT_BYTES)
-                .setRequestTimeoutMS(InfluxSink.ASYNC_REQUEST_TIMEOUT_MS)
-                .setFailOnTimeout(false)
-                // fixed batches: the default strategy shrinks them on failures, and after an outage the backlog
-                // would then drain in tiny writes
-                .setRateLimitingStrategy(CongestionControlRateLimitingStrategy.builder()
-                        .setMaxInFlightRequests(1)
-                        .setInitialMaxInFlightMessages(settings.batchSize())
-                        .setScalingStrategy(new NoOpScalingStrategy<>())
-                        .build())
-                .build(), state);
+    /** @param configuration the sink's batching, from {@link InfluxSink}, its one declaration */
+    InfluxSinkWriter(InfluxSink.Points<T> points, WriterInitContext context, AsyncSinkWriterConfiguration configuration,
+                     InfluxSettings settings, TimeUnit precision, Collection<BufferedRequestState<InfluxPoint>> state) {
+        super(points, context, configuration, state);
         if (precision != TimeUnit.MILLISECONDS && precision != TimeUnit.NANOSECONDS) {
             throw new IllegalArgumentException("precision must be ms or ns: " + precision);
         }

@@ -92,7 +92,7 @@ public final class InfluxMetricReporter implements MetricReporter, Scheduled {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(write).timeout(Duration.ofSeconds(10))
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            logOutcome(HttpOutcome.of(r) == HttpOutcome.OK, "HTTP " + r.statusCode() + " " + r.body());
+            logOutcome(HttpOutcome.of(r.statusCode()) == HttpOutcome.OK, "HTTP " + r.statusCode() + " " + r.body());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

@@ -11,6 +11,7 @@ import io.vigil.common.serde.Json;
 import io.vigil.job.anomaly.AnomalyScore;
 import io.vigil.stack.InfluxServer;
 import io.vigil.stack.LocalStack;
+import io.vigil.job.http.AsyncHttp;
 import io.vigil.job.http.HttpOutcome;
 import io.vigil.job.http.TaskThread;
 import java.nio.file.Path;
@@ -183,7 +184,14 @@ class InfluxSinkTest {
         assertThat(HttpOutcome.of(429)).isEqualTo(HttpOutcome.RETRY);
         assertThat(HttpOutcome.of(400)).isEqualTo(HttpOutcome.FATAL);
         assertThat(HttpOutcome.of(404)).isEqualTo(HttpOutcome.FATAL);
-        assertThat(HttpOutcome.of((java.net.http.HttpResponse<?>) null)).isEqualTo(HttpOutcome.RETRY);
+    }
+
+    @Test
+    void noAnswerAtAllIsARetry() throws Exception {
+        java.net.URI nobody = java.net.URI.create("http://127.0.0.1:" + io.vigil.stack.FreePorts.tcp() + "/write");
+        AsyncHttp.Answer answer = new AsyncHttp(Duration.ofSeconds(2))
+                .send(java.net.http.HttpRequest.newBuilder(nobody).build()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.outcome()).as(answer.detail()).isEqualTo(HttpOutcome.RETRY);
     }
 
     static void runJob(List<Reading> readings, InfluxSettings settings) throws Exception {

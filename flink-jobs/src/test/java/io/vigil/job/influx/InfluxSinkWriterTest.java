@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,8 +127,7 @@ class InfluxSinkWriterTest {
     }
 
     InfluxSinkWriter<String> writer(TaskThread task, int batchSize, Duration retryTimeout) {
-        return new InfluxSinkWriter<>(new InfluxSink.Points<>(LINES, null), task, settings(batchSize, retryTimeout),
-                TimeUnit.MILLISECONDS, List.of());
+        return (InfluxSinkWriter<String>) new InfluxSink<>(settings(batchSize, retryTimeout), LINES).createWriter(task);
     }
 
     InfluxSettings settings(int batchSize, Duration retryTimeout) {
