@@ -10,10 +10,10 @@ import java.util.List;
  * processes of a session cluster, the demo's gateway, job and simulator, a benchmark's publishers.
  *
  * <p>The JIT settings of this JVM are passed on. The test JVMs run with C1 only ({@code -XX:TieredStopAtLevel=1},
- * set once in the build's surefire and failsafe configuration): most of a test's CPU time is JVMs starting and
- * compiling code they run a few seconds, and the suite's JVMs on two cores spent about 40 % of it in the optimising
- * compiler. Every JVM a test starts then starts the same way. The demo, the CLI and the benchmarks run with the
- * JVM's default full JIT, so their children do too and the benchmark figures are those of a deployment.
+ * set once in the build's surefire and failsafe configuration): a test's JVMs live seconds to minutes, and with C1
+ * only three of the heaviest test classes used 99 instead of 162 CPU-seconds (docs/benchmarks.md, "Test suite").
+ * Every JVM a test starts then starts the same way. The demo, the CLI and the benchmarks run with the JVM's default
+ * full JIT, so their children do too and the benchmark figures are those of a deployment.
  */
 public final class JavaCommand {
     /** Options that choose how the JVM compiles code: the ones a started JVM inherits. */
