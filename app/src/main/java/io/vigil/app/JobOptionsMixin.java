@@ -48,15 +48,14 @@ abstract class JobOptionsMixin {
         List<String> args = new ArrayList<>();
         given.forEach((option, value) -> {
             if (which.test(option)) {
-                args.add(option.flag());
-                args.add(written(option, value));
+                args.addAll(argumentsOf(option, value));
             }
         });
         return args;
     }
 
-    private static <T> String written(JobOption<T> option, Object value) {
-        return option.write(option.type().cast(value));
+    private static <T> List<String> argumentsOf(JobOption<T> option, Object value) {
+        return option.arguments(option.type().cast(value));
     }
 
     private static <T> JobConfig with(JobConfig config, JobOption<T> option, Object value) {

@@ -88,8 +88,7 @@ public final class ClusterJob {
     private static <T> void addIfChanged(List<String> args, JobConfig config, JobOption<T> option) {
         T value = config.get(option);
         if (value != null && !value.equals(option.defaultValue())) {
-            args.add(option.flag());
-            args.add(option.write(value));
+            args.addAll(option.arguments(value));
         }
     }
 

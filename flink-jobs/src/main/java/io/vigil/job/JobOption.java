@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -92,6 +93,11 @@ public final class JobOption<T> {
 
     public String name() {
         return name;
+    }
+
+    /** The option given as {@code value} on a command line: its flag, then the value as {@link #read} reads it. */
+    public List<String> arguments(T value) {
+        return List.of(flag(), write(value));
     }
 
     /** {@code --name}, as on every command line. */
